@@ -1,0 +1,41 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { TokenService } from './modules/auth/token-service.ts';
+import { createMetrics } from './plugins/metrics.ts';
+import { LlmClient } from './upstream/llm-client.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`companion-api: refusing to start. ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20, connectionTimeoutMillis: 2_000 });
+  pool.on('error', () => undefined); // idle-client errors (database restart): the next query reconnects
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 100, 1_000) });
+  redis.on('error', () => undefined); // reconnects by itself; /health reports it meanwhile
+  const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES });
+  const app = await buildApp({ config, pool, redis, llm, tokens: new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS), metrics: createMetrics() });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await Promise.allSettled([pool.end(), redis.quit()]);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+await main();

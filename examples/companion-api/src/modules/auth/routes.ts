@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { DUMMY_HASH, hashPassword, passwordProblems, verifyPassword } from '../../lib/passwords.ts';
+import { HttpProblem, problemRef } from '../../lib/problem.ts';
+import { normaliseAccountKey } from '../../lib/rate-limit.ts';
+import { authenticate, bearerSecurity } from '../../plugins/auth.ts';
+import { enforce, type Limits } from '../../plugins/rate-limits.ts';
+import { RefreshStore } from './refresh-store.ts';
+import { credentialsBody, registerBody, toUser, type UserRow } from './schemas.ts';
+
+const INVALID_LOGIN = 'invalid email or password';
+
+export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): void {
+  const refresh = new RefreshStore(deps.pool, deps.tokens, deps.config.REFRESH_TOKEN_TTL_SECONDS);
+  const auth = authenticate(deps);
+  const pair = async (user: UserRow, familyId?: string) => {
+    const access = await deps.tokens.issueAccess(user.id, user.role);
+    const refreshToken = await refresh.issue(user.id, familyId);
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer' as const, expiresIn: access.expiresIn, user: toUser(user) };
+  };
+
+  app.post<{ Body: { email: string; password: string; displayName: string } }>(
+    '/auth/register',
+    { schema: { summary: 'Register a user', tags: ['auth'], body: registerBody, response: { 201: { description: 'Created', content: { 'application/json': { schema: { $ref: 'User#' } } } }, 409: { description: 'Email already registered', content: { 'application/problem+json': { schema: problemRef } } } } } },
+    async (request, reply) => {
+      const { email, password, displayName } = request.body;
+      const problems = passwordProblems(password, email);
+      if (problems.length) throw new HttpProblem(400, 'Bad Request', `password ${problems.join(', ')}`);
+      const hash = await hashPassword(password);
+      const { rows } = await deps.pool.query<UserRow>(
+        `insert into users (email, display_name, password_hash) values ($1, $2, $3)
+         on conflict (lower(email)) do nothing returning id, email, display_name, role, created_at`,
+        [email.trim(), displayName, hash],
+      );
+      if (!rows[0]) throw new HttpProblem(409, 'Conflict', 'this email is already registered');
+      return reply.status(201).send(toUser(rows[0]));
+    },
+  );
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/auth/login',
+    { schema: { summary: 'Log in: access JWT + rotating refresh token', tags: ['auth'], body: credentialsBody, response: { 200: { description: 'Logged in', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } } } } },
+    async (request, reply) => {
+      const account = normaliseAccountKey(request.body.email);
+      await enforce(deps, reply, limits.login, `${request.ip}|${account}`);
+      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, password_hash from users where lower(email) = $1', [account]);
+      const user = rows[0];
+      // Same work and the same answer whether or not the user exists: no enumeration.
+      const ok = await verifyPassword(request.body.password, user?.password_hash ?? DUMMY_HASH);
+      if (!user || !ok) {
+        deps.metrics.logins.inc({ outcome: 'failure' });
+        throw new HttpProblem(401, 'Unauthorized', INVALID_LOGIN);
+      }
+      deps.metrics.logins.inc({ outcome: 'success' });
+      return pair(user);
+    },
+  );
+
+  app.post<{ Body: { refreshToken: string } }>(
+    '/auth/refresh',
+    {
+      schema: {
+        summary: 'Rotate a refresh token; reusing a rotated one revokes its whole family',
+        tags: ['auth'],
+        body: { type: 'object', required: ['refreshToken'], additionalProperties: false, properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } }, examples: [{ refreshToken: 'rt_…' }] },
+        response: { 200: { description: 'New token pair', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } }, 401: { description: 'Invalid, expired, revoked or reused refresh token', content: { 'application/problem+json': { schema: problemRef } } } },
+      },
+    },
+    async (request) => {
+      const outcome = await refresh.rotate(request.body.refreshToken);
+      if (outcome.kind === 'reused') throw new HttpProblem(401, 'Unauthorized', 'refresh token reuse detected: all sessions of this login were revoked');
+      if (outcome.kind === 'invalid') throw new HttpProblem(401, 'Unauthorized', 'invalid or expired refresh token');
+      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at from users where id = $1', [outcome.userId]);
+      if (!rows[0]) throw new HttpProblem(401, 'Unauthorized', 'invalid or expired refresh token');
+      return pair(rows[0], outcome.familyId);
+    },
+  );
+
+  app.post<{ Body: { refreshToken?: string } | undefined }>(
+    '/auth/logout',
+    {
+      preHandler: auth,
+      schema: {
+        summary: 'Revoke the access token (and the refresh token family when given)',
+        tags: ['auth'],
+        security: bearerSecurity,
+        body: { type: 'object', additionalProperties: false, properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } } },
+        response: { 204: { description: 'Logged out', type: 'null' } },
+      },
+    },
+    async (request, reply) => {
+      const ttl = Math.max(1, request.user.exp - Math.floor(Date.now() / 1000));
+      await deps.redis.set(`deny:${request.user.jti}`, '1', 'EX', ttl);
+      if (request.body?.refreshToken) await refresh.revokeByToken(request.body.refreshToken, request.user.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/me',
+    { preHandler: auth, schema: { summary: 'The current user', tags: ['auth'], security: bearerSecurity, response: { 200: { description: 'The user', content: { 'application/json': { schema: { $ref: 'User#' } } } } } } },
+    async (request) => {
+      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at from users where id = $1', [request.user.id]);
+      return toUser(rows[0] as UserRow);
+    },
+  );
+
+  app.delete(
+    '/me',
+    { preHandler: auth, schema: { summary: 'Delete the current user and all their data', tags: ['auth'], security: bearerSecurity, response: { 204: { description: 'Deleted', type: 'null' } } } },
+    async (request, reply) => {
+      await deps.pool.query('delete from users where id = $1', [request.user.id]);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,36 @@
+import type { EnvironmentKind } from '../config/schema.ts';
+import { loadConfig, type ResolvedConfig } from '../config/load.ts';
+import { GauntletError } from '../errors/gauntlet-error.ts';
+import { STAGE_NAMES, type StageName } from '../stages/types.ts';
+
+export const ENV_KINDS = ['auto', 'native', 'testcontainers', 'compose', 'external'] as const;
+
+export const commonArgs = {
+  config: { type: 'string', description: 'Path to the config file (default: gauntlet.config.ts)' },
+  env: { type: 'string', description: `Environment: ${ENV_KINDS.join('|')} (default: the config's environment.default)` },
+} as const;
+
+/** Loads the config and prints its warnings (unknown keys) to stderr. */
+export async function loadConfigForCli(file: string | undefined): Promise<ResolvedConfig> {
+  const { config, warnings } = await loadConfig(file);
+  for (const warning of warnings) process.stderr.write(`gauntlet: warning: ${warning}\n`);
+  return config;
+}
+
+export function parseEnvKind(value: string | undefined, config: ResolvedConfig): EnvironmentKind {
+  if (value === undefined) return config.environment.default;
+  if ((ENV_KINDS as readonly string[]).includes(value)) return value as EnvironmentKind;
+  throw new GauntletError('GAUNTLET_USAGE', `--env ${value} is not an environment.`, { fix: `Use one of: ${ENV_KINDS.join(', ')}.` });
+}
+
+export function parseStageList(value: string | undefined, flag: string, fallback: readonly StageName[]): StageName[] {
+  if (value === undefined || value === '') return [...fallback];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(STAGE_NAMES as readonly string[]).includes(n));
+  if (unknown.length) {
+    throw new GauntletError('GAUNTLET_USAGE', `${flag} names unknown stage${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, {
+      fix: `Stages are: ${STAGE_NAMES.join(', ')} (comma-separated, e.g. ${flag} unit,contract).`,
+    });
+  }
+  return names as StageName[];
+}

@@ -1,0 +1,33 @@
+import { defineCommand } from 'citty';
+import { runGauntlet } from '../../run/run-gauntlet.ts';
+import { ConsoleReporter } from '../../reporters/console-reporter.ts';
+import { JsonReporter } from '../../reporters/json-reporter.ts';
+import { JUnitReporter } from '../../reporters/junit-reporter.ts';
+import { MarkdownReporter } from '../../reporters/markdown-reporter.ts';
+import { STAGE_NAMES } from '../../stages/types.ts';
+import { commonArgs, loadConfigForCli, parseEnvKind, parseStageList } from '../_shared.ts';
+
+export function runCommand(setExit: (code: number) => void) {
+  return defineCommand({
+    meta: { name: 'run', description: 'Provision, start the target, run stages, evaluate gates, write reports (exit 0 pass, 1 gate failed, 2 error)' },
+    args: {
+      ...commonArgs,
+      stages: { type: 'string', description: `Comma-separated stages (default: all: ${STAGE_NAMES.join(',')})` },
+      require: { type: 'string', description: 'Comma-separated stages that must run: skipped or not available fails the gate' },
+    },
+    async run({ args }) {
+      const config = await loadConfigForCli(args.config);
+      const stages = parseStageList(args.stages, '--stages', STAGE_NAMES);
+      const required = parseStageList(args.require, '--require', []);
+      const result = await runGauntlet({
+        config,
+        environment: parseEnvKind(args.env, config),
+        stages,
+        required,
+        reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir)],
+      });
+      process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md}\n`);
+      setExit(result.exitCode);
+    },
+  });
+}

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GauntletError } from '../errors/gauntlet-error.ts';
+import type { ResolvedConfigShape } from './schema.ts';
+import { validateConfig } from './validate.ts';
+
+export const DEFAULT_CONFIG_FILE = 'gauntlet.config.ts';
+
+/** The config with every default filled in and every path made absolute. */
+export interface ResolvedConfig extends ResolvedConfigShape {
+  rootDir: string;
+  configFile: string;
+  reportsDir: string;
+}
+
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  warnings: string[];
+}
+
+export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+  const configFile = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(configFile)) {
+    throw new GauntletError('GAUNTLET_CONFIG_NOT_FOUND', `No config file at ${configFile}.`, {
+      fix: file
+        ? 'Check the --config path.'
+        : `Create ${DEFAULT_CONFIG_FILE} (see README.md#configuration) or pass --config FILE.`,
+    });
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(configFile).href)) as { default?: unknown };
+  } catch (cause) {
+    throw new GauntletError('GAUNTLET_CONFIG_LOAD_FAILED', `${configFile} could not be loaded: ${(cause as Error).message}`, {
+      cause,
+      fix: 'Fix the syntax or import error in the config file; it must `export default defineConfig({...})`.',
+    });
+  }
+  if (mod.default === undefined) {
+    throw new GauntletError('GAUNTLET_CONFIG_LOAD_FAILED', `${configFile} has no default export.`, {
+      fix: "End the file with `export default defineConfig({ ... })` (import { defineConfig } from 'gauntlet').",
+    });
+  }
+  const { config, warnings } = validateConfig(mod.default, path.relative(cwd, configFile) || configFile);
+  return { config: resolvePaths(config, configFile), warnings };
+}
+
+/** Turns the validated config's relative paths into absolute ones, once. */
+export function resolvePaths(config: ResolvedConfigShape, configFile: string): ResolvedConfig {
+  const rootDir = path.dirname(configFile);
+  const abs = (p: string) => path.resolve(rootDir, p);
+  const start = 'command' in config.target.start ? { ...config.target.start, cwd: abs(config.target.start.cwd) } : config.target.start;
+  const openapi = config.target.openapi && 'file' in config.target.openapi ? { file: abs(config.target.openapi.file) } : config.target.openapi;
+  return {
+    ...config,
+    target: {
+      ...config.target,
+      start,
+      openapi,
+      migrate: config.target.migrate && { ...config.target.migrate, cwd: abs(config.target.migrate.cwd) },
+      seed: config.target.seed && { ...config.target.seed, cwd: abs(config.target.seed.cwd) },
+    },
+    upstreams: config.upstreams.map((u) => ({ ...u, handlers: abs(u.handlers) })),
+    environment: {
+      ...config.environment,
+      compose: { ...config.environment.compose, file: abs(config.environment.compose.file) },
+    },
+    stages: {
+      ...config.stages,
+      unit: config.stages.unit && { ...config.stages.unit, cwd: abs(config.stages.unit.cwd) },
+    },
+    rootDir,
+    configFile,
+    reportsDir: abs(config.reports.dir),
+  };
+}

@@ -1,0 +1,125 @@
+import { distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
+import { GauntletError } from '../errors/gauntlet-error.ts';
+import { configSchema, type ResolvedConfigShape } from './schema.ts';
+
+export interface ValidationOutcome {
+  config: ResolvedConfigShape;
+  warnings: string[];
+}
+
+/**
+ * Validates once and collects every problem. Unknown keys are warnings (with a did-you-mean);
+ * everything else is an error. When there is any error, one GauntletError lists errors and warnings.
+ */
+export function validateConfig(input: unknown, source: string): ValidationOutcome {
+  const result = configSchema.safeParse(input, { reportInput: true });
+  const issues = result.success ? [] : result.error.issues;
+  const warnings = issues.filter((i) => i.code === 'unrecognized_keys').flatMap(unknownKeyMessages);
+  const errors = issues.filter((i) => i.code !== 'unrecognized_keys').map(errorMessage);
+
+  if (errors.length === 0) {
+    const cleaned = warnings.length === 0 ? input : stripUnknown(input, issues);
+    return { config: configSchema.parse(cleaned), warnings };
+  }
+  throw new GauntletError('GAUNTLET_CONFIG_INVALID', `${source} has ${plural(errors.length, 'error')}${warnings.length ? ` and ${plural(warnings.length, 'warning')}` : ''}:`, {
+    detail: [...errors.map((e) => `error: ${e}`), ...warnings.map((w) => `warning: ${w}`)],
+    fix: 'Correct the keys above in the config file; every option is listed in README.md#configuration.',
+  });
+}
+
+type Issue = z.core.$ZodIssue;
+
+function keyPath(path: PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value} (${String(value)})`;
+}
+
+function errorMessage(issue: Issue): string {
+  const at = `Config option "${keyPath(issue.path)}"`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `${at} is required. It should be ${article(issue.expected)}.`
+        : `${at} has the wrong type. It should be ${article(issue.expected)}, but was ${describe(issue.input)}.`;
+    case 'invalid_value':
+      return `${at} should be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, but was ${describe(issue.input)}.`;
+    case 'invalid_union':
+      return `${at} should be ${acceptedForms(issue.path)}, but was ${describe(issue.input)}.`;
+    default:
+      return `${at} is invalid: ${issue.message} (it was ${describe(issue.input)}).`;
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function unknownKeyMessages(issue: Issue): string[] {
+  if (issue.code !== 'unrecognized_keys') return [];
+  const known = knownKeys(issue.path);
+  return issue.keys.map((key) => {
+    const at = keyPath([...issue.path, key]);
+    const guess = known.map((k) => ({ k, d: distance(k, key) })).sort((a, b) => a.d - b.d)[0];
+    const hint = guess && guess.d <= Math.max(2, Math.floor(key.length / 3)) ? ` Did you mean "${keyPath([...issue.path, guess.k])}"?` : '';
+    return `Config option "${at}" is not known and is ignored.${hint}`;
+  });
+}
+
+/** The keys the schema accepts at a path (walks through optional/default/union wrappers). */
+function knownKeys(path: PropertyKey[]): string[] {
+  return [...new Set(schemaAt(path).flatMap((n) => Object.keys((n as { shape?: object }).shape ?? {})))];
+}
+
+/** The schema nodes at a key path, unwrapped through optional/default/union wrappers. */
+function schemaAt(path: PropertyKey[]): unknown[] {
+  let nodes: unknown[] = [configSchema];
+  for (const segment of path) {
+    nodes = nodes.flatMap(unwrap).flatMap((n) => {
+      const shape = (n as { shape?: Record<string, unknown> }).shape;
+      return shape && typeof segment === 'string' && shape[segment] ? [shape[segment]] : [];
+    });
+  }
+  return nodes.flatMap(unwrap);
+}
+
+/** For a union of objects: `{ command, cwd?, env? } or { image, env? }`; otherwise the union's types. */
+function acceptedForms(path: PropertyKey[]): string {
+  return schemaAt(path)
+    .map((n) => {
+      const shape = (n as { shape?: Record<string, { _zod: { optin?: string } }> }).shape;
+      if (!shape) return (n as { _zod: { def: { type: string } } })._zod.def.type;
+      return `{ ${Object.entries(shape).map(([k, v]) => (v._zod.optin === 'optional' ? `${k}?` : k)).join(', ')} }`;
+    })
+    .join(' or ');
+}
+
+function unwrap(node: unknown): unknown[] {
+  const def = (node as { _zod?: { def?: { innerType?: unknown; options?: unknown[] } } })._zod?.def;
+  if (def?.innerType) return unwrap(def.innerType);
+  if (def?.options) return def.options.flatMap(unwrap);
+  return [node];
+}
+
+function stripUnknown(input: unknown, issues: Issue[]): unknown {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    let node: unknown = copy;
+    for (const segment of issue.path) node = (node as Record<PropertyKey, unknown>)[segment];
+    for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

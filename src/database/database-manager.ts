@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { CommandSpec } from '../config/schema.ts';
+import { GauntletError } from '../errors/gauntlet-error.ts';
+import { logger } from '../log/logger.ts';
+import { runCommand } from '../process/managed-process.ts';
+
+const log = logger('db');
+
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface CloneHandle {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Per-run databases on one Postgres server: `<db>_template` is migrated once, the target's own
+ * database and every per-test database are cloned from it with CREATE DATABASE ... TEMPLATE
+ * (STRATEGY FILE_COPY: a file copy, ~20 ms with fsync off, instead of replaying migrations).
+ */
+export class DatabaseManager {
+  readonly templateName: string;
+
+  constructor(
+    readonly adminUrl: string,
+    readonly database: string,
+  ) {
+    this.templateName = `${database}_template`;
+  }
+
+  get templateUrl(): string {
+    return databaseUrl(this.adminUrl, this.templateName);
+  }
+
+  get appUrl(): string {
+    return databaseUrl(this.adminUrl, this.database);
+  }
+
+  /** Creates the template, runs the migrate command against it, then creates the app database from it. */
+  async prepare(migrate: CommandSpec | undefined, envVarName: string): Promise<void> {
+    await this.admin(async (client) => {
+      await client.query(`drop database if exists ${ident(this.database)} with (force)`);
+      await client.query(`drop database if exists ${ident(this.templateName)} with (force)`);
+      await client.query(`create database ${ident(this.templateName)}`);
+    });
+    if (migrate) {
+      log('migrate: %o', migrate.command);
+      await runCommand({
+        name: 'migrate',
+        what: 'The migrate command',
+        command: migrate.command,
+        cwd: migrate.cwd,
+        env: { ...process.env, ...migrate.env, [envVarName]: this.templateUrl },
+        timeoutMs: migrate.timeoutMs,
+      });
+    }
+    await this.admin(async (client) => {
+      await client.query(`alter database ${ident(this.templateName)} with is_template true allow_connections false`);
+      await client.query(`create database ${ident(this.database)} template ${ident(this.templateName)} strategy file_copy`);
+    });
+  }
+
+  /** A fresh database cloned from the migrated template. */
+  async clone(prefix = 'test'): Promise<CloneHandle> {
+    const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+    await this.admin((client) => client.query(`create database ${ident(name)} template ${ident(this.templateName)} strategy file_copy`));
+    return {
+      name,
+      url: databaseUrl(this.adminUrl, name),
+      drop: () => this.admin((client) => client.query(`drop database if exists ${ident(name)} with (force)`)).then(() => undefined),
+    };
+  }
+
+  /** Replaces the app database with a fresh copy of the template (the target must reconnect). */
+  async resetApp(): Promise<void> {
+    await this.admin(async (client) => {
+      await client.query(`drop database if exists ${ident(this.database)} with (force)`);
+      await client.query(`create database ${ident(this.database)} template ${ident(this.templateName)} strategy file_copy`);
+    });
+  }
+
+  private async admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.adminUrl });
+    try {
+      await client.connect();
+      return await fn(client);
+    } catch (cause) {
+      if (cause instanceof GauntletError) throw cause;
+      throw new GauntletError('GAUNTLET_ENV_START_FAILED', `Database administration on ${redact(this.adminUrl)} failed: ${(cause as Error).message}`, {
+        cause,
+        fix: 'The Postgres user needs the CREATEDB privilege; for external environments use a disposable server.',
+      });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,90 @@
+import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
+import { getContainerRuntimeClient } from 'testcontainers';
+import type { ResolvedConfig } from '../../config/load.ts';
+import { GauntletError } from '../../errors/gauntlet-error.ts';
+import { logger } from '../../log/logger.ts';
+import { registerCleanup } from '../../process/cleanup.ts';
+import { freePort } from '../../process/free-port.ts';
+import { postgresAnswers, redisAnswers } from '../../wait/services.ts';
+import { waitFor } from '../../wait/wait-for.ts';
+import { requireDocker } from '../docker.ts';
+import type { Environment, RestartableService, StartedEnvironment } from '../types.ts';
+
+const log = logger('env');
+
+/**
+ * Postgres and Redis as containers (@testcontainers/postgresql, @testcontainers/redis), started in parallel.
+ * Host ports are chosen up front so a container stopped and started again (fault injection) keeps its address.
+ */
+export class TestcontainersEnvironment implements Environment {
+  readonly kind = 'testcontainers' as const;
+
+  constructor(private readonly config: Pick<ResolvedConfig['environment'], 'postgres' | 'redis'>) {}
+
+  async start(): Promise<StartedEnvironment> {
+    await requireDocker('testcontainers');
+    const { postgres: pgConfig, redis: redisConfig } = this.config;
+    const [pgPort, redisPort] = await Promise.all([freePort(), freePort()]);
+    const started = performance.now();
+    const results = await Promise.allSettled([
+      new PostgreSqlContainer(pgConfig.image)
+        .withUsername(pgConfig.user)
+        .withPassword(pgConfig.password)
+        .withDatabase('postgres')
+        .withExposedPorts({ container: 5432, host: pgPort })
+        .start(),
+      new RedisContainer(redisConfig.image).withExposedPorts({ container: 6379, host: redisPort }).start(),
+    ]);
+    const pg = results[0].status === 'fulfilled' ? results[0].value : undefined;
+    const redis = results[1].status === 'fulfilled' ? results[1].value : undefined;
+    const destroy = async () => {
+      await Promise.allSettled([pg?.stop({ remove: true, removeVolumes: true }), redis?.stop({ remove: true, removeVolumes: true })]);
+    };
+    if (!pg || !redis) {
+      await destroy();
+      const reason = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error;
+      throw new GauntletError('GAUNTLET_ENV_START_FAILED', `A container did not start: ${reason.message}`, {
+        cause: reason,
+        fix: `Check that the images ${pgConfig.image} and ${redisConfig.image} exist or can be pulled (docker images).`,
+      });
+    }
+    log('testcontainers environment ready in %d ms', Math.round(performance.now() - started));
+    const unregister = registerCleanup('testcontainers environment', destroy);
+    const host = pg.getHost();
+    const adminUrl = `postgres://${encodeURIComponent(pgConfig.user)}:${encodeURIComponent(pgConfig.password)}@${host}:${pgPort}/postgres`;
+    const redisUrl = `redis://${redis.getHost()}:${redisPort}`;
+    const stop = async () => {
+      unregister();
+      await destroy();
+    };
+    return {
+      kind: 'testcontainers',
+      postgres: { adminUrl, host, port: pgPort, user: pgConfig.user, password: pgConfig.password },
+      redis: { url: redisUrl, host: redis.getHost(), port: redisPort },
+      targetUrl: undefined,
+      disposable: true,
+      services: {
+        postgres: containerService(pg, () => postgresAnswers(adminUrl), `Postgres container on port ${pgPort}`),
+        redis: containerService(redis, () => redisAnswers(redisUrl), `Redis container on port ${redisPort}`),
+      },
+      state: () => ({ kind: 'testcontainers', pids: [], containers: [pg.getId(), redis.getId()], dirs: [] }),
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  }
+}
+
+/** Stop/start of the same container through the Docker API (keeps its data and fixed host port). */
+function containerService(container: StartedPostgreSqlContainer | StartedRedisContainer, ready: () => Promise<boolean>, what: string): RestartableService {
+  const handle = async () => (await getContainerRuntimeClient()).container.getById(container.getId());
+  return {
+    stop: async () => {
+      await (await handle()).stop({ t: 10 });
+    },
+    start: async () => {
+      await (await handle()).start();
+      await waitFor({ what, check: ready, timeoutMs: 30_000, intervalMs: 50 });
+    },
+  };
+}

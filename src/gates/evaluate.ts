@@ -1,0 +1,26 @@
+import type { GateResult, StageResult } from '../results/types.ts';
+import { gate } from './compare.ts';
+
+export interface GateOptions {
+  /** Stages that must run: skipped or not-available counts as a failure (e.g. `--require load` nightly). */
+  required: string[];
+}
+
+/**
+ * One evaluation of every gate. Each stage that ran must have no failed check; a run in which no
+ * stage ran at all fails (a gate that checked nothing is not a pass); required stages must have run.
+ */
+export function evaluateGates(stages: StageResult[], options: GateOptions): GateResult[] {
+  const ran = stages.filter((s) => s.status === 'passed' || s.status === 'failed');
+  const gates: GateResult[] = [gate('stages.ran', ran.length, '>=', 1, ran.length ? undefined : 'no stage ran: nothing was checked')];
+  for (const stage of ran) {
+    const failed = stage.checks.filter((c) => c.status === 'failed').length;
+    gates.push(gate(`${stage.name}.failedChecks`, failed, '<=', 0));
+  }
+  for (const name of options.required) {
+    const stage = stages.find((s) => s.name === name);
+    const didRun = stage?.status === 'passed' || stage?.status === 'failed';
+    gates.push(gate(`${name}.required`, didRun ? 1 : 0, '>=', 1, didRun ? undefined : `required stage ${name} did not run: ${stage?.reason ?? stage?.status ?? 'not selected'}`));
+  }
+  return gates;
+}

@@ -1,0 +1,50 @@
+import { logger } from '../log/logger.ts';
+
+const log = logger('process');
+
+type Cleanup = () => Promise<void>;
+
+/**
+ * Everything a run started registers how to undo itself here. On SIGINT/SIGTERM the handlers run
+ * in reverse order (target before databases), then the process exits 130/143. Normal ends call
+ * the handlers' owners directly (in `finally`), which also unregisters them.
+ */
+const cleanups = new Map<symbol, { name: string; fn: Cleanup }>();
+let signalsInstalled = false;
+let shuttingDown: Promise<void> | undefined;
+
+export function registerCleanup(name: string, fn: Cleanup): () => void {
+  installSignalHandlers();
+  const key = Symbol(name);
+  cleanups.set(key, { name, fn });
+  return () => cleanups.delete(key);
+}
+
+export async function runAllCleanups(): Promise<void> {
+  const entries = [...cleanups.entries()].reverse();
+  cleanups.clear();
+  for (const [, { name, fn }] of entries) {
+    try {
+      log('cleanup: %s', name);
+      await fn();
+    } catch (error) {
+      process.stderr.write(`gauntlet: cleanup of ${name} failed: ${(error as Error).message}\n`);
+    }
+  }
+}
+
+function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) return; // a second Ctrl-C while tearing down: keep tearing down
+      process.stderr.write(`\ngauntlet: ${signal} received, stopping everything this run started…\n`);
+      shuttingDown = runAllCleanups().finally(() => process.exit(code));
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import type { ResolvedConfig } from '../config/load.ts';
+import type { EnvironmentKind } from '../config/schema.ts';
+import { DatabaseManager } from '../database/database-manager.ts';
+import type { StartedComposeEnvironment } from '../environments/compose/compose-environment.ts';
+import { assertDisposable } from '../environments/external/external-environment.ts';
+import { createEnvironment } from '../environments/resolve.ts';
+import type { StartedEnvironment } from '../environments/types.ts';
+import { runCommand } from '../process/managed-process.ts';
+import { TargetContainer } from '../target/target-container.ts';
+import { TargetProcess, type StartedTarget, type TargetWiring } from '../target/target.ts';
+import { startMockUpstream, type StartedUpstream } from '../upstreams/mock-upstream.ts';
+import { httpStatusIs } from '../wait/http.ts';
+import { waitFor } from '../wait/wait-for.ts';
+
+/** What tests and stages get: plain URLs, serialisable (vitest `provide`, GAUNTLET_CONTEXT). */
+export interface GauntletContext {
+  environment: Exclude<EnvironmentKind, 'auto'>;
+  targetUrl: string | null;
+  /** The target's own database. */
+  databaseUrl: string;
+  /** Maintenance URL for cloning; null when the database is not disposable. */
+  adminUrl: string | null;
+  templateDatabase: string | null;
+  redisUrl: string;
+  /** Base URLs of the mocked upstreams, by name. */
+  upstreams: Record<string, string>;
+}
+
+export interface Stack {
+  environment: StartedEnvironment;
+  database: DatabaseManager | undefined;
+  target: StartedTarget | undefined;
+  context: GauntletContext;
+  timings: { environmentMs: number; targetMs: number };
+  stop(): Promise<void>;
+}
+
+export interface StackHooks {
+  onEnvironmentReady?(env: StartedEnvironment, ms: number): void;
+}
+
+/** Environment → migrated template + app database → seed → target. Undoes what it did if a step fails. */
+export async function startStack(config: ResolvedConfig, kind: Exclude<EnvironmentKind, 'auto'>, options: { withTarget: boolean } & StackHooks): Promise<Stack> {
+  let t = performance.now();
+  const environment = await createEnvironment(kind, config).start();
+  const environmentMs = Math.round(performance.now() - t);
+  options.onEnvironmentReady?.(environment, environmentMs);
+  let target: StartedTarget | undefined;
+  const upstreams: StartedUpstream[] = [];
+  const stopUpstreams = () => Promise.all(upstreams.map((u) => u.stop()));
+  try {
+    const { database, databaseUrl } = await prepareDatabase(config, environment);
+    for (const spec of config.upstreams) upstreams.push(await startMockUpstream(spec));
+    const upstreamEnv = Object.fromEntries(upstreams.map((u) => [u.env, u.url]));
+    t = performance.now();
+    if (options.withTarget) target = await startTarget(config, environment, { databaseUrl, redisUrl: environment.redis.url, env: upstreamEnv });
+    const targetMs = Math.round(performance.now() - t);
+    return {
+      environment,
+      database,
+      target,
+      context: {
+        environment: kind,
+        targetUrl: target?.url ?? null,
+        databaseUrl,
+        adminUrl: database ? database.adminUrl : null,
+        templateDatabase: database ? database.templateName : null,
+        redisUrl: environment.redis.url,
+        upstreams: Object.fromEntries(upstreams.map((u) => [u.name, u.url])),
+      },
+      timings: { environmentMs, targetMs },
+      stop: async () => {
+        try {
+          await target?.stop();
+          await stopUpstreams();
+        } finally {
+          await environment.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await target?.stop().catch(() => undefined);
+    await stopUpstreams().catch(() => undefined);
+    await environment.stop();
+    throw error;
+  }
+}
+
+async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment): Promise<{ database: DatabaseManager | undefined; databaseUrl: string }> {
+  const { target } = config;
+  if (!env.disposable) {
+    // External and not disposable: use the database as it is; no reset, no migrate, no seed.
+    if (target.seed) assertDisposable(env, 'run the seed command');
+    return { database: undefined, databaseUrl: env.postgres.adminUrl };
+  }
+  const database = new DatabaseManager(env.postgres.adminUrl, config.environment.postgres.database);
+  await database.prepare(target.migrate, target.env.databaseUrl);
+  if (target.seed) {
+    await runCommand({
+      name: 'seed',
+      what: 'The seed command',
+      command: target.seed.command,
+      cwd: target.seed.cwd,
+      timeoutMs: target.seed.timeoutMs,
+      env: { ...process.env, ...target.seed.env, [target.env.databaseUrl]: database.appUrl, [target.env.redisUrl]: env.redis.url },
+    });
+  }
+  return { database, databaseUrl: database.appUrl };
+}
+
+async function startTarget(config: ResolvedConfig, env: StartedEnvironment, wiring: TargetWiring): Promise<StartedTarget> {
+  const { health } = config.target;
+  if (env.targetUrl) {
+    const url = env.targetUrl.replace(/\/$/, '');
+    await waitFor({ what: `external target health at ${url}${health.path}`, check: () => httpStatusIs(`${url}${health.path}`, health.status), timeoutMs: health.timeoutMs, intervalMs: health.intervalMs });
+    const notOurs = async () => undefined;
+    return { url, pid: undefined, logFile: '(external target: no log)', lastLogLines: () => [], restart: notOurs, stop: notOurs };
+  }
+  if (env.kind === 'compose' && config.environment.compose.targetService) {
+    return (env as StartedComposeEnvironment).startTargetService(health);
+  }
+  if ('image' in config.target.start) return new TargetContainer(config, wiring).start();
+  return new TargetProcess(config, wiring).start();
+}

@@ -1,0 +1,62 @@
+import pc from 'picocolors';
+import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
+import type { Reporter } from './types.ts';
+
+const STAGE_MARK: Record<StageResult['status'], string> = {
+  passed: pc.green('✓ passed'),
+  failed: pc.red('✗ failed'),
+  skipped: pc.yellow('- skipped'),
+  'not-available': pc.dim('· not available'),
+};
+
+/** Live progress per stage, then a summary table of gates. */
+export class ConsoleReporter implements Reporter {
+  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+
+  private write(line = ''): void {
+    this.out.write(`${line}\n`);
+  }
+
+  onRunStart(info: { environment: string; stages: string[] }): void {
+    this.write(pc.bold(`gauntlet: ${info.stages.join(', ')} on the ${info.environment} environment`));
+  }
+
+  onEnvironmentReady(info: { kind: string; postgres: string; redis: string; ms: number }): void {
+    this.write(`  environment ${info.kind} ready in ${info.ms} ms (postgres ${info.postgres}, redis ${info.redis})`);
+  }
+
+  onTargetReady(info: { name: string; url: string; ms: number }): void {
+    this.write(`  target ${info.name} healthy at ${info.url} in ${info.ms} ms`);
+  }
+
+  onStageStart(name: string): void {
+    this.write(pc.bold(`\n▶ ${name}`));
+  }
+
+  onCheck(check: CheckResult): void {
+    if (check.status !== 'failed') return;
+    this.write(`  ${pc.red('✗')} ${check.title}`);
+    if (check.message) for (const line of check.message.split('\n').slice(0, 8)) this.write(pc.dim(`      ${line}`));
+  }
+
+  onStageEnd(stage: StageResult): void {
+    const counts = countChecks(stage.checks);
+    const reason = stage.reason ? ` — ${stage.reason}` : '';
+    this.write(`  ${STAGE_MARK[stage.status]} ${stage.name}: ${counts}${reason} (${stage.durationMs} ms)`);
+  }
+
+  onRunEnd(result: RunResult): void {
+    this.write(pc.bold('\nGates'));
+    for (const g of result.gates) {
+      const mark = g.passed ? pc.green('PASS') : pc.red('FAIL');
+      this.write(`  ${mark} ${g.name}: ${g.actual ?? 'not measured'} (must be ${g.comparator} ${g.threshold})${g.message ? ` — ${g.message}` : ''}`);
+    }
+    const verdict = result.passed ? pc.green(pc.bold('PASSED')) : pc.red(pc.bold('FAILED'));
+    this.write(`\n${verdict} in ${(result.durationMs / 1000).toFixed(1)} s — exit ${result.exitCode}`);
+  }
+}
+
+export function countChecks(checks: CheckResult[]): string {
+  const n = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
+  return `${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`;
+}

@@ -1,0 +1,48 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunResult } from '../results/types.ts';
+import { countChecks } from './console-reporter.ts';
+import type { Reporter } from './types.ts';
+
+/** reports/summary.md, also appended to $GITHUB_STEP_SUMMARY when that is set. */
+export class MarkdownReporter implements Reporter {
+  constructor(
+    private readonly dir: string,
+    private readonly stepSummary = process.env.GITHUB_STEP_SUMMARY,
+  ) {}
+
+  async onRunEnd(result: RunResult): Promise<void> {
+    const md = renderMarkdown(result);
+    await mkdir(this.dir, { recursive: true });
+    await writeFile(path.join(this.dir, 'summary.md'), md);
+    if (this.stepSummary) await appendFile(this.stepSummary, md);
+  }
+}
+
+const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+export function renderMarkdown(result: RunResult): string {
+  const lines = [
+    `# Gauntlet: ${result.passed ? '✅ passed' : '❌ failed'}`,
+    '',
+    `Target **${result.target.name}** on the **${result.environment}** environment, ${(result.durationMs / 1000).toFixed(1)} s.`,
+    '',
+    '## Stages',
+    '',
+    '| stage | status | checks | note |',
+    '| --- | --- | --- | --- |',
+    ...result.stages.map((s) => `| ${s.name} | ${s.status} | ${countChecks(s.checks)} | ${cell(s.reason ?? '')} |`),
+    '',
+    '## Gates',
+    '',
+    '| gate | actual | threshold | verdict |',
+    '| --- | --- | --- | --- |',
+    ...result.gates.map((g) => `| ${g.name} | ${g.actual ?? 'not measured'} | ${g.comparator} ${g.threshold} | ${g.passed ? 'pass' : `**fail**${g.message ? `: ${cell(g.message)}` : ''}`} |`),
+  ];
+  const failed = result.stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed'));
+  if (failed.length) {
+    lines.push('', '## Failed checks', '');
+    for (const c of failed) lines.push(`- **${cell(c.title)}** (\`${c.id}\`)${c.message ? `\n  \`\`\`\n  ${c.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\`` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,52 @@
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+/** One check: the unit of evidence every stage produces. */
+export interface CheckResult {
+  id: string;
+  stage: string;
+  title: string;
+  status: CheckStatus;
+  message?: string;
+  durationMs?: number;
+  evidence?: Record<string, unknown>;
+}
+
+/**
+ * passed/failed: the stage ran. skipped: it could not run here (k6 missing, no command configured),
+ * with the reason. not-available: this version of Gauntlet has no such stage yet. Neither of the last
+ * two is ever a pass.
+ */
+export type StageStatus = 'passed' | 'failed' | 'skipped' | 'not-available';
+
+export interface StageResult {
+  name: string;
+  status: StageStatus;
+  reason?: string;
+  durationMs: number;
+  checks: CheckResult[];
+  /** Figures a stage measured (e.g. operations covered), for gates and reports. */
+  metrics: Record<string, number>;
+}
+
+export type Comparator = '>=' | '<=' | '==';
+
+export interface GateResult {
+  name: string;
+  comparator: Comparator;
+  threshold: number;
+  actual: number | null;
+  passed: boolean;
+  message?: string;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  startedAt: string;
+  durationMs: number;
+  environment: string;
+  target: { name: string; url: string | null };
+  stages: StageResult[];
+  gates: GateResult[];
+  passed: boolean;
+  exitCode: 0 | 1;
+}

@@ -1,0 +1,10 @@
+import type { Stage, StageName } from './types.ts';
+import { unitStage } from './unit/unit-stage.ts';
+
+/**
+ * The stages this version of Gauntlet has. A name without an entry is reported as "not available",
+ * never as passed.
+ */
+export const STAGES: Partial<Record<StageName, Stage>> = {
+  unit: unitStage,
+};

@@ -1,0 +1,31 @@
+import type { ResolvedConfig } from '../config/load.ts';
+import type { DatabaseManager } from '../database/database-manager.ts';
+import type { StartedEnvironment } from '../environments/types.ts';
+import type { CheckResult, StageStatus } from '../results/types.ts';
+import type { StartedTarget } from '../target/target.ts';
+
+export const STAGE_NAMES = ['unit', 'contract', 'security', 'e2e', 'load'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface StageContext {
+  config: ResolvedConfig;
+  environment: StartedEnvironment;
+  target: StartedTarget;
+  /** Undefined on an external environment whose database is not disposable. */
+  database: DatabaseManager | undefined;
+  /** Reports a check as soon as it is known (the console reporter shows progress). */
+  onCheck(check: CheckResult): void;
+}
+
+export interface StageOutcome {
+  status: Exclude<StageStatus, 'not-available'>;
+  reason?: string;
+  checks: CheckResult[];
+  metrics?: Record<string, number>;
+}
+
+export interface Stage {
+  name: StageName;
+  description: string;
+  run(context: StageContext): Promise<StageOutcome>;
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/load.ts';
+import { logger } from '../log/logger.ts';
+import { registerCleanup } from '../process/cleanup.ts';
+import { freePort } from '../process/free-port.ts';
+import { ManagedProcess } from '../process/managed-process.ts';
+import { httpStatusIs } from '../wait/http.ts';
+import { waitFor } from '../wait/wait-for.ts';
+
+const log = logger('target');
+
+export interface TargetWiring {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Extra env vars for the target (e.g. an upstream mock's URL). */
+  env?: Record<string, string>;
+}
+
+export interface StartedTarget {
+  readonly url: string;
+  readonly pid: number | undefined;
+  readonly logFile: string;
+  lastLogLines(n?: number): string[];
+  /** Stops and starts the process again on the same port (e.g. to prove data survives a restart). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs the configured target as a process with the environment's URLs in the env vars it reads. */
+export class TargetProcess {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly wiring: TargetWiring,
+  ) {}
+
+  async start(): Promise<StartedTarget> {
+    const { target } = this.config;
+    if (!('command' in target.start)) throw new Error('TargetProcess needs target.start.command; image targets use TargetContainer');
+    const start = target.start;
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const logFile = path.join(this.config.reportsDir, `${target.name}.log`);
+    const env = {
+      ...process.env,
+      ...start.env,
+      ...this.wiring.env,
+      [target.env.databaseUrl]: this.wiring.databaseUrl,
+      [target.env.redisUrl]: this.wiring.redisUrl,
+      [target.env.port]: String(port),
+    };
+    let proc: ManagedProcess | undefined;
+    const launch = async () => {
+      const started = performance.now();
+      proc = new ManagedProcess({ name: target.name, command: start.command, cwd: start.cwd, env, logFile });
+      await waitFor({
+        what: `${target.name} health at ${url}${target.health.path}`,
+        check: () => httpStatusIs(`${url}${target.health.path}`, target.health.status),
+        timeoutMs: target.health.timeoutMs,
+        intervalMs: target.health.intervalMs,
+        process: proc,
+        fix: `Check target.start (command, cwd) and target.env (the env var names it reads: ${target.env.databaseUrl}, ${target.env.redisUrl}, ${target.env.port}); the full log is in ${logFile}.`,
+      });
+      log('%s healthy at %s in %d ms', target.name, url, Math.round(performance.now() - started));
+    };
+    const halt = async () => {
+      await proc?.stop('SIGTERM', target.stopTimeoutMs);
+    };
+    const unregister = registerCleanup(`target ${target.name}`, halt);
+    try {
+      await launch();
+    } catch (error) {
+      await halt();
+      unregister();
+      throw error;
+    }
+    return {
+      url,
+      get pid() {
+        return proc?.pid;
+      },
+      logFile,
+      lastLogLines: (n = 50) => proc?.logs.last(n) ?? [],
+      restart: async () => {
+        await halt();
+        await launch();
+      },
+      stop: async () => {
+        unregister();
+        await halt();
+      },
+    };
+  }
+}
