@@ -15,6 +15,7 @@ export default defineConfig({
     env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },
     migrate: { command: ['npx', 'node-pg-migrate', 'up', '--migrations-dir', 'migrations', '--migration-file-language', 'sql'], cwd: 'examples/companion-api' },
     health: { path: '/health', timeoutMs: 30_000 },
+    flaws: { enableEnv: { COMPANION_ALLOW_FLAWS: '1' }, namesEnv: 'COMPANION_FLAWS' },
     openapi: { url: '/openapi.json' },
   },
   upstreams: [{ name: 'llm', handlers: 'examples/companion-api/mocks/handlers.ts', env: 'LLM_BASE_URL' }],

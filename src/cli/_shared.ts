@@ -23,6 +23,18 @@ export function parseEnvKind(value: string | undefined, config: ResolvedConfig):
   throw new GauntletError('GAUNTLET_USAGE', `--env ${value} is not an environment.`, { fix: `Use one of: ${ENV_KINDS.join(', ')}.` });
 }
 
+/** The target env that switches on seeded flaws, from the config's `target.flaws` declaration. */
+export function flawEnv(value: string | undefined, config: ResolvedConfig): Record<string, string> {
+  if (value === undefined || value === '') return {};
+  const flaws = config.target.flaws;
+  if (!flaws) {
+    throw new GauntletError('GAUNTLET_USAGE', `--flaw ${value}: the target ${config.target.name} declares no seeded flaws.`, {
+      fix: 'Declare target.flaws ({ enableEnv, namesEnv }) in gauntlet.config.ts, or drop --flaw.',
+    });
+  }
+  return { ...flaws.enableEnv, [flaws.namesEnv]: value };
+}
+
 export function parseStageList(value: string | undefined, flag: string, fallback: readonly StageName[]): StageName[] {
   if (value === undefined || value === '') return [...fallback];
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);

@@ -58,6 +58,11 @@ const target = z.strictObject({
     })
     .prefault({}),
   openapi: z.union([z.strictObject({ url: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })]).optional(),
+  /**
+   * Seeded flaws the target can switch on for demonstrating the gate (`gauntlet run --flaw NAME`):
+   * `enableEnv` is set as is, and the names go comma-separated into `namesEnv`.
+   */
+  flaws: z.strictObject({ enableEnv: envVars.default({}), namesEnv: z.string().min(1) }).optional(),
   /** Grace period between SIGTERM and SIGKILL when stopping the target. @default 5000 */
   stopTimeoutMs: z.number().int().positive().default(5_000),
 });

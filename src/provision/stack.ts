@@ -40,7 +40,13 @@ export interface StackHooks {
 }
 
 /** Environment → migrated template + app database → seed → target. Undoes what it did if a step fails. */
-export async function startStack(config: ResolvedConfig, kind: Exclude<EnvironmentKind, 'auto'>, options: { withTarget: boolean } & StackHooks): Promise<Stack> {
+export interface StackOptions extends StackHooks {
+  withTarget: boolean;
+  /** Extra env vars for the target process (e.g. seeded flaws). */
+  targetEnv?: Record<string, string>;
+}
+
+export async function startStack(config: ResolvedConfig, kind: Exclude<EnvironmentKind, 'auto'>, options: StackOptions): Promise<Stack> {
   let t = performance.now();
   const environment = await createEnvironment(kind, config).start();
   const environmentMs = Math.round(performance.now() - t);
@@ -51,7 +57,7 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
   try {
     const { database, databaseUrl } = await prepareDatabase(config, environment);
     for (const spec of config.upstreams) upstreams.push(await startMockUpstream(spec));
-    const upstreamEnv = Object.fromEntries(upstreams.map((u) => [u.env, u.url]));
+    const upstreamEnv = { ...Object.fromEntries(upstreams.map((u) => [u.env, u.url])), ...options.targetEnv };
     t = performance.now();
     if (options.withTarget) target = await startTarget(config, environment, { databaseUrl, redisUrl: environment.redis.url, env: upstreamEnv });
     const targetMs = Math.round(performance.now() - t);

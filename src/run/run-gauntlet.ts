@@ -16,6 +16,8 @@ export interface RunOptions {
   /** Stages that must run (skipped or not available fails the gate). */
   required: StageName[];
   reporters: Reporter[];
+  /** Extra env vars for the target (see flawEnv). */
+  targetEnv?: Record<string, string>;
 }
 
 /** The whole run: provision → target → stages → gates → reports. Tears everything down in `finally`. */
@@ -31,6 +33,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   try {
     stack = await startStack(config, kind, {
       withTarget: true,
+      targetEnv: options.targetEnv,
       onEnvironmentReady: (env, ms) => events.onEnvironmentReady({ kind: env.kind, postgres: redact(env.postgres.adminUrl), redis: env.redis.url, ms }),
     });
     const target = stack.target as NonNullable<Stack['target']>;

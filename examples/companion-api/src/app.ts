@@ -26,13 +26,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, deps.seams);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await app.register(helmet, { global: true });
+  if (deps.seams.securityHeaders) await app.register(helmet, { global: true });
   const allowed = new Set(config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean));
-  await app.register(cors, { origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)), credentials: true });
+  await app.register(cors, { origin: (origin, cb) => cb(null, deps.seams.corsAllows(origin, allowed)), credentials: true });
   await registerOpenApi(app);
   for (const schema of [userSchema, tokenPairSchema, conversationSchema, messageSchema, exchangeSchema]) app.addSchema(schema);
   const limits = limitsFrom(config);

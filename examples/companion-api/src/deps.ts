@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { AppConfig } from './config.ts';
 import type { TokenService } from './modules/auth/token-service.ts';
 import type { Metrics } from './plugins/metrics.ts';
+import type { Seams } from './seams.ts';
 import type { LlmClient } from './upstream/llm-client.ts';
 
 /** Everything a route needs, built once in main.ts and passed down. */
@@ -13,6 +14,7 @@ export interface Deps {
   llm: LlmClient;
   tokens: TokenService;
   metrics: Metrics;
+  seams: Seams;
 }
 
 declare module 'fastify' {

@@ -2,15 +2,24 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { applyFlaws, FlawConfigError } from './flaws/index.ts';
+import { correctSeams } from './seams.ts';
 import { TokenService } from './modules/auth/token-service.ts';
 import { createMetrics } from './plugins/metrics.ts';
 import { LlmClient } from './upstream/llm-client.ts';
 
 async function main(): Promise<void> {
   let config;
+  const seams = correctSeams();
+  let flaws: string[];
   try {
     config = loadConfig();
+    flaws = applyFlaws(seams, { ...process.env, NODE_ENV: config.NODE_ENV });
   } catch (error) {
+    if (error instanceof FlawConfigError) {
+      process.stderr.write(`companion-api: refusing to start: ${error.message}\n`);
+      process.exit(78);
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`companion-api: refusing to start. ${error.message}\n`);
       process.exit(78); // EX_CONFIG
@@ -22,7 +31,9 @@ async function main(): Promise<void> {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 100, 1_000) });
   redis.on('error', () => undefined); // reconnects by itself; /health reports it meanwhile
   const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES });
-  const app = await buildApp({ config, pool, redis, llm, tokens: new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS), metrics: createMetrics() });
+  const tokens = new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, undefined, seams.verifyAccess);
+  const app = await buildApp({ config, pool, redis, llm, tokens, metrics: createMetrics(), seams });
+  if (flaws.length) app.log.warn({ flaws }, 'SEEDED FLAWS ACTIVE: this instance is deliberately broken for a Gauntlet demo');
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -3,7 +3,7 @@ import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { resolveEnvironmentKind } from '../../environments/resolve.ts';
 import { registerCleanup } from '../../process/cleanup.ts';
 import { startStack } from '../../provision/stack.ts';
-import { commonArgs, loadConfigForCli, parseEnvKind } from '../_shared.ts';
+import { commonArgs, flawEnv, loadConfigForCli, parseEnvKind } from '../_shared.ts';
 import { envFilePath, isAlive, readEnvFile, removeEnvFile, removeLeftovers, waitForExit, writeEnvFile } from '../env-state.ts';
 
 const up = defineCommand({
@@ -11,6 +11,7 @@ const up = defineCommand({
   args: {
     ...commonArgs,
     target: { type: 'boolean', description: 'Also start the target', default: false },
+    flaw: { type: 'string', description: "Start the target with seeded flaw(s) switched on (needs target.flaws)" },
   },
   async run({ args }) {
     const config = await loadConfigForCli(args.config);
@@ -22,7 +23,7 @@ const up = defineCommand({
     }
     if (existing) await removeLeftovers(existing);
     const kind = await resolveEnvironmentKind(parseEnvKind(args.env, config));
-    const stack = await startStack(config, kind, { withTarget: args.target });
+    const stack = await startStack(config, kind, { withTarget: args.target, targetEnv: flawEnv(args.flaw, config) });
     const stop = async () => {
       await stack.stop();
       await removeEnvFile(config.rootDir);

@@ -5,7 +5,7 @@ import { JsonReporter } from '../../reporters/json-reporter.ts';
 import { JUnitReporter } from '../../reporters/junit-reporter.ts';
 import { MarkdownReporter } from '../../reporters/markdown-reporter.ts';
 import { STAGE_NAMES } from '../../stages/types.ts';
-import { commonArgs, loadConfigForCli, parseEnvKind, parseStageList } from '../_shared.ts';
+import { commonArgs, flawEnv, loadConfigForCli, parseEnvKind, parseStageList } from '../_shared.ts';
 
 export function runCommand(setExit: (code: number) => void) {
   return defineCommand({
@@ -14,6 +14,7 @@ export function runCommand(setExit: (code: number) => void) {
       ...commonArgs,
       stages: { type: 'string', description: `Comma-separated stages (default: all: ${STAGE_NAMES.join(',')})` },
       require: { type: 'string', description: 'Comma-separated stages that must run: skipped or not available fails the gate' },
+      flaw: { type: 'string', description: "Switch on the target's seeded flaw(s), comma-separated (needs target.flaws in the config)" },
     },
     async run({ args }) {
       const config = await loadConfigForCli(args.config);
@@ -24,6 +25,7 @@ export function runCommand(setExit: (code: number) => void) {
         environment: parseEnvKind(args.env, config),
         stages,
         required,
+        targetEnv: flawEnv(args.flaw, config),
         reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir)],
       });
       process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md}\n`);

@@ -1,21 +1,31 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Seams } from '../seams.ts';
 import { HttpProblem } from '../lib/problem.ts';
 
 /** Every error leaves as application/problem+json; 5xx never carry internals. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, seams: Seams): void {
+  if (!seams.safeJsonParser) {
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (error) {
+        done(error as Error, undefined); // no statusCode: the error handler turns it into a 500
+      }
+    });
+  }
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem) {
-      return reply.status(error.status).headers(error.headers).type('application/problem+json').send({ type: 'about:blank', title: error.title, status: error.status, ...(error.detail ? { detail: error.detail } : {}) });
+      return reply.status(error.status).headers(error.headers).type('application/problem+json').send({ type: 'about:blank', title: error.title, status: error.status, ...(error.detail ? { detail: error.detail } : {}), ...seams.errorExtras(error) });
     }
     if (error.validation) {
       const errors = error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath}`, message: v.message ?? 'is invalid' }));
-      return reply.status(400).type('application/problem+json').send({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request does not match the schema', errors });
+      return reply.status(400).type('application/problem+json').send({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request does not match the schema', errors, ...seams.errorExtras(error) });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unhandled error');
     const detail = status === 500 ? 'an unexpected error occurred; it has been logged' : error.message;
-    return reply.status(status).type('application/problem+json').send({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail });
+    return reply.status(status).type('application/problem+json').send({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, ...seams.errorExtras(error) });
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` });

@@ -30,6 +30,6 @@ export function registerGlobalLimit(app: FastifyInstance, deps: Deps, limits: Li
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0];
     if (path === '/health' || path === '/metrics') return;
-    await enforce(deps, reply, limits.global, request.ip);
+    await enforce(deps, reply, limits.global, deps.seams.clientIp(request));
   });
 }

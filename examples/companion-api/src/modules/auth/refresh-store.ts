@@ -14,6 +14,7 @@ export class RefreshStore {
     private readonly pool: pg.Pool,
     private readonly tokens: TokenService,
     private readonly ttlSeconds: number,
+    private readonly detectReuse = true,
   ) {}
 
   async issue(userId: string, familyId: string = randomUUID()): Promise<string> {
@@ -32,7 +33,7 @@ export class RefreshStore {
     );
     const row = rows[0];
     if (!row) return { kind: 'invalid' };
-    if (row.previous_rotated_at !== null) {
+    if (row.previous_rotated_at !== null && this.detectReuse) {
       await this.revokeFamily(row.family_id);
       return { kind: 'reused', familyId: row.family_id };
     }

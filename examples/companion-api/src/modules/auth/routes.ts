@@ -8,10 +8,9 @@ import { enforce, type Limits } from '../../plugins/rate-limits.ts';
 import { RefreshStore } from './refresh-store.ts';
 import { credentialsBody, registerBody, toUser, type UserRow } from './schemas.ts';
 
-const INVALID_LOGIN = 'invalid email or password';
-
 export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): void {
-  const refresh = new RefreshStore(deps.pool, deps.tokens, deps.config.REFRESH_TOKEN_TTL_SECONDS);
+  const refresh = new RefreshStore(deps.pool, deps.tokens, deps.config.REFRESH_TOKEN_TTL_SECONDS, deps.seams.detectRefreshReuse);
+  const registerSchema = deps.seams.allowRoleInRegistration ? { ...registerBody, properties: { ...registerBody.properties, role: { type: 'string', enum: ['user', 'admin'] } } } : registerBody;
   const auth = authenticate(deps);
   const pair = async (user: UserRow, familyId?: string) => {
     const access = await deps.tokens.issueAccess(user.id, user.role);
@@ -19,18 +18,18 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     return { accessToken: access.token, refreshToken, tokenType: 'Bearer' as const, expiresIn: access.expiresIn, user: toUser(user) };
   };
 
-  app.post<{ Body: { email: string; password: string; displayName: string } }>(
+  app.post<{ Body: { email: string; password: string; displayName: string; role?: string } }>(
     '/auth/register',
-    { schema: { summary: 'Register a user', tags: ['auth'], body: registerBody, response: { 201: { description: 'Created', content: { 'application/json': { schema: { $ref: 'User#' } } } }, 409: { description: 'Email already registered', content: { 'application/problem+json': { schema: problemRef } } } } } },
+    { schema: { summary: 'Register a user', tags: ['auth'], body: registerSchema, response: { 201: { description: 'Created', content: { 'application/json': { schema: { $ref: 'User#' } } } }, 409: { description: 'Email already registered', content: { 'application/problem+json': { schema: problemRef } } } } } },
     async (request, reply) => {
       const { email, password, displayName } = request.body;
       const problems = passwordProblems(password, email);
       if (problems.length) throw new HttpProblem(400, 'Bad Request', `password ${problems.join(', ')}`);
       const hash = await hashPassword(password);
       const { rows } = await deps.pool.query<UserRow>(
-        `insert into users (email, display_name, password_hash) values ($1, $2, $3)
+        `insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4)
          on conflict (lower(email)) do nothing returning id, email, display_name, role, created_at`,
-        [email.trim(), displayName, hash],
+        [email.trim(), displayName, hash, deps.seams.registrationRole(request.body)],
       );
       if (!rows[0]) throw new HttpProblem(409, 'Conflict', 'this email is already registered');
       return reply.status(201).send(toUser(rows[0]));
@@ -42,14 +41,14 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     { schema: { summary: 'Log in: access JWT + rotating refresh token', tags: ['auth'], body: credentialsBody, response: { 200: { description: 'Logged in', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } } } } },
     async (request, reply) => {
       const account = normaliseAccountKey(request.body.email);
-      await enforce(deps, reply, limits.login, `${request.ip}|${account}`);
+      if (deps.seams.limitLogins) await enforce(deps, reply, limits.login, `${deps.seams.clientIp(request)}|${account}`);
       const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, password_hash from users where lower(email) = $1', [account]);
       const user = rows[0];
       // Same work and the same answer whether or not the user exists: no enumeration.
       const ok = await verifyPassword(request.body.password, user?.password_hash ?? DUMMY_HASH);
       if (!user || !ok) {
         deps.metrics.logins.inc({ outcome: 'failure' });
-        throw new HttpProblem(401, 'Unauthorized', INVALID_LOGIN);
+        throw deps.seams.loginFailure(user !== undefined);
       }
       deps.metrics.logins.inc({ outcome: 'success' });
       return pair(user);
@@ -62,11 +61,16 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
       schema: {
         summary: 'Rotate a refresh token; reusing a rotated one revokes its whole family',
         tags: ['auth'],
-        body: { type: 'object', required: ['refreshToken'], additionalProperties: false, properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } }, examples: [{ refreshToken: 'rt_…' }] },
+        body: { type: 'object', required: ['refreshToken'], additionalProperties: false, properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 4096 } }, examples: [{ refreshToken: 'rt_…' }] },
         response: { 200: { description: 'New token pair', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } }, 401: { description: 'Invalid, expired, revoked or reused refresh token', content: { 'application/problem+json': { schema: problemRef } } } },
       },
     },
     async (request) => {
+      if (deps.seams.acceptAccessAsRefresh) {
+        const claims = await deps.tokens.verifyAccess(request.body.refreshToken).catch(() => undefined);
+        const { rows } = claims ? await deps.pool.query<UserRow>('select id, email, display_name, role, created_at from users where id = $1', [claims.sub]) : { rows: [] };
+        if (rows[0]) return pair(rows[0]);
+      }
       const outcome = await refresh.rotate(request.body.refreshToken);
       if (outcome.kind === 'reused') throw new HttpProblem(401, 'Unauthorized', 'refresh token reuse detected: all sessions of this login were revoked');
       if (outcome.kind === 'invalid') throw new HttpProblem(401, 'Unauthorized', 'invalid or expired refresh token');
@@ -84,13 +88,13 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
         summary: 'Revoke the access token (and the refresh token family when given)',
         tags: ['auth'],
         security: bearerSecurity,
-        body: { type: 'object', additionalProperties: false, properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } } },
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 200 } } },
         response: { 204: { description: 'Logged out', type: 'null' } },
       },
     },
     async (request, reply) => {
       const ttl = Math.max(1, request.user.exp - Math.floor(Date.now() / 1000));
-      await deps.redis.set(`deny:${request.user.jti}`, '1', 'EX', ttl);
+      if (deps.seams.revokeOnLogout) await deps.redis.set(`deny:${request.user.jti}`, '1', 'EX', ttl);
       if (request.body?.refreshToken) await refresh.revokeByToken(request.body.refreshToken, request.user.id);
       return reply.status(204).send();
     },

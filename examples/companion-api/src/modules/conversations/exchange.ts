@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { CRISIS_RESOURCES, scoreRisk, type RiskAssessment } from '../crisis/scorer.ts';
+import { CRISIS_RESOURCES, type RiskAssessment } from '../crisis/scorer.ts';
 import { UpstreamError, type ChatMessage } from '../../upstream/llm-client.ts';
 import { ConversationRepository, toMessage, type MessageRow } from './repository.ts';
 
@@ -16,7 +16,7 @@ export interface Prepared {
 
 /** Stores the user message, scores it, escalates high risk, and builds the prompt history. */
 export async function prepareExchange(deps: Deps, repo: ConversationRepository, userId: string, conversationId: string, content: string): Promise<Prepared> {
-  const risk = scoreRisk(content);
+  const risk = deps.seams.scoreRisk(content);
   const message = await repo.addMessage(conversationId, 'user', content, risk.score);
   deps.metrics.messages.inc({ role: 'user' });
   let escalationId: string | undefined;
@@ -39,6 +39,7 @@ export async function reply(deps: Deps, repo: ConversationRepository, conversati
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     deps.metrics.llmRequests.inc({ outcome: 'failure' });
+    if (!deps.seams.degradeOnUpstreamFailure) throw error;
     content = FALLBACK_REPLY;
     degraded = true;
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Seams } from '../../seams.ts';
 
 export interface MessageRow {
   id: string;
@@ -13,7 +14,10 @@ export const toMessage = (m: MessageRow) => ({ id: m.id, role: m.role, content: 
 
 /** Conversation data, always scoped to the owner: another user's id finds nothing (404, not 403). */
 export class ConversationRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly seams: Seams,
+  ) {}
 
   async create(userId: string, title: string) {
     const { rows } = await this.pool.query<{ id: string; title: string; created_at: Date }>('insert into conversations (user_id, title) values ($1, $2) returning id, title, created_at', [userId, title]);
@@ -21,20 +25,12 @@ export class ConversationRepository {
     return { id: c.id, title: c.title, createdAt: c.created_at.toISOString(), messageCount: 0, lastMessageAt: null };
   }
 
-  /** One query for the whole list (no N+1): counts and last message time by aggregate. */
-  async list(userId: string) {
-    const { rows } = await this.pool.query<{ id: string; title: string; created_at: Date; message_count: string; last_message_at: Date | null }>(
-      `select c.id, c.title, c.created_at, count(m.id) as message_count, max(m.created_at) as last_message_at
-         from conversations c left join messages m on m.conversation_id = c.id
-        where c.user_id = $1 group by c.id order by c.created_at desc limit 100`,
-      [userId],
-    );
-    return rows.map((r) => ({ id: r.id, title: r.title, createdAt: r.created_at.toISOString(), messageCount: Number(r.message_count), lastMessageAt: r.last_message_at?.toISOString() ?? null }));
+  list(userId: string, q?: string) {
+    return this.seams.listConversations(this.pool, userId, q);
   }
 
-  async owned(userId: string, id: string): Promise<{ id: string; title: string; created_at: Date } | undefined> {
-    const { rows } = await this.pool.query<{ id: string; title: string; created_at: Date }>('select id, title, created_at from conversations where id = $1 and user_id = $2', [id, userId]);
-    return rows[0];
+  owned(userId: string, id: string) {
+    return this.seams.findOwnedConversation(this.pool, userId, id);
   }
 
   async messages(conversationId: string, limit = 200): Promise<MessageRow[]> {

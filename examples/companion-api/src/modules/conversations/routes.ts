@@ -14,7 +14,7 @@ const notFound = { description: 'No such conversation of yours', content: { 'app
 export const MAX_AUDIO_BYTES = 5 * 1024 * 1024;
 
 export async function conversationRoutes(app: FastifyInstance, deps: Deps, limits: Limits): Promise<void> {
-  const repo = new ConversationRepository(deps.pool);
+  const repo = new ConversationRepository(deps.pool, deps.seams);
   const auth = authenticate(deps);
   const mine = async (userId: string, id: string) => {
     const c = await repo.owned(userId, id);
@@ -38,8 +38,19 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
     async (request, r) => r.status(201).send(await repo.create(request.user.id, request.body.title)),
   );
 
-  app.get('/conversations', { preHandler: auth, schema: { summary: 'My conversations', tags: ['conversations'], security: bearerSecurity, response: { 200: json({ type: 'array', items: { $ref: 'Conversation#' } }, 'Conversations, newest first') } } }, async (request) =>
-    repo.list(request.user.id),
+  app.get<{ Querystring: { q?: string } }>(
+    '/conversations',
+    {
+      preHandler: auth,
+      schema: {
+        summary: 'My conversations, optionally filtered by a title search',
+        tags: ['conversations'],
+        security: bearerSecurity,
+        querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', minLength: 1, maxLength: 100, description: 'Case-insensitive title search' } } },
+        response: { 200: json({ type: 'array', items: { $ref: 'Conversation#' } }, 'Conversations, newest first') },
+      },
+    },
+    async (request) => repo.list(request.user.id, request.query.q),
   );
 
   app.get<{ Params: { id: string } }>(

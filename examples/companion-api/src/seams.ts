@@ -1,0 +1,102 @@
+import type { FastifyRequest } from 'fastify';
+import { jwtVerify } from 'jose';
+import type pg from 'pg';
+import { HttpProblem } from './lib/problem.ts';
+import type { AccessClaims } from './modules/auth/token-service.ts';
+import { scoreRisk, type RiskAssessment } from './modules/crisis/scorer.ts';
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  messageCount: number;
+  lastMessageAt: string | null;
+}
+
+/**
+ * The pieces a seeded flaw may replace (see src/flaws/ and FLAWS.md). Each default here is the
+ * correct implementation; the app always goes through these, so a flaw swaps exactly one of them.
+ */
+export interface Seams {
+  /** The client address for rate limits: the socket's (or the trusted proxy chain's, via Fastify's trustProxy). */
+  clientIp(request: FastifyRequest): string;
+  /** Whether login attempts are rate limited. */
+  limitLogins: boolean;
+  /** Checks signature (HS256 only), expiry and token type. */
+  verifyAccess(key: Uint8Array, token: string, nowSeconds: number): Promise<AccessClaims>;
+  /** Whether a token of a deleted user is refused. */
+  requireExistingUser: boolean;
+  /** Whether presenting a rotated refresh token again revokes its family. */
+  detectRefreshReuse: boolean;
+  /** Whether logout puts the access token on the denylist. */
+  revokeOnLogout: boolean;
+  /** Whether /auth/refresh also accepts a valid access JWT in place of a refresh token. */
+  acceptAccessAsRefresh: boolean;
+  /** The role a new registration gets, and whether the body may name one. */
+  registrationRole(body: Record<string, unknown>): 'user' | 'admin';
+  allowRoleInRegistration: boolean;
+  /** The login failure: one answer whether or not the account exists. */
+  loginFailure(accountExists: boolean): HttpProblem;
+  /** Extra fields an error body carries (never any for 5xx internals). */
+  errorExtras(error: Error): Record<string, unknown>;
+  /** Whether a malformed JSON body is answered 400 (true) or reaches the handler machinery raw. */
+  safeJsonParser: boolean;
+  scoreRisk(text: string): RiskAssessment;
+  /** When the LLM fails: fall back to a degraded reply (true) or let the error out. */
+  degradeOnUpstreamFailure: boolean;
+  listConversations(pool: pg.Pool, userId: string, q: string | undefined): Promise<ConversationSummary[]>;
+  findOwnedConversation(pool: pg.Pool, userId: string, id: string): Promise<{ id: string; title: string; created_at: Date } | undefined>;
+  /** CORS origin decision for a request origin, given the allowlist. */
+  corsAllows(origin: string | undefined, allowed: Set<string>): boolean | string;
+  securityHeaders: boolean;
+}
+
+export function correctSeams(): Seams {
+  return {
+    clientIp: (request) => request.ip,
+    limitLogins: true,
+    verifyAccess: async (key, token, nowSeconds) => {
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(nowSeconds * 1000) });
+      return claimsFrom(payload);
+    },
+    requireExistingUser: true,
+    detectRefreshReuse: true,
+    revokeOnLogout: true,
+    acceptAccessAsRefresh: false,
+    registrationRole: () => 'user',
+    allowRoleInRegistration: false,
+    loginFailure: () => new HttpProblem(401, 'Unauthorized', 'invalid email or password'),
+    errorExtras: () => ({}),
+    safeJsonParser: true,
+    scoreRisk,
+    degradeOnUpstreamFailure: true,
+    listConversations: async (pool, userId, q) => {
+      // One query for the whole list (no N+1); the search term is a bound parameter.
+      const { rows } = await pool.query<{ id: string; title: string; created_at: Date; message_count: string; last_message_at: Date | null }>(
+        `select c.id, c.title, c.created_at, count(m.id) as message_count, max(m.created_at) as last_message_at
+           from conversations c left join messages m on m.conversation_id = c.id
+          where c.user_id = $1 and ($2::text is null or c.title ilike '%' || $2 || '%')
+          group by c.id order by c.created_at desc limit 100`,
+        [userId, q ?? null],
+      );
+      return rows.map(summary);
+    },
+    findOwnedConversation: async (pool, userId, id) => {
+      const { rows } = await pool.query<{ id: string; title: string; created_at: Date }>('select id, title, created_at from conversations where id = $1 and user_id = $2', [id, userId]);
+      return rows[0];
+    },
+    corsAllows: (origin, allowed) => origin !== undefined && allowed.has(origin),
+    securityHeaders: true,
+  };
+}
+
+export function claimsFrom(payload: Record<string, unknown>): AccessClaims {
+  if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
+    throw new Error('not an access token');
+  }
+  return { sub: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', jti: payload.jti, exp: payload.exp };
+}
+
+export function summary(r: { id: string; title: string; created_at: Date; message_count: string | number; last_message_at: Date | null }): ConversationSummary {
+  return { id: r.id, title: r.title, createdAt: r.created_at.toISOString(), messageCount: Number(r.message_count), lastMessageAt: r.last_message_at?.toISOString() ?? null };
+}
