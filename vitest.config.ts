@@ -4,12 +4,24 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // Pure modules of the engine and of the example target; no services.
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'suites/unit/**/*.test.ts'], environment: 'node' },
+        // The example target's pure modules, with msw for its upstreams. The gate's unit stage runs this project.
+        test: { name: 'unit', include: ['suites/unit/**/*.test.ts'], environment: 'node' },
       },
       {
-        // Real Postgres, Redis, processes, containers and the CLI.
-        test: { name: 'integration', include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },
+        // The engine's own pure modules, beside the code.
+        test: { name: 'engine', include: ['src/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // Real Postgres, Redis, processes, containers and the CLI. The globalSetup starts the
+        // environment and the example target once; files get clean databases by template clone.
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./src/vitest/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
       },
     ],
   },

@@ -99,7 +99,7 @@ export class LlmClient {
           this.breaker.success();
           return response;
         }
-        await response.body?.cancel();
+        await response.arrayBuffer().catch(() => undefined); // drain, so the connection can be reused
         lastError = `upstream answered ${response.status}`;
         if (response.status !== 429 && response.status < 500) break; // not retryable
       } catch (error) {

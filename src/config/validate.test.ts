@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { GauntletError } from '../errors/gauntlet-error.ts';
+import { validateConfig } from './validate.ts';
+
+const minimal = { target: { start: { command: ['node', 'server.js'] } } };
+
+function errorOf(input: unknown): GauntletError {
+  try {
+    validateConfig(input, 'gauntlet.config.ts');
+  } catch (error) {
+    if (error instanceof GauntletError) return error;
+    throw error;
+  }
+  throw new Error('expected validateConfig to throw');
+}
+
+describe('validateConfig', () => {
+  it('fills every default from the schema', () => {
+    const { config, warnings } = validateConfig(minimal, 'c');
+    expect(warnings).toEqual([]);
+    expect(config.target.health).toEqual({ path: '/health', status: 200, timeoutMs: 30_000, intervalMs: 100 });
+    expect(config.target.env).toEqual({ databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' });
+    expect(config.environment.default).toBe('auto');
+    expect(config.environment.external.disposable).toBe(false);
+    expect(config.upstreams).toEqual([]);
+  });
+
+  it('lists a typo and a wrong type in one message: key path, expected, actual', () => {
+    const error = errorOf({ target: { start: { command: 'x' }, helth: { path: '/h' }, stopTimeoutMs: '5s' } });
+    expect(error.code).toBe('GAUNTLET_CONFIG_INVALID');
+    expect(error.exitCode).toBe(2);
+    expect(error.detail).toEqual([
+      'error: Config option "target.stopTimeoutMs" has the wrong type. It should be a number, but was a string ("5s").',
+      'warning: Config option "target.helth" is not known and is ignored. Did you mean "target.health"?',
+    ]);
+  });
+
+  it('names a missing required key', () => {
+    const error = errorOf({ target: {} });
+    expect(error.detail.join('\n')).toContain('Config option "target.start"');
+  });
+
+  it('names the accepted forms of a union', () => {
+    const error = errorOf({ target: { start: { cmd: 'x' } } });
+    expect(error.detail[0]).toMatch(/"target\.start" should be \{ command.* or \{ image/);
+  });
+
+  it('lists enum values', () => {
+    const error = errorOf({ ...minimal, environment: { default: 'docker' } });
+    expect(error.detail[0]).toBe('error: Config option "environment.default" should be one of "auto", "native", "testcontainers", "compose", "external", but was a string ("docker").');
+  });
+
+  it('only warns about unknown keys, and drops them', () => {
+    const { config, warnings } = validateConfig({ ...minimal, reprots: { dir: 'x' } }, 'c');
+    expect(warnings).toEqual(['Config option "reprots" is not known and is ignored. Did you mean "reports"?']);
+    expect(config).not.toHaveProperty('reprots');
+  });
+
+  it('gives no did-you-mean for a key unlike any other', () => {
+    const { warnings } = validateConfig({ ...minimal, zzzzzzzz: 1 }, 'c');
+    expect(warnings).toEqual(['Config option "zzzzzzzz" is not known and is ignored.']);
+  });
+});
