@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,12 +38,19 @@ export async function removeEnvFile(rootDir: string): Promise<void> {
   await rm(envFilePath(rootDir), { force: true });
 }
 
+/** True while `pid` runs. A zombie (exited, not yet reaped by its new parent) holds nothing and counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..." — the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(0) said it exists
   }
 }
 
@@ -62,7 +70,8 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
  */
 export async function removeLeftovers(file: EnvFile): Promise<string[]> {
   const done: string[] = [];
-  for (const pid of [file.targetPid, ...file.state.pids].filter((p): p is number => p !== null)) {
+  const pids = [file.targetPid, ...file.state.pids].filter((p): p is number => p !== null && isAlive(p));
+  for (const pid of pids) {
     for (const target of [-pid, pid]) {
       try {
         process.kill(target, 'SIGKILL');
@@ -73,6 +82,7 @@ export async function removeLeftovers(file: EnvFile): Promise<string[]> {
       }
     }
   }
+  await Promise.all(pids.map((pid) => waitForExit(pid, 5_000)));
   for (const id of file.state.containers) {
     await exec('docker', ['rm', '-f', '-v', id]).then(
       () => done.push(`removed container ${id.slice(0, 12)}`),

@@ -8,6 +8,15 @@ import { TokenService } from './modules/auth/token-service.ts';
 import { createMetrics } from './plugins/metrics.ts';
 import { LlmClient } from './upstream/llm-client.ts';
 
+/** Counts every query the pool sends (companion_db_queries_total), so N+1 patterns show up in /metrics. */
+function countQueries(pool: pg.Pool, metrics: ReturnType<typeof createMetrics>): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    metrics.dbQueries.inc();
+    return query(...args);
+  }) as typeof pool.query;
+}
+
 async function main(): Promise<void> {
   let config;
   const seams = correctSeams();
@@ -32,7 +41,9 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined); // reconnects by itself; /health reports it meanwhile
   const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES });
   const tokens = new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, undefined, seams.verifyAccess);
-  const app = await buildApp({ config, pool, redis, llm, tokens, metrics: createMetrics(), seams });
+  const metrics = createMetrics();
+  countQueries(pool, metrics);
+  const app = await buildApp({ config, pool, redis, llm, tokens, metrics, seams });
   if (flaws.length) app.log.warn({ flaws }, 'SEEDED FLAWS ACTIVE: this instance is deliberately broken for a Gauntlet demo');
 
   let closing = false;

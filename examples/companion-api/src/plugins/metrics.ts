@@ -7,6 +7,7 @@ export interface Metrics {
   escalations: Counter;
   llmRequests: Counter<'outcome'>;
   logins: Counter<'outcome'>;
+  dbQueries: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -18,6 +19,7 @@ export function createMetrics(): Metrics {
     escalations: new Counter({ name: 'companion_crisis_escalations_total', help: 'Crisis escalations created', registers: [registry] }),
     llmRequests: new Counter({ name: 'companion_llm_requests_total', help: 'Upstream LLM calls by outcome', labelNames: ['outcome'], registers: [registry] }),
     logins: new Counter({ name: 'companion_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    dbQueries: new Counter({ name: 'companion_db_queries_total', help: 'Queries sent to Postgres', registers: [registry] }),
   };
 }
 

@@ -1,0 +1,96 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/results/types.ts';
+import { runCli } from '../helpers/cli.ts';
+
+/** `gauntlet run` on the tiny fixture project: exit codes, console and the three report files. */
+async function run(args: string[], env: Record<string, string> = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-test-'));
+  const result = await runCli(['run', ...args], { env: { TINY_REPORTS: path.join(dir, 'reports'), TINY_OUT: path.join(dir, 'out'), ...env } });
+  const read = (file: string) => readFile(path.join(dir, 'reports', file), 'utf8');
+  return { ...result, read, json: async () => JSON.parse(await read('results.json')) as RunResult };
+}
+
+describe('gauntlet run', () => {
+  it('passes (exit 0) when the unit stage passes, reporting unimplemented stages as not available', async () => {
+    const r = await run([]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/environment native ready in \d+ ms/);
+    expect(r.stdout).toMatch(/target tiny healthy at http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toContain('✓ passed unit: 1 passed, 0 failed, 0 skipped');
+    expect(r.stdout).toContain('· not available contract');
+    expect(r.stdout).toContain('PASSED');
+    const result = await r.json();
+    expect(result.stages.map((s) => [s.name, s.status])).toEqual([
+      ['unit', 'passed'],
+      ['contract', 'not-available'],
+      ['security', 'not-available'],
+      ['e2e', 'not-available'],
+      ['load', 'not-available'],
+    ]);
+    // the unit command got a migrated clone of the database
+    expect(result.stages[0]?.checks[0]).toMatchObject({ status: 'passed', title: 'tiny › database is a migrated clone (1 item)' });
+    expect(result.gates).toEqual([
+      { name: 'stages.ran', comparator: '>=', threshold: 1, actual: 1, passed: true },
+      { name: 'unit.failedChecks', comparator: '<=', threshold: 0, actual: 0, passed: true },
+    ]);
+    expect(await r.read('junit.xml')).toContain('<testcase classname="gauntlet.unit" name="tiny › database is a migrated clone (1 item)"');
+    expect(await r.read('summary.md')).toContain('# Gauntlet: ✅ passed');
+  });
+
+  it('fails (exit 1) when a unit test fails, naming the check in every report', async () => {
+    const r = await run(['--stages', 'unit'], { TINY_UNIT: 'fail' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✗ tiny › adds numbers');
+    expect(r.stdout).toContain('FAIL unit.failedChecks: 1 (must be <= 0)');
+    const result = await r.json();
+    expect(result.passed).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(result.stages[0]?.checks.find((c) => c.status === 'failed')).toMatchObject({ title: 'tiny › adds numbers', message: expect.stringContaining('expected 3 to be 4') });
+    expect(await r.read('junit.xml')).toMatch(/<failure message="expected 3 to be 4"[^>]*>/);
+    expect(await r.read('summary.md')).toContain('**tiny › adds numbers**');
+  });
+
+  it('fails (exit 1) when a required stage is not available: never reported as passed', async () => {
+    const r = await run(['--stages', 'unit,contract', '--require', 'contract']);
+    expect(r.code).toBe(1);
+    const result = await r.json();
+    expect(result.gates.find((g) => g.name === 'contract.required')).toMatchObject({ passed: false, message: expect.stringContaining('this version of Gauntlet has no such stage yet') });
+  });
+
+  it('fails (exit 1) when no stage ran at all', async () => {
+    const r = await run(['--stages', 'contract,load']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAIL stages.ran: 0 (must be >= 1) — no stage ran: nothing was checked');
+  });
+
+  it('exits 2 with the last log lines when the target dies before it is healthy', async () => {
+    const r = await run([], { TINY_FAIL_START: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^GAUNTLET_TARGET_EXITED: tiny health at .* exited \(exit code 3\)/);
+    expect(r.stderr).toContain('| tiny: refusing to start: TINY_FAIL_START is set');
+    expect(r.stderr).toContain('Fix: ');
+    expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack
+  });
+
+  it('exits 2 on an unknown stage, listing the valid ones', async () => {
+    const r = await run(['--stages', 'unit,smoke']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('GAUNTLET_USAGE: --stages names unknown stage: smoke.\nFix: Stages are: unit, contract, security, e2e, load (comma-separated, e.g. --stages unit,contract).\n');
+  });
+
+  it('exits 2 on an unknown environment', async () => {
+    const r = await run(['--env', 'docker']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('GAUNTLET_USAGE: --env docker is not an environment.');
+  });
+
+  it('exits 2 on --flaw for a target that declares no flaws', async () => {
+    const r = await run(['--flaw', 'sql-injection']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('GAUNTLET_USAGE: --flaw sql-injection: the target tiny declares no seeded flaws.');
+  });
+});

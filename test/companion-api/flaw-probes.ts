@@ -1,0 +1,186 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import type { Api } from '../helpers/api.ts';
+
+/** The JWT secret gauntlet.config.ts gives the example target (a test secret, as the security stage may use). */
+const TEST_SECRET = new TextEncoder().encode('gauntlet-test-secret-0123456789abcdef0123');
+const evilOrigin = 'https://evil.example';
+
+export interface Probe {
+  /** What the buggy behaviour is, as the test title says it. */
+  shows: string;
+  /** Env for both the flawed and the clean target (e.g. a dead upstream). */
+  env?: Record<string, string>;
+  /** Needs a clean target of its own (reads process-wide counters). */
+  isolated?: boolean;
+  /** True when the flawed behaviour is observed. */
+  run(api: Api): Promise<boolean>;
+}
+
+async function queriesCounted(api: Api): Promise<number> {
+  const text = (await api.call('GET', '/metrics')).text;
+  return Number(/^companion_db_queries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+async function loginsUntil429(api: Api, email: string, headers: (i: number) => Record<string, string>): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) statuses.push((await api.call('POST', '/auth/login', { body: { email, password: 'wrong-password-1' }, headers: headers(i) })).status);
+  return statuses;
+}
+
+export const PROBES: Record<string, Probe> = {
+  'sql-injection': {
+    shows: "a search tautology returns another user's conversation",
+    async run(api) {
+      const a = await api.user();
+      const b = await api.user();
+      const mine = (await api.call('POST', '/conversations', { token: a.accessToken, body: { title: 'private diary' } })).json.id;
+      const r = await api.call('GET', `/conversations?q=${encodeURIComponent("%' or '%'='")}`, { token: b.accessToken });
+      return r.status === 200 && r.json.some((c: { id: string }) => c.id === mine);
+    },
+  },
+  'broken-object-authorization': {
+    shows: "user B reads user A's conversation",
+    async run(api) {
+      const a = await api.user();
+      const b = await api.user();
+      const id = (await api.call('POST', '/conversations', { token: a.accessToken, body: { title: 'mine' } })).json.id;
+      return (await api.call('GET', `/conversations/${id}`, { token: b.accessToken })).status === 200;
+    },
+  },
+  'jwt-expiry-not-enforced': {
+    shows: 'a correctly signed token that expired an hour ago is accepted',
+    async run(api) {
+      const u = await api.user();
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await new SignJWT({ typ: 'access', role: 'user' }).setProtectedHeader({ alg: 'HS256' }).setSubject(u.id).setJti(crypto.randomUUID()).setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(TEST_SECRET);
+      return (await api.call('GET', '/me', { token: expired })).status === 200;
+    },
+  },
+  'jwt-alg-none': {
+    shows: 'an unsigned `alg: none` token is accepted',
+    async run(api) {
+      const u = await api.user();
+      const unsigned = new UnsecuredJWT({ typ: 'access', role: 'admin' }).setSubject(u.id).setJti(crypto.randomUUID()).setExpirationTime('1h').encode();
+      return (await api.call('GET', '/me', { token: unsigned })).status === 200;
+    },
+  },
+  'refresh-reuse-undetected': {
+    shows: 'a rotated refresh token works a second time',
+    async run(api) {
+      const u = await api.user();
+      await api.call('POST', '/auth/refresh', { body: { refreshToken: u.refreshToken } });
+      return (await api.call('POST', '/auth/refresh', { body: { refreshToken: u.refreshToken } })).status === 200;
+    },
+  },
+  'logout-does-not-revoke': {
+    shows: 'the access token still works after logout',
+    async run(api) {
+      const u = await api.user();
+      await api.call('POST', '/auth/logout', { token: u.accessToken });
+      return (await api.call('GET', '/me', { token: u.accessToken })).status === 200;
+    },
+  },
+  'no-login-rate-limit': {
+    shows: 'the 6th failed login within a minute is not refused with 429',
+    async run(api) {
+      const u = await api.user();
+      return !(await loginsUntil429(api, u.email, () => ({}))).includes(429);
+    },
+  },
+  'spoofable-rate-limit-key': {
+    shows: 'a new X-Forwarded-For on every attempt avoids the login limit',
+    async run(api) {
+      const u = await api.user();
+      return !(await loginsUntil429(api, u.email, (i) => ({ 'x-forwarded-for': `203.0.113.${i + 1}` }))).includes(429);
+    },
+  },
+  'mass-assignment-role': {
+    shows: 'registering with "role": "admin" makes an admin',
+    async run(api) {
+      const r = await api.call('POST', '/auth/register', { body: { email: `mass.${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'Sneaky-admin-42', displayName: 'M', role: 'admin' } });
+      return r.status === 201 && r.json.role === 'admin';
+    },
+  },
+  'stack-trace-leak': {
+    shows: 'an error body carries a stack trace',
+    async run(api) {
+      const r = await api.call('POST', '/auth/login', { body: { email: 'not-an-email', password: 'x' } });
+      return r.status >= 400 && /\n\s+at .+:\d+:\d+/.test(JSON.stringify(r.json ?? {}).replaceAll('\\n', '\n'));
+    },
+  },
+  'malformed-input-500': {
+    shows: 'malformed JSON is answered 500',
+    async run(api) {
+      return (await api.call('POST', '/auth/login', { raw: '{"email": "a@example.com", ' })).status === 500;
+    },
+  },
+  'crisis-detection-bypassed': {
+    shows: 'a crisis message in mixed case is not escalated',
+    async run(api) {
+      const u = await api.user();
+      const id = (await api.call('POST', '/conversations', { token: u.accessToken, body: { title: 'tonight' } })).json.id;
+      const r = await api.call('POST', `/conversations/${id}/messages`, { token: u.accessToken, body: { content: 'I want to End My Life' } });
+      return r.status === 201 && r.json.risk.level !== 'high' && r.json.escalationId === undefined;
+    },
+  },
+  'upstream-failure-500': {
+    shows: 'a chat message while the LLM is down gets a 500 instead of a degraded reply',
+    env: { LLM_BASE_URL: 'http://127.0.0.1:9', LLM_RETRIES: '0' },
+    async run(api) {
+      const u = await api.user();
+      const id = (await api.call('POST', '/conversations', { token: u.accessToken, body: { title: 'down' } })).json.id;
+      return (await api.call('POST', `/conversations/${id}/messages`, { token: u.accessToken, body: { content: 'hello?' } })).status === 500;
+    },
+  },
+  'n-plus-one-list': {
+    shows: 'listing 20 conversations costs 40 more queries',
+    isolated: true,
+    async run(api) {
+      const u = await api.user();
+      for (let i = 0; i < 20; i++) await api.call('POST', '/conversations', { token: u.accessToken, body: { title: `c${i}` } });
+      const before = await queriesCounted(api);
+      const r = await api.call('GET', '/conversations', { token: u.accessToken });
+      const used = (await queriesCounted(api)) - before;
+      if (r.status !== 200 || r.json.length !== 20) throw new Error(`list failed: ${r.status}`);
+      return used > 20;
+    },
+  },
+  'cors-wildcard-credentials': {
+    shows: 'a disallowed origin is reflected with credentials allowed',
+    async run(api) {
+      const r = await api.call('OPTIONS', '/me', { headers: { origin: evilOrigin, 'access-control-request-method': 'GET' } });
+      return r.headers.get('access-control-allow-origin') === evilOrigin && r.headers.get('access-control-allow-credentials') === 'true';
+    },
+  },
+  'user-enumeration': {
+    shows: 'login answers differ for an unknown account and a wrong password',
+    async run(api) {
+      const u = await api.user();
+      const unknown = await api.call('POST', '/auth/login', { body: { email: `nobody.${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'whatever-1234' } });
+      const wrong = await api.call('POST', '/auth/login', { body: { email: u.email, password: 'whatever-1234' } });
+      return unknown.status !== wrong.status || unknown.text !== wrong.text;
+    },
+  },
+  'security-headers-missing': {
+    shows: 'responses carry no nosniff / frame-options / CSP headers',
+    async run(api) {
+      const r = await api.call('GET', '/health');
+      return !r.headers.get('x-content-type-options') && !r.headers.get('content-security-policy');
+    },
+  },
+  'deleted-user-token-accepted': {
+    shows: "a deleted user's token keeps working",
+    async run(api) {
+      const u = await api.user();
+      await api.call('DELETE', '/me', { token: u.accessToken });
+      return (await api.call('GET', '/conversations', { token: u.accessToken })).status === 200;
+    },
+  },
+  'access-token-as-refresh': {
+    shows: '/auth/refresh accepts an access token',
+    async run(api) {
+      const u = await api.user();
+      return (await api.call('POST', '/auth/refresh', { body: { refreshToken: u.accessToken } })).status === 200;
+    },
+  },
+};
