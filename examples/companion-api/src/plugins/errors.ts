@@ -15,17 +15,20 @@ export function registerErrorHandling(app: FastifyInstance, seams: Seams): void 
     });
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Bodies are serialized here, not by the route's response schema, so what is sent is exactly what is built.
+    const send = (status: number, body: Record<string, unknown>) => reply.status(status).type('application/problem+json').send(JSON.stringify({ ...body, ...seams.errorExtras(error) }));
     if (error instanceof HttpProblem) {
-      return reply.status(error.status).headers(error.headers).type('application/problem+json').send({ type: 'about:blank', title: error.title, status: error.status, ...(error.detail ? { detail: error.detail } : {}), ...seams.errorExtras(error) });
+      reply.headers(error.headers);
+      return send(error.status, { type: 'about:blank', title: error.title, status: error.status, ...(error.detail ? { detail: error.detail } : {}) });
     }
     if (error.validation) {
       const errors = error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath}`, message: v.message ?? 'is invalid' }));
-      return reply.status(400).type('application/problem+json').send({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request does not match the schema', errors, ...seams.errorExtras(error) });
+      return send(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request does not match the schema', errors });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unhandled error');
     const detail = status === 500 ? 'an unexpected error occurred; it has been logged' : error.message;
-    return reply.status(status).type('application/problem+json').send({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, ...seams.errorExtras(error) });
+    return send(status, { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail });
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` });
