@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { ManagedProcess } from '../../process/managed-process.ts';
 import { freePort } from '../../process/free-port.ts';
+import { scratchDir } from '../../process/scratch-dir.ts';
 import { redisAnswers } from '../../wait/services.ts';
 import { waitFor } from '../../wait/wait-for.ts';
 import type { RedisEndpoint, RestartableService } from '../types.ts';
@@ -18,7 +18,7 @@ export class NativeRedis implements RestartableService {
 
   async start(): Promise<void> {
     const binary = path.isAbsolute(this.options.binary) ? this.options.binary : requireBinary(this.options.binary, REDIS_INSTALL_HINT);
-    if (!this.workDir) [this.workDir, this.port] = await Promise.all([mkdtemp(path.join(os.tmpdir(), 'gauntlet-redis-')), freePort()]);
+    if (!this.workDir) [this.workDir, this.port] = await Promise.all([mkdtemp(path.join(scratchDir(), 'gauntlet-redis-')), freePort()]);
     this.process = new ManagedProcess({
       name: 'redis',
       command: [binary, '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.workDir, '--daemonize', 'no', '--protected-mode', 'no'],

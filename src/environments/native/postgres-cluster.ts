@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { logger } from '../../log/logger.ts';
+import { scratchDir } from '../../process/scratch-dir.ts';
 import { debianPostgresDirs, POSTGRES_INSTALL_HINT, requireBinary, systemUser, versionOf } from './binaries.ts';
 
 const exec = promisify(execFile);
@@ -36,14 +36,14 @@ export async function resolvePostgresBinaries(binDir: string | undefined): Promi
 }
 
 /**
- * A pristine, initdb'd cluster kept per Postgres version and user in the temp dir. initdb takes
+ * A pristine, initdb'd cluster kept per Postgres version and user in the scratch dir. initdb takes
  * ~1.8 s here while copying its output takes ~0.2 s, so each run copies this instead of running
  * initdb: every run still gets a fresh cluster of its own. Built once, atomically (rename), so
  * parallel runs never see a half-written cache.
  */
 export async function pristineCluster(bins: ClusterBinaries, user: string): Promise<string> {
   const key = `${bins.version.replace(/[^0-9.]/g, '')}-${bins.runAs?.uid ?? process.getuid?.() ?? 'u'}-${user}`;
-  const root = path.join(os.tmpdir(), 'gauntlet-pg-cache');
+  const root = path.join(scratchDir(), 'gauntlet-pg-cache');
   const cached = path.join(root, key);
   if (await exists(path.join(cached, 'PG_VERSION'))) return cached;
 
@@ -63,7 +63,7 @@ export async function pristineCluster(bins: ClusterBinaries, user: string): Prom
   } catch (cause) {
     throw new GauntletError('GAUNTLET_ENV_START_FAILED', `initdb failed: ${(cause as { stderr?: string }).stderr?.trim() || (cause as Error).message}`, {
       cause,
-      fix: `Check that ${bins.initdb} works (run it with -D /tmp/x) and that ${os.tmpdir()} is writable.`,
+      fix: `Check that ${bins.initdb} works (run it with -D /tmp/x) and that ${scratchDir()} is writable (or set GAUNTLET_TMPDIR).`,
     });
   } finally {
     await rm(building, { recursive: true, force: true });
@@ -73,7 +73,7 @@ export async function pristineCluster(bins: ClusterBinaries, user: string): Prom
 
 /** A fresh cluster for one run: a copy of the pristine one in a new temp dir owned by the Postgres user. */
 export async function freshCluster(bins: ClusterBinaries, pristine: string): Promise<{ dir: string; data: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-pg-'));
+  const dir = await mkdtemp(path.join(scratchDir(), 'gauntlet-pg-'));
   await ownFor(bins, dir);
   const data = path.join(dir, 'data');
   await exec('cp', ['-a', pristine, data]);

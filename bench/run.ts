@@ -1,0 +1,63 @@
+/**
+ * npm run bench: environment start (native and testcontainers side by side, median of several runs)
+ * and per-test database isolation (template clone), printed as a table.
+ * Measured here, not asserted in timed tests: timing assertions in tests are flaky by nature.
+ */
+import { loadConfig } from '../src/config/load.ts';
+import { DatabaseManager } from '../src/database/database-manager.ts';
+import { dockerAvailable } from '../src/environments/docker.ts';
+import { NativeEnvironment } from '../src/environments/native/native-environment.ts';
+import { TestcontainersEnvironment } from '../src/environments/testcontainers/testcontainers-environment.ts';
+import type { Environment } from '../src/environments/types.ts';
+import { stats, table, type Stats } from './stats.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const CLONES = Number(process.env.BENCH_CLONES ?? 30);
+
+async function timeStarts(make: () => Environment): Promise<{ start: Stats; stop: Stats }> {
+  const start: number[] = [];
+  const stop: number[] = [];
+  // one warm-up (first native start builds the cached pristine cluster; first container start warms the image cache)
+  await (await make().start()).stop();
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now();
+    const env = await make().start();
+    start.push(performance.now() - t);
+    t = performance.now();
+    await env.stop();
+    stop.push(performance.now() - t);
+  }
+  return { start: stats(start), stop: stats(stop) };
+}
+
+async function timeClones(): Promise<Stats> {
+  const { config } = await loadConfig('gauntlet.config.ts');
+  const env = await new NativeEnvironment(config.environment).start();
+  try {
+    const db = new DatabaseManager(env.postgres.adminUrl, 'app');
+    await db.prepare(config.target.migrate, config.target.env.databaseUrl);
+    const times: number[] = [];
+    for (let i = 0; i < CLONES; i++) {
+      const t = performance.now();
+      const clone = await db.clone();
+      times.push(performance.now() - t);
+      await clone.drop();
+    }
+    return stats(times);
+  } finally {
+    await env.stop();
+  }
+}
+
+const { config } = await loadConfig('gauntlet.config.ts');
+const rows: (string | Stats)[][] = [];
+const native = await timeStarts(() => new NativeEnvironment(config.environment));
+rows.push(['native: Postgres + Redis ready', native.start], ['native: stop and clean up', native.stop]);
+if (await dockerAvailable()) {
+  const tc = await timeStarts(() => new TestcontainersEnvironment(config.environment));
+  rows.push(['testcontainers: Postgres + Redis ready', tc.start], ['testcontainers: stop and remove', tc.stop]);
+} else {
+  rows.push(['testcontainers: skipped (no Docker engine answers)', stats([])]);
+}
+rows.push([`per-test clean database (template clone of the migrated companion-api schema)`, await timeClones()]);
+process.stdout.write(`${table(rows, RUNS, CLONES)}\n`);
