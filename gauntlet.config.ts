@@ -13,6 +13,8 @@ export default defineConfig({
       env: { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: 'gauntlet-test-secret-0123456789abcdef0123', CORS_ORIGINS: 'https://app.example.com' },
     },
     env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },
+    // For the compose environment: bundles the service so its Dockerfile can copy it.
+    build: { command: ['node', 'build.mjs'], cwd: 'examples/companion-api' },
     migrate: { command: ['npx', 'node-pg-migrate', 'up', '--migrations-dir', 'migrations', '--migration-file-language', 'sql'], cwd: 'examples/companion-api' },
     health: { path: '/health', timeoutMs: 30_000 },
     flaws: { enableEnv: { COMPANION_ALLOW_FLAWS: '1' }, namesEnv: 'COMPANION_FLAWS' },
@@ -22,6 +24,7 @@ export default defineConfig({
   environment: {
     // The embedded default: local Postgres and Redis binaries, no Docker needed.
     default: 'native',
+    compose: { file: 'docker-compose.test.yml', targetService: 'companion-api', targetPort: 3000 },
   },
   stages: {
     unit: {

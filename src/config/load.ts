@@ -58,6 +58,7 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
       ...config.target,
       start,
       openapi,
+      build: config.target.build && { ...config.target.build, cwd: abs(config.target.build.cwd) },
       migrate: config.target.migrate && { ...config.target.migrate, cwd: abs(config.target.migrate.cwd) },
       seed: config.target.seed && { ...config.target.seed, cwd: abs(config.target.seed.cwd) },
     },

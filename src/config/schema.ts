@@ -43,6 +43,8 @@ const target = z.strictObject({
       port: z.string().min(1).default('PORT'),
     })
     .prefault({}),
+  /** Builds what the target's image needs (run before compose builds it, and before an image target starts). */
+  build: commandSpec.optional(),
   migrate: commandSpec.optional(),
   seed: commandSpec.optional(),
   health: z

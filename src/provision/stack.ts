@@ -122,9 +122,12 @@ async function startTarget(config: ResolvedConfig, env: StartedEnvironment, wiri
     const notOurs = async () => undefined;
     return { url, pid: undefined, logFile: '(external target: no log)', lastLogLines: () => [], restart: notOurs, stop: notOurs };
   }
-  if (env.kind === 'compose' && config.environment.compose.targetService) {
-    return (env as StartedComposeEnvironment).startTargetService(health);
+  const composeTarget = env.kind === 'compose' && config.environment.compose.targetService !== undefined;
+  if ((composeTarget || 'image' in config.target.start) && config.target.build) {
+    const build = config.target.build;
+    await runCommand({ name: 'build', what: 'The build command', command: build.command, cwd: build.cwd, timeoutMs: build.timeoutMs, env: { ...process.env, ...build.env } });
   }
+  if (composeTarget) return (env as StartedComposeEnvironment).startTargetService(health);
   if ('image' in config.target.start) return new TargetContainer(config, wiring).start();
   return new TargetProcess(config, wiring).start();
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineCommand } from 'citty';
 import { runGauntlet } from '../../run/run-gauntlet.ts';
 import { ConsoleReporter } from '../../reporters/console-reporter.ts';
@@ -14,10 +15,12 @@ export function runCommand(setExit: (code: number) => void) {
       ...commonArgs,
       stages: { type: 'string', description: `Comma-separated stages (default: all: ${STAGE_NAMES.join(',')})` },
       require: { type: 'string', description: 'Comma-separated stages that must run: skipped or not available fails the gate' },
+      reports: { type: 'string', description: 'Directory for the reports (default: the config\'s reports.dir)' },
       flaw: { type: 'string', description: "Switch on the target's seeded flaw(s), comma-separated (needs target.flaws in the config)" },
     },
     async run({ args }) {
-      const config = await loadConfigForCli(args.config);
+      const loaded = await loadConfigForCli(args.config);
+      const config = args.reports ? { ...loaded, reportsDir: path.resolve(args.reports) } : loaded;
       const stages = parseStageList(args.stages, '--stages', STAGE_NAMES);
       const required = parseStageList(args.require, '--require', []);
       const result = await runGauntlet({

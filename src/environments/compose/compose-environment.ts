@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DockerComposeEnvironment, getContainerRuntimeClient, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import type { ResolvedConfig } from '../../config/load.ts';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
@@ -13,6 +15,7 @@ import { requireDocker } from '../docker.ts';
 import type { Environment, RestartableService, StartedEnvironment } from '../types.ts';
 
 const log = logger('env');
+const exec = promisify(execFile);
 
 export interface StartedComposeEnvironment extends StartedEnvironment {
   /** Starts the compose service that runs the target, once the database is prepared. */
@@ -86,13 +89,32 @@ export class ComposeEnvironment implements Environment {
       startTargetService: async (health) => {
         const service = compose.targetService;
         if (!service) throw new Error('startTargetService called without environment.compose.targetService');
-        const started = await builder().up([service]);
+        let started: StartedDockerComposeEnvironment;
+        try {
+          started = await builder().up([service]);
+        } catch (cause) {
+          throw new GauntletError('GAUNTLET_ENV_START_FAILED', `docker compose could not start the target service ${service}: ${(cause as Error).message.split('\n').slice(-3).join(' ')}`, {
+            cause,
+            detail: (cause as Error).message.split('\n').slice(-20),
+            fix: `Try \`docker compose -f ${compose.file} up ${service}\` yourself; check its build context, image and environment.`,
+          });
+        }
         running.push(started);
         const container = started.getContainer(`${service}-1`);
-        const url = `http://${container.getHost()}:${container.getMappedPort(compose.targetPort)}`;
         const containerLogs: string[] = [];
         (await container.logs()).on('data', (line: Buffer | string) => containerLogs.push(...String(line).split('\n').filter(Boolean)));
-        await waitFor({ what: `compose service ${service} health at ${url}${health.path}`, check: () => httpStatusIs(`${url}${health.path}`, health.status), timeoutMs: health.timeoutMs, intervalMs: health.intervalMs });
+        let url = '';
+        try {
+          url = `http://${container.getHost()}:${container.getMappedPort(compose.targetPort)}`;
+          await waitFor({ what: `compose service ${service} health at ${url}${health.path}`, check: () => httpStatusIs(`${url}${health.path}`, health.status), timeoutMs: health.timeoutMs, intervalMs: health.intervalMs });
+        } catch (cause) {
+          const logs = await serviceLogs(compose.file, project, service);
+          throw new GauntletError('GAUNTLET_TARGET_EXITED', `compose service ${service} did not become healthy: ${(cause as Error).message.split('\n')[0]}`, {
+            cause,
+            detail: [`last log lines of ${service}:`, ...logs.map((l) => `| ${l}`)],
+            fix: `Check the service's environment in ${compose.file} and that environment.compose.targetPort (${compose.targetPort}) is the port it listens on.`,
+          });
+        }
         return {
           url,
           pid: undefined,
@@ -106,6 +128,15 @@ export class ComposeEnvironment implements Environment {
         };
       },
     };
+  }
+}
+
+async function serviceLogs(file: string, project: string, service: string): Promise<string[]> {
+  try {
+    const { stdout, stderr } = await exec('docker', ['compose', '-f', file, '-p', project, 'logs', '--no-color', '--no-log-prefix', '--tail', '50', service]);
+    return `${stdout}${stderr}`.split('\n').filter(Boolean);
+  } catch (error) {
+    return [`(could not read the logs: ${(error as Error).message})`];
   }
 }
 

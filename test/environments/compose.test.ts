@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { dockerAvailable } from '../../src/environments/docker.ts';
+import type { RunResult } from '../../src/results/types.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const exec = promisify(execFile);
+const docker = await dockerAvailable();
+if (!docker) {
+  process.stderr.write(
+    'SKIPPED test/environments/compose.test.ts: no Docker engine answers. Run `eval "$(../shared/tools/docker-sandbox up)"` (as root) or start Docker to run it.\n',
+  );
+}
+
+describe.skipIf(!docker)('compose environment: docker-compose.test.yml with companion-api as a service (skipped without a Docker engine)', () => {
+  it('builds and starts the example target through compose, runs a stage, and removes the whole project', async () => {
+    const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-compose-'));
+    const r = await runCli(['run', '--env', 'compose', '--stages', 'unit', '--reports', reports], { cwd: ROOT, timeoutMs: 300_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/environment compose ready/);
+    expect(r.stdout).toMatch(/target companion-api healthy at http:\/\/127\.0\.0\.1:\d+/);
+    const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+    expect(result.environment).toBe('compose');
+    expect(result.stages[0]).toMatchObject({ name: 'unit', status: 'passed' });
+    const { stdout } = await exec('docker', ['ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', '{{.Names}}']);
+    expect(stdout.split('\n').filter((n) => n.startsWith('gauntlet-'))).toEqual([]);
+  }, 300_000);
+});
