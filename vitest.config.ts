@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Console for people, JSON for .ci/run's closing line. A stage that passes --reporter overrides both.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'reports/vitest.json' },
     projects: [
       {
         // The example target's pure modules, with msw for its upstreams. The gate's unit stage runs this project.
