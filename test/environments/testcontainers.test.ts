@@ -24,6 +24,7 @@ describe.skipIf(!docker)('TestcontainersEnvironment (real containers; skipped wi
     try {
       expect(containers).toHaveLength(2);
       const client = new pg.Client({ connectionString: env.postgres.adminUrl });
+      client.on('error', () => undefined);
       await client.connect();
       await client.query('create table kept (v int)');
       await client.query('insert into kept values (7)');
@@ -35,6 +36,7 @@ describe.skipIf(!docker)('TestcontainersEnvironment (real containers; skipped wi
       await env.services.postgres.stop();
       await env.services.postgres.start();
       const again = new pg.Client({ connectionString: env.postgres.adminUrl });
+      again.on('error', () => undefined);
       await again.connect();
       expect((await again.query('select v from kept')).rows).toEqual([{ v: 7 }]);
       await again.end();

@@ -33,7 +33,6 @@ export class TestcontainersEnvironment implements Environment {
         .withPassword(pgConfig.password)
         .withDatabase('postgres')
         .withExposedPorts({ container: 5432, host: pgPort })
-        .withTmpFs({ '/var/lib/postgresql/data': 'rw' }) // throwaway data in RAM: fast, and gone with the container
         .start(),
       new RedisContainer(redisConfig.image).withExposedPorts({ container: 6379, host: redisPort }).start(),
     ]);
