@@ -39,6 +39,8 @@ describe('gauntlet run', () => {
     ]);
     expect(await r.read('junit.xml')).toContain('<testcase classname="gauntlet.unit" name="tiny › database is a migrated clone (1 item)"');
     expect(await r.read('summary.md')).toContain('# Gauntlet: ✅ passed');
+    expect(await r.read('tiny.log')).toMatch(/^tiny listening on \d+$/m); // the target's own log is kept
+    expect(await r.read('services/postgres.log')).toContain('database system is ready to accept connections');
   });
 
   it('fails (exit 1) when a unit test fails, naming the check in every report', async () => {

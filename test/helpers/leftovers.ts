@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { isAlive as processAlive } from '../../src/cli/env-state.ts';
 
+export { processAlive };
+
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 export function portOpen(port: number): Promise<boolean> {

@@ -17,6 +17,8 @@ const schema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
   CORS_ORIGINS: z.string().default('http://localhost:5173'),
+  /** Comma-separated emails that get the admin role when they register (how the first admins are made). */
+  ADMIN_EMAILS: z.string().default(''),
   TRUST_PROXY: z.string().default(''),
   RATE_LIMIT_LOGIN: z.coerce.number().int().positive().default(5),
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),

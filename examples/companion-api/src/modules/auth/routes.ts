@@ -12,6 +12,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
   const refresh = new RefreshStore(deps.pool, deps.tokens, deps.config.REFRESH_TOKEN_TTL_SECONDS, deps.seams.detectRefreshReuse);
   const registerSchema = deps.seams.allowRoleInRegistration ? { ...registerBody, properties: { ...registerBody.properties, role: { type: 'string', enum: ['user', 'admin'] } } } : registerBody;
   const auth = authenticate(deps);
+  const adminEmails = new Set(deps.config.ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
   const pair = async (user: UserRow, familyId?: string) => {
     const access = await deps.tokens.issueAccess(user.id, user.role);
     const refreshToken = await refresh.issue(user.id, familyId);
@@ -29,7 +30,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
       const { rows } = await deps.pool.query<UserRow>(
         `insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4)
          on conflict (lower(email)) do nothing returning id, email, display_name, role, created_at`,
-        [email.trim(), displayName, hash, deps.seams.registrationRole(request.body)],
+        [email.trim(), displayName, hash, adminEmails.has(email.trim().toLowerCase()) ? 'admin' : deps.seams.registrationRole(request.body)],
       );
       if (!rows[0]) throw new HttpProblem(409, 'Conflict', 'this email is already registered');
       return reply.status(201).send(toUser(rows[0]));
