@@ -1,16 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanDatabase, type CloneHandle } from '../../src/vitest/index.ts';
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { sql as query } from '../helpers/environment-checks.ts';
 
 describe('cleanDatabase(): a migrated database per test file, by template clone', () => {
   let a: CloneHandle;

@@ -4,17 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dockerAvailable } from '../../src/environments/docker.ts';
 import type { RunResult } from '../../src/results/types.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
+import { dockerOrSay } from '../helpers/environment-checks.ts';
 
 const exec = promisify(execFile);
-const docker = await dockerAvailable();
-if (!docker) {
-  process.stderr.write(
-    'SKIPPED test/environments/compose.test.ts: no Docker engine answers. Run `eval "$(../shared/tools/docker-sandbox up)"` (as root) or start Docker to run it.\n',
-  );
-}
+const docker = await dockerOrSay('test/environments/compose.test.ts');
 
 describe.skipIf(!docker)('compose environment: docker-compose.test.yml with companion-api as a service (skipped without a Docker engine)', () => {
   it('builds and starts the example target through compose, runs a stage, and removes the whole project', async () => {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { NativeEnvironment } from '../../src/environments/native/native-environment.ts';
+import { rowsAfterPostgresRestart, sql } from '../helpers/environment-checks.ts';
 import { leftovers } from '../helpers/leftovers.ts';
 
 const config = { postgres: { image: 'unused', database: 'app', user: 'postgres', password: 'postgres' }, redis: { image: 'unused', binary: 'redis-server' } };
@@ -14,26 +14,13 @@ describe('NativeEnvironment (real postgres and redis-server processes)', () => {
     try {
       expect(env.kind).toBe('native');
       expect(env.postgres.adminUrl).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
-      const client = new pg.Client({ connectionString: env.postgres.adminUrl });
-      client.on('error', () => undefined);
-      await client.connect();
-      expect((await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v).toMatch(/^\d+/);
-      expect((await client.query<{ fsync: string }>('show fsync')).rows[0]?.fsync).toBe('off');
-      await client.query('create table kept (v int)');
-      await client.query('insert into kept values (42)');
-      await client.end();
+      expect((await sql<{ v: string }>(env.postgres.adminUrl, "select current_setting('server_version') as v"))[0]?.v).toMatch(/^\d+/);
+      expect(await sql(env.postgres.adminUrl, 'show fsync')).toEqual([{ fsync: 'off' }]);
       const redis = new Redis(env.redis.url);
       await redis.set('k', 'v');
       expect(await redis.get('k')).toBe('v');
       redis.disconnect();
-
-      await env.services.postgres.stop();
-      await env.services.postgres.start();
-      const again = new pg.Client({ connectionString: env.postgres.adminUrl });
-      again.on('error', () => undefined);
-      await again.connect();
-      expect((await again.query('select v from kept')).rows).toEqual([{ v: 42 }]);
-      await again.end();
+      expect(await rowsAfterPostgresRestart(env, 42)).toEqual([{ v: 42 }]);
     } finally {
       await env.stop();
     }
