@@ -19,6 +19,11 @@ export default defineConfig({
     health: { path: '/health', timeoutMs: 30_000 },
     flaws: { enableEnv: { COMPANION_ALLOW_FLAWS: '1' }, namesEnv: 'COMPANION_FLAWS' },
     openapi: { url: '/openapi.json' },
+    auth: {
+      register: { path: '/auth/register', body: { email: '{{email}}', password: '{{password}}', displayName: '{{name}}' } },
+      login: { path: '/auth/login', body: { email: '{{email}}', password: '{{password}}' } },
+      token: { path: 'accessToken' },
+    },
   },
   upstreams: [{ name: 'llm', handlers: 'examples/companion-api/mocks/handlers.ts', env: 'LLM_BASE_URL' }],
   environment: {

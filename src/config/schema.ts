@@ -31,6 +31,25 @@ const imageStart = z.strictObject({
   env: envVars.default({}),
 });
 
+/** A request of the auth flow. String values may use {{email}}, {{password}} and {{name}}: fresh per user. */
+const authRequest = z.strictObject({
+  method: z.string().default('POST'),
+  path: z.string().startsWith('/'),
+  body: z.record(z.string(), z.unknown()).default({}),
+});
+
+/**
+ * How a test user gets a token: register (optional), then log in; the token is read from the login
+ * response at `token.path` (dot path into the JSON, e.g. `data.session.token`) and sent in
+ * `header.name` as `<scheme> <token>` (no scheme: the bare token).
+ */
+const auth = z.strictObject({
+  register: authRequest.optional(),
+  login: authRequest,
+  token: z.strictObject({ path: z.string().min(1).default('accessToken') }).prefault({}),
+  header: z.strictObject({ name: z.string().min(1).default('authorization'), scheme: z.string().default('Bearer') }).prefault({}),
+});
+
 const target = z.strictObject({
   /** @default 'target' */
   name: z.string().min(1).default('target'),
@@ -60,6 +79,7 @@ const target = z.strictObject({
     })
     .prefault({}),
   openapi: z.union([z.strictObject({ url: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })]).optional(),
+  auth: auth.optional(),
   /**
    * Seeded flaws the target can switch on for demonstrating the gate (`gauntlet run --flaw NAME`):
    * `enableEnv` is set as is, and the names go comma-separated into `namesEnv`.
@@ -117,6 +137,20 @@ const environment = z
 
 const stages = z
   .strictObject({
+    contract: z
+      .strictObject({
+        /** Seed for generated request data: the same seed sends the same requests. @default 1 */
+        seed: z.number().int().default(1),
+        /** Operations not to call, as "METHOD /path" exactly as in the document. @default [] */
+        skip: z.array(z.string()).default([]),
+        /** Expect 4xx for a body with an unknown field (false: the target may ignore it). @default true */
+        rejectUnknownFields: z.boolean().default(true),
+        /** Property-based fuzzing: at most this many requests and seconds in all, shared by the operations. */
+        fuzz: z.strictObject({ requests: z.number().int().min(0).default(300), seconds: z.number().positive().default(30) }).prefault({}),
+        /** Check that what was written is still there after the target process restarts. @default true */
+        persistence: z.boolean().default(true),
+      })
+      .prefault({}),
     unit: z
       .strictObject({
         ...commandSpec.shape,
@@ -142,11 +176,27 @@ const upstreams = z
   )
   .default([]);
 
+const gates = z
+  .strictObject({
+    apiCoverage: z
+      .strictObject({
+        /** Percent of documented operations exercised. @default 100 */
+        operations: z.number().min(0).max(100).default(100),
+        /** Percent of documented (operation, status) pairs observed. @default 0 (reported, not gated) */
+        statusCodes: z.number().min(0).max(100).default(0),
+        /** Percent of documented parameters sent. @default 0 (reported, not gated) */
+        parameters: z.number().min(0).max(100).default(0),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   target,
   upstreams,
   environment,
   stages,
+  gates,
   reports: z.strictObject({ dir: z.string().default('reports') }).prefault({}),
 });
 

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   GAUNTLET_COMMAND_FAILED: { exit: 2, summary: 'A configured command (migrate, seed, unit) could not run or failed.' },
   GAUNTLET_UNSAFE_EXTERNAL: { exit: 2, summary: 'A destructive step was refused on an external environment.' },
   GAUNTLET_ENV_ALREADY_RUNNING: { exit: 2, summary: '`gauntlet env up` found an environment from an earlier `env up` still running.' },
+  GAUNTLET_OPENAPI_UNREADABLE: { exit: 2, summary: 'The OpenAPI document could not be fetched, parsed or is not OpenAPI 3.x.' },
   GAUNTLET_INTERNAL: { exit: 2, summary: 'A bug in Gauntlet.' },
 } as const satisfies Record<string, { exit: number; summary: string }>;
 

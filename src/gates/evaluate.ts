@@ -4,6 +4,8 @@ import { gate } from './compare.ts';
 export interface GateOptions {
   /** Stages that must run: skipped or not-available counts as a failure (e.g. `--require load` nightly). */
   required: string[];
+  /** Threshold gates on stage metrics: `apiCoverage.operations >= 100` is `{ apiCoverage: { operations: 100 } }`. */
+  thresholds?: Record<string, Record<string, number>>;
 }
 
 /**
@@ -16,6 +18,13 @@ export function evaluateGates(stages: StageResult[], options: GateOptions): Gate
   for (const stage of ran) {
     const failed = stage.checks.filter((c) => c.status === 'failed').length;
     gates.push(gate(`${stage.name}.failedChecks`, failed, '<=', 0));
+  }
+  for (const [group, values] of Object.entries(options.thresholds ?? {})) {
+    for (const [key, threshold] of Object.entries(values)) {
+      const metric = `${group}.${key}`;
+      const owner = ran.find((s) => metric in s.metrics);
+      if (owner) gates.push(gate(metric, owner.metrics[metric] as number, '>=', threshold));
+    }
   }
   for (const name of options.required) {
     const stage = stages.find((s) => s.name === name);

@@ -28,6 +28,7 @@ export interface GauntletContext {
 
 export interface Stack {
   environment: StartedEnvironment;
+  upstreams: StartedUpstream[];
   database: DatabaseManager | undefined;
   target: StartedTarget | undefined;
   context: GauntletContext;
@@ -63,6 +64,7 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
     const targetMs = Math.round(performance.now() - t);
     return {
       environment,
+      upstreams,
       database,
       target,
       context: {

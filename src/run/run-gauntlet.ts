@@ -40,7 +40,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
     for (const name of options.stages) {
       events.onStageStart(name);
-      const result = await runStage(name, { config, environment: stack.environment, target, database: stack.database, onCheck: events.onCheck });
+      const result = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, onCheck: events.onCheck });
       stages.push(result);
       events.onStageEnd(result);
     }
@@ -48,7 +48,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     await stack?.stop();
   }
 
-  const gates = evaluateGates(stages, { required: options.required });
+  const gates = evaluateGates(stages, { required: options.required, thresholds: config.gates });
   const passed = gates.every((g) => g.passed);
   const result: RunResult = {
     schemaVersion: 1,

@@ -1,3 +1,4 @@
+import { contractStage } from './contract/contract-stage.ts';
 import type { Stage, StageName } from './types.ts';
 import { unitStage } from './unit/unit-stage.ts';
 
@@ -7,4 +8,5 @@ import { unitStage } from './unit/unit-stage.ts';
  */
 export const STAGES: Partial<Record<StageName, Stage>> = {
   unit: unitStage,
+  contract: contractStage,
 };

@@ -3,6 +3,7 @@ import type { DatabaseManager } from '../database/database-manager.ts';
 import type { StartedEnvironment } from '../environments/types.ts';
 import type { CheckResult, StageStatus } from '../results/types.ts';
 import type { StartedTarget } from '../target/target.ts';
+import type { StartedUpstream } from '../upstreams/mock-upstream.ts';
 
 export const STAGE_NAMES = ['unit', 'contract', 'security', 'e2e', 'load'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -13,6 +14,8 @@ export interface StageContext {
   target: StartedTarget;
   /** Undefined on an external environment whose database is not disposable. */
   database: DatabaseManager | undefined;
+  /** The mocked upstreams, whose faults a stage may switch (always back to 'none' before it returns). */
+  upstreams: StartedUpstream[];
   /** Reports a check as soon as it is known (the console reporter shows progress). */
   onCheck(check: CheckResult): void;
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createServer } from '@mswjs/http-middleware';
 import { GauntletError } from '../errors/gauntlet-error.ts';
@@ -14,10 +14,15 @@ export interface UpstreamSpec {
   env: string;
 }
 
+/** none: the handlers answer. error: every request gets a 500. malformed: every request gets a 200 that is not JSON. */
+export type UpstreamFault = 'none' | 'error' | 'malformed';
+
 export interface StartedUpstream {
   name: string;
   url: string;
   env: string;
+  /** Switches the whole upstream into a failure mode (fault injection), or back with 'none'. */
+  setFault(fault: UpstreamFault): void;
   stop(): Promise<void>;
 }
 
@@ -40,9 +45,15 @@ export async function startMockUpstream(spec: UpstreamSpec): Promise<StartedUpst
   }
   // http-middleware resolves msw's CJS typings, we its ESM ones: same class at runtime, two declarations.
   const app = createServer(...(handlers as Parameters<typeof createServer>));
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
+  let fault: UpstreamFault = 'none';
+  const server: Server = createHttpServer((req, res) => {
+    if (fault === 'error') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"injected upstream failure","type":"server_error"}}');
+    if (fault === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [ <truncated');
+    app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.listen(0, '127.0.0.1', () => resolve());
+    server.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -56,6 +67,9 @@ export async function startMockUpstream(spec: UpstreamSpec): Promise<StartedUpst
     name: spec.name,
     url: `http://127.0.0.1:${port}`,
     env: spec.env,
+    setFault: (next) => {
+      fault = next;
+    },
     stop: async () => {
       unregister();
       await close();

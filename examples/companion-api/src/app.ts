@@ -11,6 +11,7 @@ import { escalationRoutes } from './modules/crisis/routes.ts';
 import { goalRoutes } from './modules/goals/routes.ts';
 import { healthRoutes } from './modules/ops/health.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerInputHygiene } from './plugins/input-hygiene.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { limitsFrom, registerGlobalLimit } from './plugins/rate-limits.ts';
@@ -24,9 +25,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    // No type coercion: `{"title": 12345}` is a client error, not the string "12345" (all parameters here are strings).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: false } },
   });
   registerErrorHandling(app, deps.seams);
+  registerInputHygiene(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -18,6 +18,10 @@ export interface Deps {
 }
 
 declare module 'fastify' {
+  interface FastifySchema {
+    /** A multipart/form-data body, documented in OpenAPI but parsed by @fastify/multipart (see plugins/openapi.ts). */
+    multipartBody?: object;
+  }
   interface FastifyRequest {
     user: { id: string; role: 'user' | 'admin'; jti: string; exp: number };
   }

@@ -17,6 +17,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // A multipart body is parsed as a stream by @fastify/multipart, not validated by Fastify: routes
+    // declare it as `multipartBody`, and it is put into the document only.
+    transform: ({ schema, url }) => {
+      const multipart = (schema as { multipartBody?: object } | undefined)?.multipartBody;
+      if (!schema || !multipart) return { schema, url };
+      return { schema: { ...schema, body: multipart, consumes: ['multipart/form-data'] } as typeof schema, url };
+    },
   });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.schema || route.schema.hide) return;
@@ -24,7 +31,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     const add = (code: number, description: string) => {
       response[code] ??= problem(description);
     };
-    const hasBody = route.schema.body !== undefined;
+    const hasBody = route.schema.body !== undefined || (route.schema as { multipartBody?: object }).multipartBody !== undefined;
     if (hasBody || route.schema.params || route.schema.querystring) add(400, 'The request does not match the schema');
     if (route.schema.security) add(401, 'Missing, invalid, expired or revoked access token');
     if (hasBody) {

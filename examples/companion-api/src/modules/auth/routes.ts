@@ -39,7 +39,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
 
   app.post<{ Body: { email: string; password: string } }>(
     '/auth/login',
-    { schema: { summary: 'Log in: access JWT + rotating refresh token', tags: ['auth'], body: credentialsBody, response: { 200: { description: 'Logged in', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } } } } },
+    { schema: { summary: 'Log in: access JWT + rotating refresh token', tags: ['auth'], body: credentialsBody, response: { 200: { description: 'Logged in', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } }, 401: { description: 'Invalid email or password (one answer for both)', content: { 'application/problem+json': { schema: problemRef } } } } } },
     async (request, reply) => {
       const account = normaliseAccountKey(request.body.email);
       if (deps.seams.limitLogins) await enforce(deps, reply, limits.login, `${deps.seams.clientIp(request)}|${account}`);

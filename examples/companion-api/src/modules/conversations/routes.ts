@@ -155,7 +155,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
         tags: ['conversations'],
         security: bearerSecurity,
         params: idParams('id'),
-        consumes: ['multipart/form-data'],
+        multipartBody: {
+          type: 'object',
+          required: ['audio'],
+          properties: { audio: { type: 'string', format: 'binary', description: 'The recording (webm, ogg, mp3, wav), at most 5 MB' } },
+        },
         response: {
           201: json({ $ref: 'Exchange#' }, 'The transcript as a message, and the reply'),
           404: notFound,

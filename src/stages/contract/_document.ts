@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { GauntletError } from '../../errors/gauntlet-error.ts';
+
+export interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface LoadedDocument {
+  /** Where it came from, for messages. */
+  source: string;
+  /** Fully dereferenced: no $ref left. */
+  doc: OpenApiDocument;
+  /** What the OpenAPI schema validator found wrong with the document itself. */
+  problems: string[];
+}
+
+/** Loads the document from the running target (`{ url }`) or a file, validates it, and dereferences it. */
+export async function loadDocument(location: { url: string } | { file: string }, targetUrl: string): Promise<LoadedDocument> {
+  const source = 'url' in location ? new URL(location.url, `${targetUrl}/`).toString() : location.file;
+  let raw: unknown;
+  try {
+    raw = 'url' in location ? await fetchJson(source) : JSON.parse(await readFile(location.file, 'utf8'));
+  } catch (cause) {
+    throw new GauntletError('GAUNTLET_OPENAPI_UNREADABLE', `The OpenAPI document at ${source} could not be read: ${(cause as Error).message}`, {
+      cause,
+      fix: 'Check target.openapi in gauntlet.config.ts: a URL path the target serves (e.g. /openapi.json) or a JSON file.',
+    });
+  }
+  const doc = raw as OpenApiDocument;
+  if (typeof doc !== 'object' || doc === null || typeof doc.openapi !== 'string' || !/^3\.[01]\./.test(doc.openapi)) {
+    throw new GauntletError('GAUNTLET_OPENAPI_UNREADABLE', `${source} is not an OpenAPI 3.0 or 3.1 document (openapi: ${JSON.stringify((doc as { openapi?: unknown })?.openapi)}).`, {
+      fix: 'Point target.openapi at an OpenAPI 3.0.x or 3.1.x document (Swagger 2.0 can be converted with swagger2openapi).',
+    });
+  }
+  const validation = await new Validator().validate(structuredClone(doc));
+  const problems = validation.valid ? [] : describeProblems(validation.errors);
+  const dereferenced = (await $RefParser.dereference(structuredClone(doc), { dereference: { circular: 'ignore' } })) as OpenApiDocument;
+  return { source, doc: dereferenced, problems };
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET answered ${response.status}`);
+  return response.json();
+}
+
+function describeProblems(errors: unknown): string[] {
+  const list = Array.isArray(errors) ? errors : [errors];
+  return list.slice(0, 20).map((e) => {
+    const err = e as { instancePath?: string; message?: string; params?: unknown };
+    return `${err.instancePath || '(root)'}: ${err.message ?? JSON.stringify(e)}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`;
+  });
+}

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import type { JsonSchema } from './_operations.ts';
+
+/**
+ * JSON Schema → fast-check arbitrary. Hand-written because no maintained converter exists for
+ * fast-check 4; it covers what request schemas use: const/enum, string formats (email, uuid,
+ * date-time, date, uri, binary), length and range bounds, arrays, objects (required and optional
+ * properties, additionalProperties false), nullable types, and oneOf/anyOf (first branch)/allOf.
+ * Values are always valid for the schema; invalid ones are made by the negative checks instead.
+ */
+export type Mode = 'plain' | 'fuzz';
+
+export function arbitraryFor(schema: JsonSchema | undefined, depth = 0, mode: Mode = 'plain'): fc.Arbitrary<unknown> {
+  if (!schema || depth > 6) return fc.constant(null);
+  if ('const' in schema) return fc.constant(schema.const);
+  if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
+  if (Array.isArray(schema.allOf)) return arbitraryFor(mergeAllOf(schema.allOf as JsonSchema[]), depth + 1, mode);
+  const branch = (schema.oneOf ?? schema.anyOf) as JsonSchema[] | undefined;
+  if (Array.isArray(branch) && branch.length) return arbitraryFor(branch[0], depth + 1, mode);
+  switch (typeOf(schema)) {
+    case 'string':
+      return stringArbitrary(schema, mode);
+    case 'integer':
+      return fc.integer({ min: num(schema.minimum, -1000), max: num(schema.maximum, 1000) });
+    case 'number':
+      return fc.double({ min: num(schema.minimum, -1000), max: num(schema.maximum, 1000), noNaN: true, noDefaultInfinity: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(arbitraryFor(schema.items as JsonSchema | undefined, depth + 1, mode), { minLength: num(schema.minItems, 0), maxLength: Math.min(num(schema.maxItems, 3), 3) });
+    default:
+      return objectArbitrary(schema, depth, mode);
+  }
+}
+
+/** One deterministic sample: the example when the schema or media type has one, else a seeded value. */
+export function sampleFor(schema: JsonSchema | undefined, seed: number, example?: unknown): unknown {
+  if (example !== undefined) return example;
+  const examples = schema?.examples;
+  if (Array.isArray(examples) && examples.length) return examples[0];
+  return fc.sample(arbitraryFor(schema), { seed, numRuns: 1 })[0];
+}
+
+export function typeOf(schema: JsonSchema): string {
+  const type = schema.type;
+  if (Array.isArray(type)) return (type.find((t) => t !== 'null') as string | undefined) ?? 'null';
+  if (typeof type === 'string') return type;
+  if (schema.properties) return 'object';
+  return 'object';
+}
+
+function stringArbitrary(schema: JsonSchema, mode: Mode): fc.Arbitrary<string> {
+  switch (schema.format) {
+    case 'email':
+      return fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.nat(99_999)).map(([user, n]) => `${user}${n}@example.com`);
+    case 'uuid':
+      return fc.uuid();
+    case 'date-time':
+      return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    case 'date':
+      return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    case 'uri':
+      return fc.stringMatching(/^[a-z]{3,8}$/).map((s) => `https://example.com/${s}`);
+    case 'binary':
+      return fc.string({ minLength: 8, maxLength: 32 });
+  }
+  if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern));
+  const minLength = num(schema.minLength, 0);
+  const maxLength = Math.max(minLength, Math.min(num(schema.maxLength, minLength + 20), minLength + 20));
+  // plain: letters, digits and spaces, valid for any plain string field and readable in a reproduction.
+  // fuzz: printable ASCII with characters that break naive code mixed in (quotes, backslash, %, NUL).
+  const unit = mode === 'fuzz' ? fc.oneof({ arbitrary: fc.constantFrom(...READABLE), weight: 3 }, { arbitrary: fc.constantFrom(...TRICKY), weight: 1 }, { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 1 }) : fc.constantFrom(...READABLE);
+  return fc.string({ unit, minLength, maxLength });
+}
+
+const READABLE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '.split('');
+const TRICKY = ["'", '"', '\\', '%', '_', ';', '--', '\u0000', '<', '{', '$'];
+
+function objectArbitrary(schema: JsonSchema, depth: number, mode: Mode): fc.Arbitrary<unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  const record: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const [name, prop] of Object.entries(properties)) {
+    if (prop.readOnly) continue;
+    record[name] = arbitraryFor(prop, depth + 1, mode);
+  }
+  const requiredKeys = Object.keys(record).filter((k) => required.has(k));
+  return fc.record(record, { requiredKeys });
+}
+
+function mergeAllOf(parts: JsonSchema[]): JsonSchema {
+  return parts.reduce<JsonSchema>(
+    (acc, part) => ({
+      ...acc,
+      ...part,
+      properties: { ...(acc.properties as object), ...(part.properties as object) },
+      required: [...((acc.required as string[]) ?? []), ...((part.required as string[]) ?? [])],
+    }),
+    {},
+  );
+}
+
+function num(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}

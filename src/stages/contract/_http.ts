@@ -1,0 +1,58 @@
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** A JSON value, raw text, or multipart fields (strings become files when marked binary). */
+  body?: { json: unknown } | { raw: string } | { multipart: Record<string, { file: string } | string> };
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+  contentType: string;
+  ms: number;
+}
+
+/** Sends one request; never throws for an HTTP status (only for a network failure). */
+export async function send(request: HttpRequest, timeoutMs = 15_000): Promise<HttpResponse> {
+  const headers = { ...request.headers };
+  let body: string | FormData | undefined;
+  if (request.body && 'json' in request.body) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(request.body.json);
+  } else if (request.body && 'raw' in request.body) {
+    body = request.body.raw;
+  } else if (request.body && 'multipart' in request.body) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(request.body.multipart)) {
+      form.set(name, typeof value === 'string' ? value : new Blob([value.file], { type: 'application/octet-stream' }), typeof value === 'string' ? undefined : `${name}.bin`);
+    }
+    body = form;
+  }
+  const started = performance.now();
+  const response = await fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json, contentType: (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '', ms: performance.now() - started };
+}
+
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** The request as a curl command line, for reproductions in reports. */
+export function curl(request: HttpRequest): string {
+  const parts = ['curl', '-i', '-X', request.method, quote(request.url)];
+  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', quote(`${name}: ${value}`));
+  if (request.body && 'json' in request.body) parts.push('-H', quote('content-type: application/json'), '--data-raw', quote(JSON.stringify(request.body.json)));
+  if (request.body && 'raw' in request.body) parts.push('--data-raw', quote(request.body.raw));
+  if (request.body && 'multipart' in request.body) {
+    for (const [name, value] of Object.entries(request.body.multipart)) parts.push('-F', quote(typeof value === 'string' ? `${name}=${value}` : `${name}=@file.bin`));
+  }
+  return parts.join(' ');
+}

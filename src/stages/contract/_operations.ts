@@ -1,0 +1,113 @@
+import type { OpenApiDocument } from './_document.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  schema: JsonSchema;
+  example?: unknown;
+}
+
+export interface MediaType {
+  contentType: string;
+  schema: JsonSchema | undefined;
+  example?: unknown;
+}
+
+export interface ResponseSpec {
+  status: string;
+  content: MediaType[];
+  requiredHeaders: string[];
+}
+
+export interface Operation {
+  /** "POST /conversations/{id}/messages" */
+  id: string;
+  method: string;
+  path: string;
+  parameters: Parameter[];
+  body: { required: boolean; media: MediaType[] } | undefined;
+  responses: ResponseSpec[];
+  secured: boolean;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** Every operation of a dereferenced document, with path-level parameters merged in. */
+export function listOperations(doc: OpenApiDocument): Operation[] {
+  const globalSecurity = Array.isArray(doc.security) && doc.security.length > 0;
+  const operations: Operation[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const shared = ((item as { parameters?: unknown[] }).parameters ?? []) as RawParameter[];
+    for (const method of METHODS) {
+      const op = (item as Record<string, RawOperation | undefined>)[method];
+      if (!op) continue;
+      const parameters = mergeParameters(shared, op.parameters ?? []).map(toParameter);
+      const security = op.security ?? (globalSecurity ? doc.security : []);
+      operations.push({
+        id: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        parameters,
+        body: op.requestBody ? { required: op.requestBody.required === true, media: mediaTypes(op.requestBody.content) } : undefined,
+        responses: Object.entries(op.responses ?? {}).map(([status, r]) => ({
+          status,
+          content: mediaTypes((r as RawResponse).content),
+          requiredHeaders: Object.entries((r as RawResponse).headers ?? {})
+            .filter(([, h]) => (h as { required?: boolean }).required)
+            .map(([name]) => name.toLowerCase()),
+        })),
+        secured: Array.isArray(security) && security.length > 0,
+      });
+    }
+  }
+  return operations;
+}
+
+interface RawParameter {
+  name: string;
+  in: Parameter['in'];
+  required?: boolean;
+  schema?: JsonSchema;
+  example?: unknown;
+}
+interface RawOperation {
+  parameters?: RawParameter[];
+  requestBody?: { required?: boolean; content?: Record<string, RawMedia> };
+  responses?: Record<string, unknown>;
+  security?: unknown[];
+}
+interface RawMedia {
+  schema?: JsonSchema;
+  example?: unknown;
+  examples?: Record<string, { value?: unknown }>;
+}
+interface RawResponse {
+  content?: Record<string, RawMedia>;
+  headers?: Record<string, unknown>;
+}
+
+function mergeParameters(shared: RawParameter[], own: RawParameter[]): RawParameter[] {
+  const key = (p: RawParameter) => `${p.in}:${p.name}`;
+  const byKey = new Map(shared.map((p) => [key(p), p]));
+  for (const p of own) byKey.set(key(p), p);
+  return [...byKey.values()];
+}
+
+function toParameter(p: RawParameter): Parameter {
+  return { name: p.name, in: p.in, required: p.in === 'path' || p.required === true, schema: p.schema ?? {}, ...(p.example !== undefined ? { example: p.example } : {}) };
+}
+
+function mediaTypes(content: Record<string, RawMedia> | undefined): MediaType[] {
+  return Object.entries(content ?? {}).map(([contentType, m]) => {
+    const example = m.example ?? Object.values(m.examples ?? {})[0]?.value ?? (Array.isArray(m.schema?.examples) ? (m.schema.examples as unknown[])[0] : undefined);
+    return { contentType, schema: m.schema, ...(example !== undefined ? { example } : {}) };
+  });
+}
+
+/** The documented response for a status: exact code, then 4XX-style ranges, then default. */
+export function responseFor(op: Operation, status: number): ResponseSpec | undefined {
+  return op.responses.find((r) => r.status === String(status)) ?? op.responses.find((r) => r.status.toUpperCase() === `${String(status)[0]}XX`) ?? op.responses.find((r) => r.status === 'default');
+}

@@ -1,0 +1,126 @@
+import type { HttpRequest } from './_http.ts';
+import type { Operation, Parameter } from './_operations.ts';
+import { sampleFor, typeOf } from './_generate.ts';
+
+/**
+ * The order operations run in, so that what one creates the next can use: the auth flow's register
+ * and login first, then creations (POST without path parameters), then everything on a resource,
+ * DELETEs after that, and last what ends the session: POST/DELETE without path parameters whose
+ * success has no body (logout, delete account).
+ */
+export function orderOperations(ops: Operation[], authPaths: string[]): Operation[] {
+  const rank = (op: Operation): number => {
+    const authIndex = authPaths.indexOf(op.path);
+    if (op.method === 'POST' && authIndex >= 0) return authIndex;
+    const hasPathParams = op.parameters.some((p) => p.in === 'path');
+    const success = op.responses.find((r) => r.status.startsWith('2'));
+    const endsSession = !hasPathParams && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
+    if (endsSession) return 90;
+    if (op.method === 'POST' && !hasPathParams) return 10;
+    if (op.method === 'DELETE') return 60;
+    if (op.method === 'POST') return 20;
+    if (op.method === 'GET') return 30;
+    return 40;
+  };
+  return [...ops].sort((a, b) => rank(a) - rank(b) || a.path.length - b.path.length || a.id.localeCompare(b.id));
+}
+
+/** Objects the API returned, by the path of the operation that created them ("/conversations"). */
+export class ResourceStore {
+  private readonly byCollection = new Map<string, Record<string, unknown>[]>();
+
+  remember(op: Operation, body: unknown): void {
+    if (op.method !== 'POST' || !body || typeof body !== 'object' || Array.isArray(body) || !('id' in body)) return;
+    const list = this.byCollection.get(op.path) ?? [];
+    list.push(body as Record<string, unknown>);
+    this.byCollection.set(op.path, list);
+  }
+
+  /** After a successful DELETE of `<collection>/{id}`: the resource it used (the latest of that collection) is gone. */
+  forget(op: Operation): void {
+    if (op.method !== 'DELETE') return;
+    const collection = op.path.replace(/\/\{[^}]+\}$/, '');
+    this.byCollection.get(collection)?.pop();
+  }
+
+  created(): { collection: string; object: Record<string, unknown> }[] {
+    return [...this.byCollection.entries()].flatMap(([collection, list]) => list.map((object) => ({ collection, object })));
+  }
+
+  /**
+   * A value for each path parameter: `{id}` after `/conversations` is the id of a conversation
+   * created by `POST /conversations`; `{taskId}` after `/goals/{id}/tasks` is the id of an element
+   * of the `tasks` array of that goal. Unresolvable parameters get a generated value.
+   */
+  resolvePath(op: Operation, seed: number): { path: string; resolved: boolean } {
+    const segments = op.path.split('/');
+    let parent: Record<string, unknown> | undefined;
+    let resolved = true;
+    for (let i = 0; i < segments.length; i++) {
+      const match = /^\{(.+)\}$/.exec(segments[i] as string);
+      if (!match) continue;
+      const name = match[1] as string;
+      const collection = segments.slice(0, i).join('/');
+      const owner = segments[i - 1] ?? '';
+      const fromCollection = this.byCollection.get(collection)?.at(-1);
+      const fromParent = parent && Array.isArray(parent[owner]) ? (parent[owner] as Record<string, unknown>[]).find((o) => o && typeof o === 'object' && 'id' in o) : undefined;
+      const object = fromCollection ?? fromParent;
+      const value = object?.id ?? object?.[name];
+      if (value === undefined) resolved = false;
+      const param = op.parameters.find((p) => p.in === 'path' && p.name === name);
+      segments[i] = encodeURIComponent(String(value ?? sampleFor(param?.schema, seed, param?.example)));
+      parent = object;
+    }
+    return { path: segments.join('/'), resolved };
+  }
+}
+
+/** A valid request for the operation: path from created resources, parameters and body from examples or the schema. */
+export function buildRequest(op: Operation, baseUrl: string, store: ResourceStore, session: Record<string, string>, seed: number): { request: HttpRequest; sentParameters: string[] } {
+  const { path } = store.resolvePath(op, seed);
+  const url = new URL(`${baseUrl}${path}`);
+  const headers: Record<string, string> = { ...(op.secured ? session : {}) };
+  const sent: string[] = op.parameters.filter((p) => p.in === 'path').map((p) => p.name);
+  for (const p of op.parameters.filter((q) => q.in === 'query' || q.in === 'header')) {
+    const value = parameterValue(p, seed);
+    if (p.in === 'query') url.searchParams.set(p.name, value);
+    else headers[p.name.toLowerCase()] ??= value;
+    sent.push(p.name);
+  }
+  const request: HttpRequest = { method: op.method, url: url.toString(), headers };
+  const json = op.body?.media.find((m) => /json/.test(m.contentType));
+  const multipart = op.body?.media.find((m) => m.contentType === 'multipart/form-data');
+  if (json) request.body = { json: sampleFor(json.schema, seed, json.example) };
+  else if (multipart) request.body = { multipart: multipartFields(multipart.schema, seed) };
+  return { request, sentParameters: sent };
+}
+
+function parameterValue(p: Parameter, seed: number): string {
+  const value = sampleFor(p.schema, seed, p.example);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function multipartFields(schema: Record<string, unknown> | undefined, seed: number): Record<string, { file: string } | string> {
+  const fields: Record<string, { file: string } | string> = {};
+  for (const [name, prop] of Object.entries((schema?.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+    fields[name] = prop.format === 'binary' ? { file: `gauntlet contract sample ${seed}` } : String(sampleFor(prop, seed));
+  }
+  return fields;
+}
+
+/** A value of another JSON type than the schema allows. */
+export function wrongTypeValue(schema: Record<string, unknown>): unknown {
+  switch (typeOf(schema)) {
+    case 'string':
+      return 12345;
+    case 'integer':
+    case 'number':
+      return 'not-a-number';
+    case 'boolean':
+      return 'not-a-boolean';
+    case 'array':
+      return 'not-an-array';
+    default:
+      return 'not-an-object';
+  }
+}

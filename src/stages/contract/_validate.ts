@@ -1,0 +1,78 @@
+import { Ajv as AjvDraft7, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsModule from 'ajv-formats';
+import type { HttpResponse } from './_http.ts';
+import { responseFor, type JsonSchema, type Operation } from './_operations.ts';
+
+// ajv-formats is CommonJS whose default export is the plugin function.
+const addFormats = formatsModule as unknown as (ajv: Ajv2020 | AjvDraft7) => void;
+
+/** Signs that a body exposes internals: stack frames, database driver errors, file paths. */
+const INTERNALS = [
+  { what: 'a stack trace', re: /(?:\\n|\n)\s*at [\w.<>$ ]*\(?(?:file:\/\/)?\/?[\w./-]+:\d+:\d+\)?/ },
+  { what: 'a database error', re: /(syntax error at or near|duplicate key value violates|relation "[^"]+" does not exist|column "[^"]+" does not exist|unterminated quoted string|SQLSTATE|PG::|psycopg2|ER_PARSE_ERROR)/i },
+];
+
+export class ResponseValidator {
+  private readonly ajv: Ajv2020 | AjvDraft7;
+  private readonly cache = new WeakMap<object, ValidateFunction>();
+
+  constructor(openapiVersion: string) {
+    const options = { strict: false, allErrors: true, validateFormats: true };
+    // OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 schemas are (roughly) draft-07 plus `nullable`.
+    this.ajv = openapiVersion.startsWith('3.1') ? new Ajv2020(options) : new AjvDraft7(options);
+    addFormats(this.ajv);
+    this.ajv.addKeyword({ keyword: 'example' });
+    this.ajv.addFormat('binary', true);
+  }
+
+  /** Every way the response disagrees with the document; [] when it is as documented. */
+  problems(op: Operation, response: HttpResponse): string[] {
+    const spec = responseFor(op, response.status);
+    if (!spec) return [`status ${response.status} is not documented for ${op.id} (documented: ${op.responses.map((r) => r.status).join(', ')})`];
+    const problems: string[] = [];
+    for (const header of spec.requiredHeaders) if (!response.headers.has(header)) problems.push(`required header ${header} is missing`);
+    if (spec.content.length === 0) return problems;
+    const media = spec.content.find((m) => m.contentType === response.contentType) ?? spec.content.find((m) => m.contentType.endsWith('/*') && response.contentType.startsWith(m.contentType.slice(0, -1)));
+    if (!media) {
+      problems.push(`content type ${response.contentType || '(none)'} is not documented for ${response.status} (documented: ${spec.content.map((m) => m.contentType).join(', ')})`);
+      return problems;
+    }
+    if (!media.schema || !/json/.test(media.contentType)) return problems;
+    if (response.json === undefined && response.text !== '') return [...problems, 'the body is not valid JSON'];
+    const validate = this.compile(media.schema);
+    if (!validate(response.json)) {
+      for (const e of validate.errors ?? []) problems.push(`body${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    }
+    return problems;
+  }
+
+  private compile(schema: JsonSchema): ValidateFunction {
+    const cached = this.cache.get(schema);
+    if (cached) return cached;
+    const validate = this.ajv.compile(stripIds(schema)) as ValidateFunction;
+    this.cache.set(schema, validate);
+    return validate;
+  }
+}
+
+/** What internals an error body leaks, if any. */
+export function leakedInternals(text: string): string[] {
+  return INTERNALS.filter((i) => i.re.test(text)).map((i) => i.what);
+}
+
+/** Dereferenced schemas keep their $id; the same $id twice would make Ajv refuse to compile. */
+function stripIds(schema: unknown, seen = new Map<object, unknown>()): JsonSchema {
+  if (typeof schema !== 'object' || schema === null) return schema as JsonSchema;
+  if (seen.has(schema)) return seen.get(schema) as JsonSchema;
+  if (Array.isArray(schema)) {
+    const out: unknown[] = [];
+    seen.set(schema, out);
+    for (const item of schema) out.push(stripIds(item, seen));
+    return out as unknown as JsonSchema;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(schema, out);
+  for (const [k, v] of Object.entries(schema)) if (k !== '$id') out[k] = stripIds(v, seen);
+  return out;
+}

@@ -1,0 +1,178 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { CheckResult } from '../../results/types.ts';
+import type { Stage, StageContext, StageOutcome } from '../types.ts';
+import { Coverage } from './_coverage.ts';
+import { loadDocument } from './_document.ts';
+import { fuzzOperation } from './_fuzz.ts';
+import { curl, send, type HttpRequest, type HttpResponse } from './_http.ts';
+import { negativesFor } from './_negatives.ts';
+import { listOperations, type Operation } from './_operations.ts';
+import { buildRequest, orderOperations, ResourceStore } from './_plan.ts';
+import { AuthFlowError, createSession } from './_session.ts';
+import { leakedInternals, ResponseValidator } from './_validate.ts';
+
+/**
+ * The contract stage: every operation of the target's OpenAPI document is called with a valid
+ * request (and its invalid variants), and every response is checked against the document.
+ */
+export const contractStage: Stage = {
+  name: 'contract',
+  description: "every OpenAPI operation exercised, every response checked against the document",
+  async run(context: StageContext): Promise<StageOutcome> {
+    const { config, target } = context;
+    const location = config.target.openapi;
+    if (!location) return { status: 'skipped', reason: 'no target.openapi in gauntlet.config.ts', checks: [] };
+    const settings = config.stages.contract;
+    const checks: CheckResult[] = [];
+    const add = (check: CheckResult) => {
+      checks.push(check);
+      context.onCheck(check);
+    };
+
+    const document = await loadDocument(location, target.url);
+    add({ id: 'contract:document', stage: 'contract', title: `the OpenAPI document (${document.source}) is valid OpenAPI ${document.doc.openapi}`, status: document.problems.length ? 'failed' : 'passed', ...(document.problems.length ? { message: document.problems.join('\n') } : {}) });
+
+    const operations = listOperations(document.doc).filter((op) => !settings.skip.includes(op.id));
+    const validator = new ResponseValidator(document.doc.openapi);
+    const coverage = new Coverage(operations);
+    const store = new ResourceStore();
+    let session: Record<string, string> = {};
+    if (config.target.auth) {
+      try {
+        session = (await createSession(config.target.auth, target.url, settings.seed)).headers;
+        add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'passed' });
+      } catch (error) {
+        if (!(error instanceof AuthFlowError)) throw error;
+        add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'failed', message: `${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.` });
+      }
+    }
+    const authPaths = [config.target.auth?.register?.path, config.target.auth?.login.path].filter((p): p is string => p !== undefined);
+    const ordered = orderOperations(operations, authPaths);
+    const sessionEnders = ordered.filter(isSessionEnder); // logout, delete account: after everything else
+
+    const fuzz = async (ops: Operation[], validRequest: (op: Operation) => HttpRequest) => {
+      const budget = settings.fuzz;
+      const fuzzable = ops.filter((op) => op.parameters.some((p) => p.in === 'query') || op.body?.media.some((m) => /json/.test(m.contentType)));
+      if (budget.requests === 0 || fuzzable.length === 0) return;
+      const perOp = { requests: Math.max(3, Math.floor(budget.requests / fuzzable.length)), timeMs: (budget.seconds * 1000) / fuzzable.length };
+      for (const op of fuzzable) {
+        const judgeResponse = (r: HttpResponse) => [...(r.status >= 500 && !(r.status === 503 && r.headers.has('retry-after')) ? [`answered ${r.status}: a server error`] : []), ...validator.problems(op, r), ...(r.status >= 400 ? leakedInternals(r.text).map((l) => `the error body exposes ${l}`) : [])];
+        const { failure } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
+        const id = `contract:${op.id}:fuzz`;
+        const title = `${op.id} holds up under property-based fuzzing (${perOp.requests} requests at most)`;
+        if (!failure) {
+          add({ id, stage: 'contract', title, status: 'passed' });
+          continue;
+        }
+        add({
+          id,
+          stage: 'contract',
+          title,
+          status: 'failed',
+          message: [...failure.problems, `minimal reproduction (after ${failure.runs} runs and ${failure.shrinks} shrinks): ${curl(failure.request)}`, `response: ${failure.response.status} ${failure.response.text.slice(0, 500)}`].join('\n'),
+          evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
+        });
+      }
+    };
+    const remember = (op: Operation, response: HttpResponse) => {
+      store.remember(op, response.json);
+      store.forget(op);
+    };
+    const exercise = async (op: Operation) => {
+      const { request, sentParameters } = buildRequest(op, target.url, store, session, settings.seed);
+      const response = await send(request);
+      coverage.record(op, response.status, sentParameters);
+      if (response.status < 300) remember(op, response);
+      add(judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false }));
+      for (const negative of negativesFor(op, request, settings)) {
+        const r = await send(negative.request);
+        coverage.record(op, r.status);
+        add(judge(`contract:${op.id}:${negative.name}`, `${op.id} refuses ${negative.name} with a documented 4xx`, op, negative.request, r, validator, { expect4xx: true }));
+      }
+    };
+
+    for (const op of ordered.filter((o) => !sessionEnders.includes(o))) await exercise(op);
+    if (context.upstreams.length > 0) {
+      // Upstream outage: the same valid requests while every mocked upstream answers 500.
+      // A documented 503 with Retry-After is graceful; any other 5xx is not.
+      for (const upstream of context.upstreams) upstream.setFault('error');
+      try {
+        for (const op of ordered.filter((o) => !sessionEnders.includes(o))) {
+          const { request } = buildRequest(op, target.url, store, session, settings.seed + 1);
+          const response = await send(request);
+          coverage.record(op, response.status);
+          if (response.status < 300) remember(op, response);
+          add(judge(`contract:${op.id}:upstream-outage`, `${op.id} degrades gracefully while the upstream fails (no 5xx but a documented 503 with Retry-After)`, op, request, response, validator, { expect4xx: false, allow503: true }));
+        }
+      } finally {
+        for (const upstream of context.upstreams) upstream.setFault('none');
+      }
+    }
+    // After an outage the target may still be in its documented degraded mode (a circuit breaker's
+    // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
+    await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
+    if (settings.persistence) add(await persistenceCheck(context, operations, store, session));
+    for (const op of sessionEnders) await exercise(op);
+
+    const metrics = coverage.metrics();
+    add({
+      id: 'contract:coverage',
+      stage: 'contract',
+      title: `API coverage: ${metrics['apiCoverage.operations']}% of operations, ${metrics['apiCoverage.statusCodes']}% of documented statuses, ${metrics['apiCoverage.parameters']}% of parameters`,
+      status: 'passed',
+      evidence: { operations: coverage.perOperation() },
+    });
+    return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'passed', checks, metrics };
+  },
+};
+
+function isSessionEnder(op: Operation): boolean {
+  const success = op.responses.find((r) => r.status.startsWith('2'));
+  return !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
+}
+
+/** One response judged: never 5xx, documented, schema-valid, no internals; 4xx when an invalid request was sent. */
+function judge(id: string, title: string, op: Operation, request: HttpRequest, response: HttpResponse, validator: ResponseValidator, options: { expect4xx: boolean; allow503?: boolean }): CheckResult {
+  const problems: string[] = [];
+  const graceful503 = options.allow503 === true && response.status === 503 && response.headers.has('retry-after');
+  if (response.status >= 500 && !graceful503) problems.push(`answered ${response.status}: a server error`);
+  else if (options.expect4xx && (response.status < 400 || response.status >= 500)) problems.push(`answered ${response.status}, expected a 4xx`);
+  problems.push(...validator.problems(op, response));
+  if (response.status >= 400) for (const leak of leakedInternals(response.text)) problems.push(`the error body exposes ${leak}`);
+  const evidence = { request: curl(request), status: response.status, body: response.text.slice(0, 2_000), ms: Math.round(response.ms) };
+  if (problems.length === 0) return { id, stage: 'contract', title, status: 'passed', durationMs: evidence.ms, evidence: { status: response.status, ms: evidence.ms } };
+  return {
+    id,
+    stage: 'contract',
+    title,
+    status: 'failed',
+    message: [...problems, `reproduce: ${evidence.request}`, `response: ${response.status} ${response.text.slice(0, 500)}`].join('\n'),
+    durationMs: evidence.ms,
+    evidence,
+  };
+}
+
+/** What the API created is still there, unchanged, after the target process restarts. */
+async function persistenceCheck(context: StageContext, operations: Operation[], store: ResourceStore, session: Record<string, string>): Promise<CheckResult> {
+  const id = 'contract:persistence';
+  const title = 'data written through the API survives a restart of the target';
+  const readable = store
+    .created()
+    .map(({ collection, object }) => ({ op: operations.find((o) => o.method === 'GET' && o.path === `${collection}/{id}`), object }))
+    .filter((r): r is { op: Operation; object: Record<string, unknown> } => r.op !== undefined);
+  if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{id} operation to read it back' };
+  const read = () => Promise.all(readable.map(({ op, object }) => send({ method: 'GET', url: `${context.target.url}${op.path.replace('{id}', encodeURIComponent(String(object.id)))}`, headers: op.secured ? session : {} })));
+  const before = await read();
+  if (context.target.pid === undefined && !context.environment.disposable) return { id, stage: 'contract', title, status: 'skipped', message: 'the target is not run by Gauntlet, so it cannot be restarted' };
+  await context.target.restart();
+  const after = await read();
+  const lost = readable.filter((_, i) => before[i]?.status !== after[i]?.status || !isDeepStrictEqual(before[i]?.json, after[i]?.json));
+  if (lost.length === 0) return { id, stage: 'contract', title, status: 'passed', message: `${readable.length} resources read back unchanged after the restart` };
+  return {
+    id,
+    stage: 'contract',
+    title,
+    status: 'failed',
+    message: lost.map(({ op, object }) => `${op.id} (id ${String(object.id)}) changed or vanished across the restart`).join('\n'),
+  };
+}
