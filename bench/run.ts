@@ -9,6 +9,8 @@ import { dockerAvailable } from '../src/environments/docker.ts';
 import { NativeEnvironment } from '../src/environments/native/native-environment.ts';
 import { TestcontainersEnvironment } from '../src/environments/testcontainers/testcontainers-environment.ts';
 import type { Environment } from '../src/environments/types.ts';
+import { startStack } from '../src/provision/stack.ts';
+import { contractStage } from '../src/stages/contract/contract-stage.ts';
 import { stats, table, type Stats } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -49,6 +51,19 @@ async function timeClones(): Promise<Stats> {
   }
 }
 
+/** Checked requests per second of the contract stage against companion-api (the whole stage, restart included). */
+async function timeContract(): Promise<{ requests: number; ms: number }> {
+  const { config } = await loadConfig('gauntlet.config.ts');
+  const stack = await startStack(config, 'native', { withTarget: true });
+  try {
+    const started = performance.now();
+    const outcome = await contractStage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, onCheck: () => undefined });
+    return { requests: outcome.metrics?.requests ?? 0, ms: performance.now() - started };
+  } finally {
+    await stack.stop();
+  }
+}
+
 const { config } = await loadConfig('gauntlet.config.ts');
 const rows: (string | Stats)[][] = [];
 const native = await timeStarts(() => new NativeEnvironment(config.environment));
@@ -60,4 +75,6 @@ if (await dockerAvailable()) {
   rows.push(['testcontainers: skipped (no Docker engine answers)', stats([])]);
 }
 rows.push([`per-test clean database (template clone of the migrated companion-api schema)`, await timeClones()]);
+const contract = await timeContract();
 process.stdout.write(`${table(rows, RUNS, CLONES)}\n`);
+process.stdout.write(`contract stage on companion-api: ${contract.requests} requests in ${(contract.ms / 1000).toFixed(1)} s = ${(contract.requests / (contract.ms / 1000)).toFixed(0)} checked requests/s\n`);

@@ -14,19 +14,20 @@ async function run(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('gauntlet run', () => {
-  it('passes (exit 0) when the unit stage passes, reporting unimplemented stages as not available', async () => {
+  it('passes (exit 0) when the unit stage passes, reporting stages that cannot run as skipped and unimplemented ones as not available', async () => {
     const r = await run([]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/environment native ready in \d+ ms/);
     expect(r.stdout).toMatch(/target tiny healthy at http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('✓ passed unit: 1 passed, 0 failed, 0 skipped');
-    expect(r.stdout).toContain('· not available contract');
+    expect(r.stdout).toContain('- skipped contract: 0 passed, 0 failed, 0 skipped — no target.openapi in gauntlet.config.ts');
+    expect(r.stdout).toContain('· not available security');
     expect(r.stdout).toContain('PASSED');
     const result = await r.json();
     expect(result.stages.map((s) => [s.name, s.status])).toEqual([
       ['unit', 'passed'],
-      ['contract', 'not-available'],
+      ['contract', 'skipped'],
       ['security', 'not-available'],
       ['e2e', 'not-available'],
       ['load', 'not-available'],
@@ -56,11 +57,12 @@ describe('gauntlet run', () => {
     expect(await r.read('summary.md')).toContain('**tiny › adds numbers**');
   });
 
-  it('fails (exit 1) when a required stage is not available: never reported as passed', async () => {
-    const r = await run(['--stages', 'unit,contract', '--require', 'contract']);
+  it('fails (exit 1) when a required stage is not available or skipped: never reported as passed', async () => {
+    const r = await run(['--stages', 'unit,contract,load', '--require', 'contract,load']);
     expect(r.code).toBe(1);
     const result = await r.json();
-    expect(result.gates.find((g) => g.name === 'contract.required')).toMatchObject({ passed: false, message: expect.stringContaining('this version of Gauntlet has no such stage yet') });
+    expect(result.gates.find((g) => g.name === 'contract.required')).toMatchObject({ passed: false, message: 'required stage contract did not run: no target.openapi in gauntlet.config.ts' });
+    expect(result.gates.find((g) => g.name === 'load.required')).toMatchObject({ passed: false, message: expect.stringContaining('this version of Gauntlet has no such stage yet') });
   });
 
   it('fails (exit 1) when no stage ran at all', async () => {

@@ -4,7 +4,7 @@ import type { Stage, StageContext, StageOutcome } from '../types.ts';
 import { Coverage } from './_coverage.ts';
 import { loadDocument } from './_document.ts';
 import { fuzzOperation } from './_fuzz.ts';
-import { curl, send, type HttpRequest, type HttpResponse } from './_http.ts';
+import { curl, send as sendRequest, type HttpRequest, type HttpResponse } from './_http.ts';
 import { negativesFor } from './_negatives.ts';
 import { listOperations, type Operation } from './_operations.ts';
 import { buildRequest, orderOperations, ResourceStore } from './_plan.ts';
@@ -23,6 +23,11 @@ export const contractStage: Stage = {
     const location = config.target.openapi;
     if (!location) return { status: 'skipped', reason: 'no target.openapi in gauntlet.config.ts', checks: [] };
     const settings = config.stages.contract;
+    let requests = 0;
+    const send = (request: HttpRequest) => {
+      requests += 1;
+      return sendRequest(request);
+    };
     const checks: CheckResult[] = [];
     const add = (check: CheckResult) => {
       checks.push(check);
@@ -57,7 +62,8 @@ export const contractStage: Stage = {
       const perOp = { requests: Math.max(3, Math.floor(budget.requests / fuzzable.length)), timeMs: (budget.seconds * 1000) / fuzzable.length };
       for (const op of fuzzable) {
         const judgeResponse = (r: HttpResponse) => [...(r.status >= 500 && !(r.status === 503 && r.headers.has('retry-after')) ? [`answered ${r.status}: a server error`] : []), ...validator.problems(op, r), ...(r.status >= 400 ? leakedInternals(r.text).map((l) => `the error body exposes ${l}`) : [])];
-        const { failure } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
+        const { failure, requests: fuzzed } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
+        requests += fuzzed;
         const id = `contract:${op.id}:fuzz`;
         const title = `${op.id} holds up under property-based fuzzing (${perOp.requests} requests at most)`;
         if (!failure) {
@@ -111,10 +117,10 @@ export const contractStage: Stage = {
     // After an outage the target may still be in its documented degraded mode (a circuit breaker's
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
     await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
-    if (settings.persistence) add(await persistenceCheck(context, operations, store, session));
+    if (settings.persistence) add(await persistenceCheck(context, operations, store, session, send));
     for (const op of sessionEnders) await exercise(op);
 
-    const metrics = coverage.metrics();
+    const metrics: Record<string, number> = { ...coverage.metrics(), requests };
     add({
       id: 'contract:coverage',
       stage: 'contract',
@@ -153,7 +159,7 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
 }
 
 /** What the API created is still there, unchanged, after the target process restarts. */
-async function persistenceCheck(context: StageContext, operations: Operation[], store: ResourceStore, session: Record<string, string>): Promise<CheckResult> {
+async function persistenceCheck(context: StageContext, operations: Operation[], store: ResourceStore, session: Record<string, string>, send: (r: HttpRequest) => Promise<HttpResponse>): Promise<CheckResult> {
   const id = 'contract:persistence';
   const title = 'data written through the API survives a restart of the target';
   const readable = store

@@ -1,0 +1,60 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, RunResult } from '../../src/results/types.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+async function contract(cwd: string, args: string[] = []) {
+  const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-contract-'));
+  const r = await runCli(['run', '--stages', 'contract', '--reports', reports, ...args], { cwd, timeoutMs: 180_000 });
+  const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+  const stage = result.stages[0];
+  return { ...r, result, stage, failed: stage?.checks.filter((c) => c.status === 'failed') ?? [] };
+}
+
+describe('contract stage on the clean companion-api', () => {
+  it('exercises 100 % of the operations, passes every check, and meets the API coverage gate', async () => {
+    const r = await contract(ROOT);
+    expect(r.failed).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stage?.metrics['apiCoverage.operations']).toBe(100);
+    expect(r.stage?.metrics.operations).toBeGreaterThanOrEqual(20);
+    expect(r.result.gates.find((g) => g.name === 'apiCoverage.operations')).toMatchObject({ actual: 100, threshold: 100, passed: true });
+    const ids = r.stage?.checks.map((c) => c.id) ?? [];
+    expect(ids).toContain('contract:document');
+    expect(ids).toContain('contract:POST /conversations/{id}/messages:malformed JSON');
+    expect(ids).toContain('contract:GET /conversations:fuzz');
+    expect(ids).toContain('contract:POST /conversations/{id}/messages:upstream-outage');
+    expect(r.stage?.checks.find((c) => c.id === 'contract:persistence')).toMatchObject({ status: 'passed', message: expect.stringMatching(/^\d+ resources read back unchanged after the restart$/) });
+  }, 180_000);
+});
+
+/** Each flaw fails the stage with a check that names the operation and carries a curl reproduction. */
+describe.each([
+  ['malformed-input-500', 'contract:POST /auth/login:malformed JSON', /answered 500: a server error/],
+  ['stack-trace-leak', 'contract:POST /auth/login:missing required field email', /the error body exposes a stack trace/],
+  ['upstream-failure-500', 'contract:POST /conversations/{id}/messages:upstream-outage', /answered 500: a server error/],
+  ['sql-injection', 'contract:GET /conversations:fuzz', /answered 500: a server error/],
+  ['user-enumeration', 'contract:POST /auth/login:fuzz', /status 404 is not documented for POST \/auth\/login/],
+])('contract stage with the %s flaw', (flaw, checkId, problem) => {
+  it(`fails ${checkId} with a reproduction`, async () => {
+    const r = await contract(ROOT, ['--flaw', flaw]);
+    expect(r.code).toBe(1);
+    const check = r.failed.find((c: CheckResult) => c.id === checkId);
+    expect(check, `failed checks: ${r.failed.map((c) => c.id).join(', ')}`).toBeDefined();
+    expect(check?.message).toMatch(problem);
+    expect(check?.message).toMatch(/(reproduce|minimal reproduction .*): curl -i -X (GET|POST) 'http:\/\/127\.0\.0\.1:\d+\//);
+  }, 180_000);
+});
+
+describe('contract stage on a target that disagrees with its document', () => {
+  it('reports the undocumented status and the missing required field precisely', async () => {
+    const r = await contract(path.join(ROOT, 'test/fixtures/drift'));
+    expect(r.code).toBe(1);
+    const byId = new Map(r.failed.map((c) => [c.id, c.message ?? '']));
+    expect(byId.get('contract:POST /items:valid')).toMatch(/^status 418 is not documented for POST \/items \(documented: 201, 400\)\nreproduce: curl -i -X POST '.*\/items' -H 'content-type: application\/json' --data-raw '\{"name":"widget"\}'/);
+    expect(byId.get('contract:GET /items/{id}:valid')).toMatch(/^body must have required property 'name'\n/);
+    expect(r.stage?.checks.find((c) => c.id === 'contract:GET /items:valid')?.status).toBe('passed');
+  }, 180_000);
+});
