@@ -1,22 +1,17 @@
 import { faker } from '@faker-js/faker';
+import { send, type HttpResponse } from '../../src/stages/contract/_http.ts';
 
 /** A tiny typed client for companion-api over real HTTP. */
 export class Api {
   constructor(readonly base: string) {}
 
-  async call(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {}) {
+  /** One request through the engine's own HTTP client; `json` is loosely typed for test convenience. */
+  async call(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<HttpResponse & { json: any }> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await fetch(`${this.base}${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
-    const text = await response.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, json, text };
+    if (options.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const body = options.raw !== undefined ? { raw: options.raw } : options.body !== undefined ? { json: options.body } : undefined;
+    return send({ method, url: `${this.base}${path}`, headers, ...(body ? { body } : {}) });
   }
 
   /** Registers and logs in a fresh user (unique, from the seeded faker). */
