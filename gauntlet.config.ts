@@ -32,6 +32,12 @@ export default defineConfig({
     compose: { file: 'docker-compose.test.yml', targetService: 'companion-api', targetPort: 3000 },
   },
   stages: {
+    contract: {
+      tests: {
+        command: ['npx', 'vitest', 'run', '--project', 'contracts', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/contracts-junit.xml'],
+        junit: 'reports/contracts-junit.xml',
+      },
+    },
     unit: {
       command: ['npx', 'vitest', 'run', '--project', 'unit', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/unit-junit.xml'],
       junit: 'reports/unit-junit.xml',

@@ -15,6 +15,11 @@ export default defineConfig({
         test: { name: 'engine', include: ['src/**/*.test.ts'], environment: 'node' },
       },
       {
+        // Hand-written contracts: run by the contract stage (which sets GAUNTLET_CONTEXT), or alone
+        // (the globalSetup then starts the environment and the target itself).
+        test: { name: 'contracts', include: ['contracts/**/*.test.ts'], environment: 'node', globalSetup: ['./src/vitest/global-setup.ts'], hookTimeout: 240_000 },
+      },
+      {
         // Real Postgres, Redis, processes, containers and the CLI. The globalSetup starts the
         // environment and the example target once; files get clean databases by template clone.
         test: {

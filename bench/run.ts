@@ -57,7 +57,7 @@ async function timeContract(): Promise<{ requests: number; ms: number }> {
   const stack = await startStack(config, 'native', { withTarget: true });
   try {
     const started = performance.now();
-    const outcome = await contractStage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, onCheck: () => undefined });
+    const outcome = await contractStage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: () => undefined });
     return { requests: outcome.metrics?.requests ?? 0, ms: performance.now() - started };
   } finally {
     await stack.stop();

@@ -70,6 +70,7 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
     stages: {
       ...config.stages,
       unit: config.stages.unit && { ...config.stages.unit, cwd: abs(config.stages.unit.cwd) },
+      contract: { ...config.stages.contract, tests: config.stages.contract.tests && { ...config.stages.contract.tests, cwd: abs(config.stages.contract.tests.cwd) } },
     },
     rootDir,
     configFile,

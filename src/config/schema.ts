@@ -147,6 +147,8 @@ const stages = z
         rejectUnknownFields: z.boolean().default(true),
         /** Property-based fuzzing: at most this many requests and seconds in all, shared by the operations. */
         fuzz: z.strictObject({ requests: z.number().int().min(0).default(300), seconds: z.number().positive().default(30) }).prefault({}),
+        /** Hand-written contract tests (e.g. vitest on contracts/) run after the generated checks; they get GAUNTLET_CONTEXT. */
+        tests: z.strictObject({ ...commandSpec.shape, junit: z.string().min(1) }).optional(),
         /** Check that what was written is still there after the target process restarts. @default true */
         persistence: z.boolean().default(true),
       })

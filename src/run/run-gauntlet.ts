@@ -40,7 +40,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
     for (const name of options.stages) {
       events.onStageStart(name);
-      const result = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, onCheck: events.onCheck });
+      const result = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: events.onCheck });
       stages.push(result);
       events.onStageEnd(result);
     }

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { DatabaseManager } from '../database/database-manager.ts';
 import type { StartedEnvironment } from '../environments/types.ts';
 import type { CheckResult, StageStatus } from '../results/types.ts';
+import type { GauntletContext } from '../provision/stack.ts';
 import type { StartedTarget } from '../target/target.ts';
 import type { StartedUpstream } from '../upstreams/mock-upstream.ts';
 
@@ -14,6 +15,8 @@ export interface StageContext {
   target: StartedTarget;
   /** Undefined on an external environment whose database is not disposable. */
   database: DatabaseManager | undefined;
+  /** The URLs of it all, as tests get them (GAUNTLET_CONTEXT). */
+  gauntlet: GauntletContext;
   /** The mocked upstreams, whose faults a stage may switch (always back to 'none' before it returns). */
   upstreams: StartedUpstream[];
   /** Reports a check as soon as it is known (the console reporter shows progress). */

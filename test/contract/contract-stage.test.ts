@@ -26,6 +26,8 @@ describe('contract stage on the clean companion-api', () => {
     expect(ids).toContain('contract:POST /conversations/{id}/messages:malformed JSON');
     expect(ids).toContain('contract:GET /conversations:fuzz');
     expect(ids).toContain('contract:POST /conversations/{id}/messages:upstream-outage');
+    // the hand-written contracts in contracts/ ran as part of the stage, against the same target
+    expect(r.stage?.checks.filter((c) => c.id.startsWith('contract:contracts/companion-api.contract.test.ts')).map((c) => c.status)).toEqual(['passed', 'passed']);
     expect(r.stage?.checks.find((c) => c.id === 'contract:persistence')).toMatchObject({ status: 'passed', message: expect.stringMatching(/^\d+ resources read back unchanged after the restart$/) });
   }, 180_000);
 });

@@ -20,11 +20,14 @@ export interface ResponseSpec {
   status: string;
   content: MediaType[];
   requiredHeaders: string[];
+  /** OpenAPI links: which operation can use what from this response (runtime expressions by parameter). */
+  links: { operationId: string; parameters: Record<string, string> }[];
 }
 
 export interface Operation {
   /** "POST /conversations/{id}/messages" */
   id: string;
+  operationId: string | undefined;
   method: string;
   path: string;
   parameters: Parameter[];
@@ -48,6 +51,7 @@ export function listOperations(doc: OpenApiDocument): Operation[] {
       const security = op.security ?? (globalSecurity ? doc.security : []);
       operations.push({
         id: `${method.toUpperCase()} ${path}`,
+        operationId: op.operationId,
         method: method.toUpperCase(),
         path,
         parameters,
@@ -58,6 +62,9 @@ export function listOperations(doc: OpenApiDocument): Operation[] {
           requiredHeaders: Object.entries((r as RawResponse).headers ?? {})
             .filter(([, h]) => (h as { required?: boolean }).required)
             .map(([name]) => name.toLowerCase()),
+          links: Object.values((r as RawResponse).links ?? {})
+            .filter((l) => typeof l.operationId === 'string')
+            .map((l) => ({ operationId: l.operationId as string, parameters: l.parameters ?? {} })),
         })),
         secured: Array.isArray(security) && security.length > 0,
       });
@@ -74,6 +81,7 @@ interface RawParameter {
   example?: unknown;
 }
 interface RawOperation {
+  operationId?: string;
   parameters?: RawParameter[];
   requestBody?: { required?: boolean; content?: Record<string, RawMedia> };
   responses?: Record<string, unknown>;
@@ -87,6 +95,7 @@ interface RawMedia {
 interface RawResponse {
   content?: Record<string, RawMedia>;
   headers?: Record<string, unknown>;
+  links?: Record<string, { operationId?: string; parameters?: Record<string, string> }>;
 }
 
 function mergeParameters(shared: RawParameter[], own: RawParameter[]): RawParameter[] {

@@ -1,5 +1,5 @@
-import type { HttpRequest } from './_http.ts';
-import type { Operation, Parameter } from './_operations.ts';
+import type { HttpRequest, HttpResponse } from './_http.ts';
+import { responseFor, type Operation, type Parameter } from './_operations.ts';
 import { sampleFor, typeOf } from './_generate.ts';
 
 /**
@@ -25,15 +25,39 @@ export function orderOperations(ops: Operation[], authPaths: string[]): Operatio
   return [...ops].sort((a, b) => rank(a) - rank(b) || a.path.length - b.path.length || a.id.localeCompare(b.id));
 }
 
-/** Objects the API returned, by the path of the operation that created them ("/conversations"). */
+/**
+ * Objects the API returned, by the path of the operation that created them ("/conversations"), and
+ * parameter values that OpenAPI links of earlier responses provide for later operations.
+ */
 export class ResourceStore {
   private readonly byCollection = new Map<string, Record<string, unknown>[]>();
+  private readonly linked = new Map<string, Record<string, unknown>>();
 
-  remember(op: Operation, body: unknown): void {
-    if (op.method !== 'POST' || !body || typeof body !== 'object' || Array.isArray(body) || !('id' in body)) return;
+  remember(op: Operation, response: HttpResponse): void {
+    this.follow(op, response);
+    if (op.method !== 'POST') return;
+    let body = response.json;
+    const location = response.headers.get('location');
+    if ((!body || typeof body !== 'object' || !('id' in body)) && location) {
+      // 201 + Location: /things/42 (and maybe no body): the created resource's id is the last segment.
+      body = { ...(body && typeof body === 'object' ? body : {}), id: decodeURIComponent(new URL(location, 'http://x').pathname.split('/').filter(Boolean).at(-1) ?? '') };
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !('id' in body)) return;
     const list = this.byCollection.get(op.path) ?? [];
     list.push(body as Record<string, unknown>);
     this.byCollection.set(op.path, list);
+  }
+
+  /** OpenAPI links of the response: `$response.body#/pointer` and `$response.header.Name` expressions. */
+  private follow(op: Operation, response: HttpResponse): void {
+    for (const link of responseFor(op, response.status)?.links ?? []) {
+      const values = this.linked.get(link.operationId) ?? {};
+      for (const [param, expression] of Object.entries(link.parameters)) {
+        const value = evaluate(expression, response);
+        if (value !== undefined) values[param] = value;
+      }
+      this.linked.set(link.operationId, values);
+    }
   }
 
   /** After a successful DELETE of `<collection>/{id}`: the resource it used (the latest of that collection) is gone. */
@@ -65,7 +89,8 @@ export class ResourceStore {
       const fromCollection = this.byCollection.get(collection)?.at(-1);
       const fromParent = parent && Array.isArray(parent[owner]) ? (parent[owner] as Record<string, unknown>[]).find((o) => o && typeof o === 'object' && 'id' in o) : undefined;
       const object = fromCollection ?? fromParent;
-      const value = object?.id ?? object?.[name];
+      const viaLink = op.operationId ? this.linked.get(op.operationId)?.[name] : undefined;
+      const value = viaLink ?? object?.id ?? object?.[name];
       if (value === undefined) resolved = false;
       const param = op.parameters.find((p) => p.in === 'path' && p.name === name);
       segments[i] = encodeURIComponent(String(value ?? sampleFor(param?.schema, seed, param?.example)));
@@ -73,6 +98,18 @@ export class ResourceStore {
     }
     return { path: segments.join('/'), resolved };
   }
+}
+
+function evaluate(expression: string, response: HttpResponse): unknown {
+  const header = /^\$response\.header\.(.+)$/.exec(expression);
+  if (header) return response.headers.get(header[1] as string) ?? undefined;
+  const pointer = /^\$response\.body#(.*)$/.exec(expression);
+  if (!pointer) return undefined;
+  return (pointer[1] as string)
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), response.json);
 }
 
 /** A valid request for the operation: path from created resources, parameters and body from examples or the schema. */

@@ -2,7 +2,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Coverage } from './_coverage.ts';
+import { loadDocument } from './_document.ts';
 import { arbitraryFor, sampleFor } from './_generate.ts';
 import type { HttpResponse } from './_http.ts';
 import { curl } from './_http.ts';
@@ -36,7 +40,8 @@ const op = (method: string, path: string, extra: Partial<Operation> = {}): Opera
   path,
   parameters: [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1] as string, in: 'path' as const, required: true, schema: { type: 'string', format: 'uuid' } })),
   body: undefined,
-  responses: [{ status: method === 'POST' ? '201' : '200', content: [{ contentType: 'application/json', schema: { type: 'object' } }], requiredHeaders: [] }],
+  responses: [{ status: method === 'POST' ? '201' : '200', content: [{ contentType: 'application/json', schema: { type: 'object' } }], requiredHeaders: [], links: [] }],
+  operationId: undefined,
   secured: true,
   ...extra,
 });
@@ -55,20 +60,34 @@ describe('generated request data', () => {
   });
 });
 
+const created = (json: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status: 201, headers: new Headers(headers), text: JSON.stringify(json ?? ''), json, contentType: 'application/json', ms: 1 });
+
 describe('operation order and path parameters', () => {
   it('runs the auth flow first, creations next, deletes late, and session enders last', () => {
-    const logout = op('POST', '/auth/logout', { responses: [{ status: '204', content: [], requiredHeaders: [] }] });
+    const logout = op('POST', '/auth/logout', { responses: [{ status: '204', content: [], requiredHeaders: [], links: [] }] });
     const ordered = orderOperations([op('DELETE', '/things/{id}'), logout, op('GET', '/things/{id}'), op('POST', '/things'), op('POST', '/auth/login'), op('POST', '/auth/register')], ['/auth/register', '/auth/login']);
     expect(ordered.map((o) => o.id)).toEqual(['POST /auth/register', 'POST /auth/login', 'POST /things', 'GET /things/{id}', 'DELETE /things/{id}', 'POST /auth/logout']);
   });
 
   it('resolves ids from created resources and from arrays of their parent', () => {
     const store = new ResourceStore();
-    store.remember(op('POST', '/goals'), { id: 'g1', tasks: [{ id: 't1' }, { id: 't2' }] });
+    store.remember(op('POST', '/goals'), created({ id: 'g1', tasks: [{ id: 't1' }, { id: 't2' }] }));
     expect(store.resolvePath(op('POST', '/goals/{id}/tasks/{taskId}/complete'), 1)).toEqual({ path: '/goals/g1/tasks/t1/complete', resolved: true });
+    store.remember(op('POST', '/notes'), created(undefined, { location: '/notes/n-42' }));
+    expect(store.resolvePath(op('GET', '/notes/{noteId}'), 1).path).toBe('/notes/n-42');
     const unresolved = store.resolvePath(op('GET', '/others/{id}'), 1);
     expect(unresolved.resolved).toBe(false);
     expect(unresolved.path).toMatch(/^\/others\/[0-9a-f-]{36}$/);
+  });
+});
+
+describe('OpenAPI links', () => {
+  it('gives a linked operation the values the expressions point at', () => {
+    const create = op('POST', '/boards', { responses: [{ status: '201', content: [], requiredHeaders: [], links: [{ operationId: 'getBoard', parameters: { key: '$response.body#/board/key', etag: '$response.header.etag' } }] }] });
+    const get = op('GET', '/boards/{key}', { operationId: 'getBoard' });
+    const store = new ResourceStore();
+    store.remember(create, created({ board: { key: 'b-7' } }, { etag: '"v1"' }));
+    expect(store.resolvePath(get, 1)).toEqual({ path: '/boards/b-7', resolved: true });
   });
 });
 
@@ -93,7 +112,7 @@ describe('negative variants', () => {
 
 describe('coverage', () => {
   it('counts operations, documented statuses and parameters', () => {
-    const get = op('GET', '/things/{id}', { responses: [{ status: '200', content: [], requiredHeaders: [] }, { status: '404', content: [], requiredHeaders: [] }] });
+    const get = op('GET', '/things/{id}', { responses: [{ status: '200', content: [], requiredHeaders: [], links: [] }, { status: '404', content: [], requiredHeaders: [], links: [] }] });
     const list = op('GET', '/things');
     const coverage = new Coverage([get, list]);
     coverage.record(get, 200, ['id']);
@@ -105,7 +124,7 @@ describe('coverage', () => {
 describe('response validation', () => {
   const validator = new ResponseValidator('3.1.0');
   const item = op('GET', '/items/{id}', {
-    responses: [{ status: '200', content: [{ contentType: 'application/json', schema: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } }], requiredHeaders: ['etag'] }],
+    responses: [{ status: '200', content: [{ contentType: 'application/json', schema: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } }], requiredHeaders: ['etag'], links: [] }],
   });
   const response = (status: number, json: unknown, headers: Record<string, string> = { 'content-type': 'application/json', etag: '"1"' }): HttpResponse => ({
     status,
@@ -137,5 +156,23 @@ describe('response validation', () => {
     expect(curl({ method: 'POST', url: 'http://127.0.0.1:1/x', headers: { authorization: 'Bearer t' }, body: { json: { q: "it's" } } })).toBe(
       "curl -i -X POST 'http://127.0.0.1:1/x' -H 'authorization: Bearer t' -H 'content-type: application/json' --data-raw '{\"q\":\"it'\\''s\"}'",
     );
+  });
+});
+
+describe('the document itself', () => {
+  it('reports what is wrong with it, and dereferences what is right', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-doc-'));
+    const file = path.join(dir, 'openapi.json');
+    await writeFile(file, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: { '/a': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } } } } }, '/b': { get: { parameters: [{ name: 'x' }], responses: { '200': { description: 'ok' } } } } }, components: { schemas: { A: { type: 'object' } } } }));
+    const loaded = await loadDocument({ file }, 'http://unused');
+    expect(loaded.problems.join('\n')).toMatch(/\/paths\/~1b\/get\/parameters\/0/);
+    expect((loaded.doc.paths['/a'] as any).get.responses['200'].content['application/json'].schema).toEqual({ type: 'object' });
+  });
+
+  it('refuses something that is not OpenAPI 3, with the fix', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-doc-'));
+    const file = path.join(dir, 'swagger.json');
+    await writeFile(file, JSON.stringify({ swagger: '2.0', paths: {} }));
+    await expect(loadDocument({ file }, 'http://unused')).rejects.toMatchObject({ code: 'GAUNTLET_OPENAPI_UNREADABLE', fix: expect.stringContaining('OpenAPI 3.0.x or 3.1.x') });
   });
 });

@@ -10,6 +10,7 @@ import { listOperations, type Operation } from './_operations.ts';
 import { buildRequest, orderOperations, ResourceStore } from './_plan.ts';
 import { AuthFlowError, createSession } from './_session.ts';
 import { leakedInternals, ResponseValidator } from './_validate.ts';
+import { runJUnitSuite } from '../_junit-suite.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -81,7 +82,7 @@ export const contractStage: Stage = {
       }
     };
     const remember = (op: Operation, response: HttpResponse) => {
-      store.remember(op, response.json);
+      store.remember(op, response);
       store.forget(op);
     };
     const exercise = async (op: Operation) => {
@@ -120,6 +121,10 @@ export const contractStage: Stage = {
     if (settings.persistence) add(await persistenceCheck(context, operations, store, session, send));
     for (const op of sessionEnders) await exercise(op);
 
+    if (settings.tests) {
+      // Hand-written contracts (contracts/): they reuse this environment through GAUNTLET_CONTEXT.
+      for (const check of await runJUnitSuite('contract', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })) add(check);
+    }
     const metrics: Record<string, number> = { ...coverage.metrics(), requests };
     add({
       id: 'contract:coverage',
