@@ -10,7 +10,20 @@ export default defineConfig({
     start: {
       command: ['node', '--import', 'tsx', 'src/main.ts'],
       cwd: 'examples/companion-api',
-      env: { NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: 'gauntlet-test-secret-0123456789abcdef0123', CORS_ORIGINS: 'https://app.example.com' },
+      env: {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        JWT_SECRET: 'gauntlet-test-secret-0123456789abcdef0123',
+        CORS_ORIGINS: 'https://app.example.com',
+        ADMIN_EMAILS: 'admin@gauntlet.test',
+        // The service's defaults are 5 logins and 30 messages per 60 s; the test run uses 3 s windows
+        // (and 10 messages) so the security stage proves a window resets in seconds. The global
+        // per-IP limit stays out of the way of the hundreds of requests the stages send from one address.
+        RATE_LIMIT_LOGIN_WINDOW_SECONDS: '3',
+        RATE_LIMIT_CHAT_WINDOW_SECONDS: '3',
+        RATE_LIMIT_CHAT: '10',
+        RATE_LIMIT_GLOBAL: '100000',
+      },
     },
     env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },
     // For the compose environment: bundles the service so its Dockerfile can copy it.
@@ -23,6 +36,10 @@ export default defineConfig({
       register: { path: '/auth/register', body: { email: '{{email}}', password: '{{password}}', displayName: '{{name}}' } },
       login: { path: '/auth/login', body: { email: '{{email}}', password: '{{password}}' } },
       token: { path: 'accessToken' },
+      refreshToken: { path: 'refreshToken' },
+      refresh: { path: '/auth/refresh', body: { refreshToken: '{{refreshToken}}' } },
+      logout: { path: '/auth/logout', body: { refreshToken: '{{refreshToken}}' } },
+      deleteAccount: { method: 'DELETE', path: '/me' },
     },
   },
   upstreams: [{ name: 'llm', handlers: 'examples/companion-api/mocks/handlers.ts', env: 'LLM_BASE_URL' }],
@@ -36,6 +53,22 @@ export default defineConfig({
       tests: {
         command: ['npx', 'vitest', 'run', '--project', 'contracts', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/contracts-junit.xml'],
         junit: 'reports/contracts-junit.xml',
+      },
+    },
+    security: {
+      probe: 'GET /me',
+      jwt: { secret: 'gauntlet-test-secret-0123456789abcdef0123' },
+      admin: { credentials: { email: 'admin@gauntlet.test', password: 'Gauntlet-admin-Pw9' } },
+      cors: { allowedOrigin: 'https://app.example.com' },
+      rateLimits: [
+        { name: 'login', operation: 'POST /auth/login', limit: 5, windowSeconds: 3, key: 'account', accountField: 'email', body: { email: '{{email}}', password: 'not-the-password-1' } },
+        { name: 'chat', operation: 'POST /conversations/{id}/messages', limit: 10, windowSeconds: 3, key: 'user' },
+      ],
+      // The service must refuse production mode with its development secret.
+      insecureStart: { env: { NODE_ENV: 'production', JWT_SECRET: 'dev-only-secret-change-me-please-0123456789' } },
+      tests: {
+        command: ['npx', 'vitest', 'run', '--project', 'security', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/security-junit.xml'],
+        junit: 'reports/security-junit.xml',
       },
     },
     unit: {

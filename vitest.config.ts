@@ -20,6 +20,10 @@ export default defineConfig({
         test: { name: 'contracts', include: ['contracts/**/*.test.ts'], environment: 'node', globalSetup: ['./src/vitest/global-setup.ts'], hookTimeout: 240_000 },
       },
       {
+        // Hand-written security tests: run by the security stage (stages.security.tests), or alone.
+        test: { name: 'security', include: ['security/**/*.test.ts'], environment: 'node', globalSetup: ['./src/vitest/global-setup.ts'], hookTimeout: 240_000 },
+      },
+      {
         // Real Postgres, Redis, processes, containers and the CLI. The globalSetup starts the
         // environment and the example target once; files get clean databases by template clone.
         test: {

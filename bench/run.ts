@@ -11,6 +11,8 @@ import { TestcontainersEnvironment } from '../src/environments/testcontainers/te
 import type { Environment } from '../src/environments/types.ts';
 import { startStack } from '../src/provision/stack.ts';
 import { contractStage } from '../src/stages/contract/contract-stage.ts';
+import { securityStage } from '../src/stages/security/security-stage.ts';
+import type { Stage } from '../src/stages/types.ts';
 import { stats, table, type Stats } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -51,13 +53,13 @@ async function timeClones(): Promise<Stats> {
   }
 }
 
-/** Checked requests per second of the contract stage against companion-api (the whole stage, restart included). */
-async function timeContract(): Promise<{ requests: number; ms: number }> {
+/** Requests per second of a whole stage against companion-api (contract: restart included; security: rate-limit windows included). */
+async function timeStage(stage: Stage): Promise<{ requests: number; ms: number }> {
   const { config } = await loadConfig('gauntlet.config.ts');
   const stack = await startStack(config, 'native', { withTarget: true });
   try {
     const started = performance.now();
-    const outcome = await contractStage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: () => undefined });
+    const outcome = await stage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: () => undefined });
     return { requests: outcome.metrics?.requests ?? 0, ms: performance.now() - started };
   } finally {
     await stack.stop();
@@ -75,6 +77,8 @@ if (await dockerAvailable()) {
   rows.push(['testcontainers: skipped (no Docker engine answers)', stats([])]);
 }
 rows.push([`per-test clean database (template clone of the migrated companion-api schema)`, await timeClones()]);
-const contract = await timeContract();
+const contract = await timeStage(contractStage);
+const security = await timeStage(securityStage);
 process.stdout.write(`${table(rows, RUNS, CLONES)}\n`);
 process.stdout.write(`contract stage on companion-api: ${contract.requests} requests in ${(contract.ms / 1000).toFixed(1)} s = ${(contract.requests / (contract.ms / 1000)).toFixed(0)} checked requests/s\n`);
+process.stdout.write(`security stage on companion-api: ${security.requests} requests in ${(security.ms / 1000).toFixed(1)} s (the hand-written security/ suite included)\n`);

@@ -48,6 +48,14 @@ const auth = z.strictObject({
   login: authRequest,
   token: z.strictObject({ path: z.string().min(1).default('accessToken') }).prefault({}),
   header: z.strictObject({ name: z.string().min(1).default('authorization'), scheme: z.string().default('Bearer') }).prefault({}),
+  /** Where login and refresh responses carry the refresh token (dot path), for the refresh lifecycle checks. */
+  refreshToken: z.strictObject({ path: z.string().min(1) }).optional(),
+  /** Rotates a refresh token; the body may use {{refreshToken}}. The response carries a new pair. */
+  refresh: authRequest.optional(),
+  /** Ends the session (sent with the access token); the body may use {{refreshToken}}. */
+  logout: authRequest.optional(),
+  /** Deletes the current user (sent with the access token). */
+  deleteAccount: authRequest.extend({ method: z.string().default('DELETE') }).optional(),
 });
 
 const target = z.strictObject({
@@ -128,10 +136,79 @@ const environment = z
         targetUrl: z.string().optional(),
         /** Destructive steps (reset, truncate, seed, load) refuse to run unless this is true. @default false */
         disposable: z.boolean().default(false),
-        /** Non-loopback hosts the load stage may target. @default [] */
+        /** Non-loopback hosts the load and security stages may send to. @default [] */
         loadAllowlist: z.array(z.string()).default([]),
       })
       .prefault({}),
+  })
+  .prefault({});
+
+
+/** A rate limit the target promises: `limit` requests per `windowSeconds` per key, then 429 with Retry-After. */
+const rateLimit = z.strictObject({
+  name: z.string().min(1),
+  /** The limited operation, "METHOD /path" as in the OpenAPI document. */
+  operation: z.string().regex(/^[A-Z]+ \//, 'expected "METHOD /path", e.g. "POST /auth/login"'),
+  limit: z.number().int().positive().max(1_000),
+  windowSeconds: z.number().positive(),
+  /**
+   * What the target counts by: 'ip' (the client address), 'user' (the authenticated user) or
+   * 'account' (a field of the body, e.g. the login email: case and whitespace variants must share it).
+   */
+  key: z.enum(['ip', 'user', 'account']),
+  /** The body field that names the account (key 'account'). @default 'email' */
+  accountField: z.string().min(1).default('email'),
+  /** Body template ({{email}}, {{password}}, {{name}} of a fresh user); default: a request generated from the document. */
+  body: z.record(z.string(), z.unknown()).optional(),
+});
+
+const security = z
+  .strictObject({
+    /** Seed for generated data: the same seed sends the same requests. @default 1 */
+    seed: z.number().int().default(1),
+    /** Operations not to call, as "METHOD /path" exactly as in the document. @default [] */
+    skip: z.array(z.string()).default([]),
+    /** A secured operation whose 2xx proves a token works (e.g. "GET /me"); default: the first secured GET without parameters. */
+    probe: z.string().optional(),
+    /** The target's test signing secret: lets the stage forge an expired token (else that check is skipped). */
+    jwt: z.strictObject({ secret: z.string().min(1), algorithm: z.enum(['HS256', 'HS384', 'HS512']).default('HS256') }).optional(),
+    admin: z
+      .strictObject({
+        /** Admin-only operations; default: every operation that documents a 403 response. */
+        operations: z.array(z.string()).optional(),
+        /** A user the target makes an admin (registered through target.auth if new): proves admins get through. */
+        credentials: z.strictObject({ email: z.string().min(3), password: z.string().min(1), name: z.string().default('Gauntlet admin') }).optional(),
+      })
+      .prefault({}),
+    /** Privileged fields tried one at a time in create/update bodies; {{otherUserId}} is another user's id. */
+    massAssignment: z
+      .strictObject({ fields: z.record(z.string(), z.unknown()).default({ role: 'admin', isAdmin: true, userId: '{{otherUserId}}', ownerId: '{{otherUserId}}' }) })
+      .prefault({}),
+    injection: z
+      .strictObject({
+        /** A payload that makes the response this much slower than the baseline (twice in a row) is a finding. @default 1500 */
+        timeThresholdMs: z.number().int().positive().default(1_500),
+        /** Upper bound on injection requests. @default 600 */
+        maxRequests: z.number().int().min(0).default(600),
+      })
+      .prefault({}),
+    rateLimits: z.array(rateLimit).default([]),
+    /** Longest Retry-After the stage waits for to prove a window resets (longer: that part is skipped). @default 10 */
+    maxWaitSeconds: z.number().positive().default(10),
+    /** Response headers every answer must carry: name → regular expression of the value. */
+    headers: z
+      .record(z.string(), z.string())
+      .default({ 'x-content-type-options': '^nosniff$', 'x-frame-options': '^(DENY|SAMEORIGIN)$', 'content-security-policy': '.', 'strict-transport-security': '^max-age=\\d+' }),
+    /** Response headers no answer may carry. @default ['x-powered-by'] */
+    forbiddenHeaders: z.array(z.string()).default(['x-powered-by']),
+    /** An origin the target allows (proves the CORS check reaches the CORS code); others must not be reflected. */
+    cors: z.strictObject({ allowedOrigin: z.string().url().optional() }).prefault({}),
+    /** The body size the target accepts; one KiB more must be refused with 413 (0: not checked). @default 1048576 */
+    bodyLimitBytes: z.number().int().min(0).default(1_048_576),
+    /** Starting the target with this env (e.g. production mode with the default secret) must fail. */
+    insecureStart: z.strictObject({ env: envVars, timeoutMs: z.number().int().positive().default(20_000) }).optional(),
+    /** Hand-written security tests (e.g. vitest on security/) run after the generated checks; they get GAUNTLET_CONTEXT. */
+    tests: z.strictObject({ ...commandSpec.shape, junit: z.string().min(1) }).optional(),
   })
   .prefault({});
 
@@ -153,6 +230,7 @@ const stages = z
         persistence: z.boolean().default(true),
       })
       .prefault({}),
+    security,
     unit: z
       .strictObject({
         ...commandSpec.shape,

@@ -3,7 +3,8 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { logger } from '../log/logger.ts';
 import { registerCleanup } from '../process/cleanup.ts';
 import { freePort } from '../process/free-port.ts';
-import { ManagedProcess } from '../process/managed-process.ts';
+import { ManagedProcess, type ExitInfo } from '../process/managed-process.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { httpStatusIs } from '../wait/http.ts';
 import { waitFor } from '../wait/wait-for.ts';
 
@@ -23,7 +24,19 @@ export interface StartedTarget {
   lastLogLines(n?: number): string[];
   /** Stops and starts the process again on the same port (e.g. to prove data survives a restart). */
   restart(): Promise<void>;
+  /**
+   * Starts a second instance with `env` on top (e.g. production mode with a default secret) and
+   * reports whether it became healthy or exited; it is stopped either way. Process targets only.
+   */
+  tryStart?(env: Record<string, string>, timeoutMs: number): Promise<TryStartOutcome>;
   stop(): Promise<void>;
+}
+
+export interface TryStartOutcome {
+  healthy: boolean;
+  /** How it exited, when it exited on its own before becoming healthy. */
+  exit?: ExitInfo;
+  log: string[];
 }
 
 /** Runs the configured target as a process with the environment's URLs in the env vars it reads. */
@@ -83,6 +96,25 @@ export class TargetProcess {
       restart: async () => {
         await halt();
         await launch();
+      },
+      tryStart: async (extraEnv, timeoutMs) => {
+        const probePort = await freePort();
+        const probe = new ManagedProcess({ name: `${target.name}-try`, command: start.command, cwd: start.cwd, env: { ...env, ...extraEnv, [target.env.port]: String(probePort) }, logFile: path.join(this.config.reportsDir, `${target.name}-try-start.log`) });
+        const unregisterProbe = registerCleanup(`target ${target.name} (try start)`, async () => {
+          await probe.stop('SIGKILL', 1_000);
+        });
+        try {
+          const deadline = Date.now() + timeoutMs;
+          while (Date.now() < deadline) {
+            const exit = await Promise.race([probe.exited, sleep(target.health.intervalMs).then(() => undefined)]);
+            if (exit) return { healthy: false, exit, log: probe.logs.last(20) };
+            if (await httpStatusIs(`http://127.0.0.1:${probePort}${target.health.path}`, target.health.status).catch(() => false)) return { healthy: true, log: probe.logs.last(20) };
+          }
+          return { healthy: false, log: probe.logs.last(20) };
+        } finally {
+          await probe.stop('SIGTERM', target.stopTimeoutMs);
+          unregisterProbe();
+        }
       },
       stop: async () => {
         unregister();

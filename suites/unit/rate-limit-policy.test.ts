@@ -19,6 +19,11 @@ describe('rate-limit policy', () => {
     expect(decide(policy, 6, -1).resetSeconds).toBe(60);
   });
 
+  it('rounds a partial second up, so a client that waits Retry-After is never early', () => {
+    expect(decide(policy, 6, 2.001).resetSeconds).toBe(3);
+    expect(decide(policy, 6, 0.2).resetSeconds).toBe(1);
+  });
+
   it('sets Retry-After only when refused', () => {
     expect(rateLimitHeaders(decide(policy, 5, 12))).toEqual({ 'ratelimit-limit': '5', 'ratelimit-remaining': '0', 'ratelimit-reset': '12' });
     expect(rateLimitHeaders(decide(policy, 6, 12))).toMatchObject({ 'retry-after': '12' });

@@ -22,13 +22,14 @@ describe('gauntlet run', () => {
     expect(r.stdout).toMatch(/target tiny healthy at http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('✓ passed unit: 1 passed, 0 failed, 0 skipped');
     expect(r.stdout).toContain('- skipped contract: 0 passed, 0 failed, 0 skipped — no target.openapi in gauntlet.config.ts');
-    expect(r.stdout).toContain('· not available security');
+    expect(r.stdout).toContain('- skipped security: 0 passed, 0 failed, 0 skipped — no target.openapi in gauntlet.config.ts');
+    expect(r.stdout).toContain('· not available e2e');
     expect(r.stdout).toContain('PASSED');
     const result = await r.json();
     expect(result.stages.map((s) => [s.name, s.status])).toEqual([
       ['unit', 'passed'],
       ['contract', 'skipped'],
-      ['security', 'not-available'],
+      ['security', 'skipped'],
       ['e2e', 'not-available'],
       ['load', 'not-available'],
     ]);

@@ -1,5 +1,5 @@
 import { faker } from '@faker-js/faker';
-import { send, type HttpResponse } from '../../src/stages/contract/_http.ts';
+import { send, type HttpResponse } from '../../src/http/send.ts';
 
 /** A tiny typed client for companion-api over real HTTP. */
 export class Api {

@@ -57,7 +57,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Without the offline queue, a request that arrives before Redis is connected cannot be rate
+  // limited: wait for it (bounded; after that, start degraded and let /health say so).
+  await redisReady(redis, 10_000);
   await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
+  });
 }
 
 await main();

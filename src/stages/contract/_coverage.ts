@@ -1,4 +1,4 @@
-import type { Operation } from './_operations.ts';
+import type { Operation } from '../../openapi/operations.ts';
 
 /** What the stage exercised, against what the document declares. */
 export class Coverage {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { arbitraryFor } from './_generate.ts';
-import { send, type HttpRequest, type HttpResponse } from './_http.ts';
-import type { Operation } from './_operations.ts';
+import { arbitraryFor } from '../../openapi/generate.ts';
+import { send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import type { Operation } from '../../openapi/operations.ts';
 
 export interface FuzzFailure {
   request: HttpRequest;

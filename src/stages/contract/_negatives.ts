@@ -1,6 +1,6 @@
-import type { HttpRequest } from './_http.ts';
-import type { Operation } from './_operations.ts';
-import { wrongTypeValue } from './_plan.ts';
+import type { HttpRequest } from '../../http/send.ts';
+import type { Operation } from '../../openapi/operations.ts';
+import { wrongTypeValue } from '../../openapi/plan.ts';
 
 export interface Negative {
   /** "missing required field email" */

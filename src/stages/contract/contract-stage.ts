@@ -2,14 +2,14 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CheckResult } from '../../results/types.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
 import { Coverage } from './_coverage.ts';
-import { loadDocument } from './_document.ts';
+import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
-import { curl, send as sendRequest, type HttpRequest, type HttpResponse } from './_http.ts';
+import { curl, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { negativesFor } from './_negatives.ts';
-import { listOperations, type Operation } from './_operations.ts';
-import { buildRequest, orderOperations, ResourceStore } from './_plan.ts';
-import { AuthFlowError, createSession } from './_session.ts';
-import { leakedInternals, ResponseValidator } from './_validate.ts';
+import { listOperations, type Operation } from '../../openapi/operations.ts';
+import { buildRequest, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import { AuthFlowError, createSession } from '../../http/session.ts';
+import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 
 /**

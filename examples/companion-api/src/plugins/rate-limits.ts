@@ -19,7 +19,11 @@ export function limitsFrom(config: Deps['config']): Limits {
 
 /** Consumes one unit of `policy` for `key`; sets RateLimit headers; throws 429 with Retry-After when refused. */
 export async function enforce(deps: Deps, reply: FastifyReply, policy: RateLimitPolicy, key: string): Promise<void> {
-  const decision = await consume(deps.redis, policy, key);
+  // Redis unreachable: the limit cannot be counted, so the request is refused as temporarily
+  // unavailable (503 + Retry-After), never let through uncounted and never a raw 500.
+  const decision = await consume(deps.redis, policy, key).catch(() => {
+    throw new HttpProblem(503, 'Service Unavailable', 'rate limiting is temporarily unavailable; retry shortly', { 'retry-after': '1' });
+  });
   const headers = rateLimitHeaders(decision);
   reply.headers(headers);
   if (!decision.allowed) throw new HttpProblem(429, 'Too Many Requests', `${policy.name} limit of ${policy.limit} per ${policy.windowSeconds} s reached`, headers);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonSchema } from './_operations.ts';
+import type { JsonSchema } from './operations.ts';
 
 /**
  * JSON Schema → fast-check arbitrary. Hand-written because no maintained converter exists for

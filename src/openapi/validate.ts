@@ -1,8 +1,8 @@
 import { Ajv as AjvDraft7, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
-import type { HttpResponse } from './_http.ts';
-import { responseFor, type JsonSchema, type Operation } from './_operations.ts';
+import type { HttpResponse } from '../http/send.ts';
+import { responseFor, type JsonSchema, type Operation } from './operations.ts';
 
 // ajv-formats is CommonJS whose default export is the plugin function.
 const addFormats = formatsModule as unknown as (ajv: Ajv2020 | AjvDraft7) => void;

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from './_document.ts';
+import type { OpenApiDocument } from './document.ts';
 
 export type JsonSchema = Record<string, unknown>;
 

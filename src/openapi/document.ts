@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { GauntletError } from '../../errors/gauntlet-error.ts';
+import { GauntletError } from '../errors/gauntlet-error.ts';
 
 export interface OpenApiDocument {
   openapi: string;

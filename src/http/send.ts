@@ -15,8 +15,16 @@ export interface HttpResponse {
   ms: number;
 }
 
+let sent = 0;
+
+/** How many requests this process has sent through send(): a stage takes the difference. */
+export function requestsSent(): number {
+  return sent;
+}
+
 /** Sends one request; never throws for an HTTP status (only for a network failure). */
 export async function send(request: HttpRequest, timeoutMs = 15_000): Promise<HttpResponse> {
+  sent += 1;
   const headers = { ...request.headers };
   let body: string | FormData | undefined;
   if (request.body && 'json' in request.body) {

@@ -1,6 +1,6 @@
-import type { HttpRequest, HttpResponse } from './_http.ts';
-import { responseFor, type Operation, type Parameter } from './_operations.ts';
-import { sampleFor, typeOf } from './_generate.ts';
+import type { HttpRequest, HttpResponse } from '../http/send.ts';
+import { responseFor, type Operation, type Parameter } from './operations.ts';
+import { sampleFor, typeOf } from './generate.ts';
 
 /**
  * The order operations run in, so that what one creates the next can use: the auth flow's register

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { ResolvedConfig } from '../config/load.ts';
+import { send, type HttpRequest, type HttpResponse } from './send.ts';
+
+export type AuthConfig = NonNullable<ResolvedConfig['target']['auth']>;
+
+export interface Credentials {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface Session {
+  /** The header that authenticates this user: `{ authorization: 'Bearer <token>' }` by default. */
+  headers: Record<string, string>;
+  credentials: Credentials;
+  token: string;
+  /** From the login response at target.auth.refreshToken.path, when configured. */
+  refreshToken: string | undefined;
+}
+
+export class AuthFlowError extends Error {
+  constructor(
+    message: string,
+    readonly response?: HttpResponse,
+  ) {
+    super(message);
+  }
+}
+
+/** Fresh credentials for a test user, unique per call. */
+export function freshCredentials(seed: number, label = 'user'): Credentials {
+  const tag = `${seed}${randomBytes(4).toString('hex')}`;
+  return { email: `gauntlet.${label}.${tag}@example.com`, password: `Gauntlet-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}` };
+}
+
+/** Fills {{email}}, {{password}}, {{name}}, {{refreshToken}} and {{accessToken}} in a body template. */
+export function fillTemplate(value: unknown, values: Record<string, string | undefined>): unknown {
+  if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+  if (Array.isArray(value)) return value.map((v) => fillTemplate(v, values));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplate(v, values)]));
+  return value;
+}
+
+/** A dot path into JSON ("data.session.token"). */
+export function readPath(json: unknown, dotPath: string): unknown {
+  return dotPath.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), json);
+}
+
+/** The header that carries `token` as the target expects it. */
+export function authHeaders(auth: AuthConfig, token: string, scheme: string | undefined = auth.header.scheme): Record<string, string> {
+  return { [auth.header.name.toLowerCase()]: scheme ? `${scheme} ${token}` : token };
+}
+
+/** One request of the auth flow (register, login, refresh, logout, delete account) with its template filled. */
+export function authRequest(spec: { method: string; path: string; body: Record<string, unknown> }, baseUrl: string, values: Record<string, string | undefined>, headers: Record<string, string> = {}): HttpRequest {
+  const hasBody = spec.method !== 'GET' && spec.method !== 'DELETE' && Object.keys(spec.body).length > 0;
+  return { method: spec.method, url: `${baseUrl}${spec.path}`, headers, ...(hasBody ? { body: { json: fillTemplate(spec.body, values) } } : {}) };
+}
+
+/** Reads the tokens of a login (or refresh) response; throws AuthFlowError naming the config key when absent. */
+export function tokensFrom(auth: AuthConfig, response: HttpResponse, what: string): { token: string; refreshToken: string | undefined } {
+  const token = readPath(response.json, auth.token.path);
+  if (typeof token !== 'string' || token === '') throw new AuthFlowError(`the ${what} response has no string at "${auth.token.path}" (target.auth.token.path): ${response.text.slice(0, 300)}`, response);
+  const refreshToken = auth.refreshToken ? readPath(response.json, auth.refreshToken.path) : undefined;
+  if (auth.refreshToken && (typeof refreshToken !== 'string' || refreshToken === '')) {
+    throw new AuthFlowError(`the ${what} response has no string at "${auth.refreshToken.path}" (target.auth.refreshToken.path): ${response.text.slice(0, 300)}`, response);
+  }
+  return { token, refreshToken: refreshToken as string | undefined };
+}
+
+/** Logs in with known credentials. */
+export async function login(auth: AuthConfig, baseUrl: string, credentials: Credentials): Promise<Session> {
+  const response = await send(authRequest(auth.login, baseUrl, { ...credentials }));
+  if (response.status >= 300) throw new AuthFlowError(`login (${auth.login.method} ${auth.login.path}) answered ${response.status}: ${response.text.slice(0, 300)}`, response);
+  const { token, refreshToken } = tokensFrom(auth, response, 'login');
+  return { headers: authHeaders(auth, token), credentials, token, refreshToken };
+}
+
+/** Registers a fresh account without logging in (a login may count against a login rate limit). */
+export async function registerOnly(auth: AuthConfig, baseUrl: string, seed: number, label: string): Promise<Credentials> {
+  const credentials = freshCredentials(seed, label);
+  if (!auth.register) return credentials;
+  const r = await send(authRequest(auth.register, baseUrl, { ...credentials }));
+  if (r.status >= 300) throw new AuthFlowError(`register (${auth.register.method} ${auth.register.path}) answered ${r.status}: ${r.text.slice(0, 300)}`, r);
+  return credentials;
+}
+
+/**
+ * A user through the configured auth flow: register (if configured), log in, read the tokens.
+ * With `options.existingOk`, a register that answers 409 (the account is there already) is fine.
+ */
+export async function createSession(auth: AuthConfig, baseUrl: string, seed: number, options: { credentials?: Credentials; label?: string; existingOk?: boolean } = {}): Promise<Session> {
+  const credentials = options.credentials ?? freshCredentials(seed, options.label);
+  if (auth.register) {
+    const r = await send(authRequest(auth.register, baseUrl, { ...credentials }));
+    if (r.status >= 300 && !(options.existingOk && r.status === 409)) throw new AuthFlowError(`register (${auth.register.method} ${auth.register.path}) answered ${r.status}: ${r.text.slice(0, 300)}`, r);
+  }
+  return login(auth, baseUrl, credentials);
+}

@@ -1,0 +1,152 @@
+import type { ResolvedConfig } from '../../config/load.ts';
+import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { createSession, type AuthConfig, type Session } from '../../http/session.ts';
+import type { Operation } from '../../openapi/operations.ts';
+import { buildRequest, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import type { CheckResult } from '../../results/types.ts';
+import type { StageContext } from '../types.ts';
+
+export type SecuritySettings = ResolvedConfig['stages']['security'];
+
+/** A test user of the security stage, with the resources it created. */
+export interface Actor {
+  label: string;
+  session: Session;
+  store: ResourceStore;
+  /** The user's id, when the probe operation's response carries one. */
+  id: string | undefined;
+}
+
+/** What every check group of the security stage shares. */
+export class SecurityRun {
+  private readonly sentBefore = requestsSent();
+  readonly checks: CheckResult[] = [];
+  readonly baseUrl: string;
+  readonly settings: SecuritySettings;
+
+  constructor(
+    readonly context: StageContext,
+    readonly operations: Operation[],
+    /** A secured operation whose 2xx proves a token works. */
+    readonly probe: Operation | undefined,
+  ) {
+    this.baseUrl = context.target.url;
+    this.settings = context.config.stages.security;
+  }
+
+  get auth(): AuthConfig | undefined {
+    return this.context.config.target.auth;
+  }
+
+  send = (request: HttpRequest): Promise<HttpResponse> => sendRequest(request);
+
+  /** Every request of the stage, the auth flow's included. */
+  get requests(): number {
+    return requestsSent() - this.sentBefore;
+  }
+
+  add(check: Omit<CheckResult, 'stage'>): void {
+    const full = { ...check, stage: 'security' };
+    this.checks.push(full);
+    this.context.onCheck(full);
+  }
+
+  /** Passed when there are no problems; otherwise failed with the problems and the reproduction. */
+  verdict(id: string, title: string, problems: string[], evidence?: { request?: HttpRequest; response?: HttpResponse; [key: string]: unknown }): void {
+    if (problems.length === 0) {
+      this.add({ id, title, status: 'passed' });
+      return;
+    }
+    const { request, response, ...rest } = evidence ?? {};
+    const lines = [...problems];
+    if (request) lines.push(`reproduce: ${curl(request)}`);
+    if (response) lines.push(`response: ${response.status} ${response.text.slice(0, 400)}`);
+    this.add({
+      id,
+      title,
+      status: 'failed',
+      message: lines.join('\n'),
+      evidence: { ...rest, ...(request ? { request: curl(request) } : {}), ...(response ? { status: response.status, body: response.text.slice(0, 2_000) } : {}) },
+    });
+  }
+
+  skip(id: string, title: string, reason: string): void {
+    this.add({ id, title, status: 'skipped', message: reason });
+  }
+
+  operation(id: string): Operation | undefined {
+    return this.operations.find((op) => op.id === id);
+  }
+
+  /** Paths of the configured auth flow (register, login, refresh, logout, delete account). */
+  authPaths(): string[] {
+    const a = this.auth;
+    return [a?.register?.path, a?.login.path, a?.refresh?.path, a?.logout?.path, a?.deleteAccount?.path].filter((p): p is string => p !== undefined);
+  }
+
+  isAuthOperation(op: Operation): boolean {
+    const a = this.auth;
+    return [a?.register, a?.login, a?.refresh, a?.logout, a?.deleteAccount].some((spec) => spec !== undefined && spec.path === op.path && spec.method === op.method);
+  }
+
+  /** Admin-only operations: configured, or every operation that documents a 403. */
+  adminOperations(): Operation[] {
+    const configured = this.settings.admin.operations;
+    if (configured) return this.operations.filter((op) => configured.includes(op.id));
+    return this.operations.filter((op) => op.secured && op.responses.some((r) => r.status === '403'));
+  }
+
+  /** Operations a normal user works with: not the auth flow, not admin-only, not ending the session. */
+  userOperations(): Operation[] {
+    const admin = new Set(this.adminOperations());
+    return this.operations.filter((op) => !admin.has(op) && !this.isAuthOperation(op) && !endsSession(op));
+  }
+
+  /** A fresh user that has created one of everything a user can create (for paths like /things/{id}). */
+  async actor(label: string): Promise<Actor> {
+    if (!this.auth) throw new Error('actor() needs target.auth');
+    const session = await createSession(this.auth, this.baseUrl, this.settings.seed, { label });
+    const store = new ResourceStore();
+    const creators = orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
+    for (const op of creators) {
+      const { request } = buildRequest(op, this.baseUrl, store, session.headers, this.settings.seed);
+      const response = await this.send(request);
+      if (response.status < 300) store.remember(op, response);
+    }
+    let id: string | undefined;
+    if (this.probe) {
+      const r = await this.send(this.probeRequest(session.headers));
+      const value = r.json && typeof r.json === 'object' ? (r.json as Record<string, unknown>).id : undefined;
+      if (typeof value === 'string' || typeof value === 'number') id = String(value);
+    }
+    return { label, session, store, id };
+  }
+
+  probeRequest(headers: Record<string, string>): HttpRequest {
+    if (!this.probe) throw new Error('no probe operation');
+    return { method: this.probe.method, url: `${this.baseUrl}${this.probe.path}`, headers };
+  }
+}
+
+/** No user: for targets without target.auth. */
+export function anonymousActor(): Actor {
+  return { label: 'anonymous', session: { headers: {}, credentials: { email: '', password: '', name: '' }, token: '', refreshToken: undefined }, store: new ResourceStore(), id: undefined };
+}
+
+/** POST/DELETE without path parameters whose success has no body: logout, delete account. */
+export function endsSession(op: Operation): boolean {
+  const success = op.responses.find((r) => r.status.startsWith('2'));
+  return !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
+}
+
+/** The configured probe, or the first secured GET without parameters that documents a 2xx. */
+export function findProbe(operations: Operation[], configured: string | undefined): Operation | undefined {
+  if (configured) return operations.find((op) => op.id === configured);
+  return operations.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
+}
+
+/** 2xx: the request got through. */
+export const succeeded = (r: HttpResponse) => r.status >= 200 && r.status < 300;
+
+/** A server error that is not the documented graceful 503 with Retry-After. */
+export const serverError = (r: HttpResponse) => r.status >= 500 && !(r.status === 503 && r.headers.has('retry-after'));

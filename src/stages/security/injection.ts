@@ -1,0 +1,104 @@
+import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import type { Operation } from '../../openapi/operations.ts';
+import { typeOf } from '../../openapi/generate.ts';
+import { buildRequest } from '../../openapi/plan.ts';
+import { DATABASE_ERROR, INJECTED_HEADER, PAYLOADS, SYSTEM_FILE, type Payload } from './_payloads.ts';
+import { serverError, succeeded, type Actor, type SecurityRun } from './_run.ts';
+
+/** Where a payload goes: a query parameter or a top-level string field of a JSON body. */
+interface Slot {
+  op: Operation;
+  in: 'query' | 'body';
+  name: string;
+}
+
+/** The same request with `value` in the slot. */
+function inject(request: HttpRequest, slot: Slot, value: unknown): HttpRequest {
+  if (slot.in === 'query') {
+    const url = new URL(request.url);
+    url.searchParams.set(slot.name, typeof value === 'string' ? value : JSON.stringify(value));
+    return { ...request, url: url.toString() };
+  }
+  const body = request.body && 'json' in request.body && request.body.json && typeof request.body.json === 'object' ? request.body.json : {};
+  return { ...request, body: { json: { ...body, [slot.name]: value } } };
+}
+
+function slotsOf(op: Operation): Slot[] {
+  const slots: Slot[] = op.parameters.filter((p) => p.in === 'query' && typeOf(p.schema) === 'string' && !p.schema.enum && freeText(p.schema)).map((p) => ({ op, in: 'query' as const, name: p.name }));
+  const json = op.body?.media.find((m) => /json/.test(m.contentType));
+  for (const [name, prop] of Object.entries((json?.schema?.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (typeOf(prop) === 'string' && !prop.enum && freeText(prop)) slots.push({ op, in: 'body', name });
+  }
+  return slots;
+}
+
+/** Strings a validator would not already confine to a format (an email is still free text to a query). */
+const freeText = (schema: Record<string, unknown>) => schema.format === undefined || schema.format === 'email';
+
+const rows = (r: HttpResponse): number | undefined => (Array.isArray(r.json) ? r.json.length : undefined);
+
+/**
+ * Injection: every payload of the catalogue through every string query parameter and body field,
+ * sent as user B (and unauthenticated on the login operation). A slot fails on a 5xx, database
+ * error text, a system file in the body, an injected header, more rows for a tautology than for a
+ * nonsense term, an auth bypass on login, or a response slower than the baseline by more than the
+ * threshold twice in a row.
+ */
+export async function injectionChecks(run: SecurityRun, actor: Actor): Promise<void> {
+  const login = run.auth ? run.operations.find((op) => op.method === run.auth?.login.method && op.path === run.auth.login.path) : undefined;
+  const ops = [...(login ? [login] : []), ...run.userOperations()];
+  const budget = run.settings.injection.maxRequests;
+  let sent = 0;
+  for (const slot of ops.flatMap(slotsOf)) {
+    const id = `security:injection:${slot.op.id}:${slot.in}.${slot.name}`;
+    const title = `${slot.op.id} ${slot.in} field "${slot.name}" withstands ${PAYLOADS.length} injection payloads`;
+    if (sent + PAYLOADS.length + 2 > budget) {
+      run.skip(id, title, `the injection budget (stages.security.injection.maxRequests = ${budget}) is spent`);
+      continue;
+    }
+    const { request } = buildRequest(slot.op, run.baseUrl, actor.store, actor.session.headers, run.settings.seed);
+    const nonsense = `gauntlet${run.settings.seed}zqx`;
+    const baselineRequest = inject(request, slot, nonsense);
+    const baseline = await run.send(baselineRequest);
+    sent += 1;
+    const problems: string[] = [];
+    let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+    for (const payload of PAYLOADS) {
+      const attempt = inject(request, slot, payload.value);
+      const response = await run.send(attempt);
+      sent += 1;
+      let findings = judge(payload, response, baseline, slot.op === login, run.settings.injection.timeThresholdMs);
+      if (findings.length === 1 && findings[0]?.startsWith('slower')) {
+        // A time anomaly counts only when it repeats against a fresh baseline.
+        const again = await run.send(attempt);
+        const freshBaseline = await run.send(baselineRequest);
+        sent += 2;
+        findings = judge(payload, again, freshBaseline, slot.op === login, run.settings.injection.timeThresholdMs);
+      }
+      if (findings.length > 0) {
+        problems.push(`${payload.name} ${JSON.stringify(payload.value)}: ${findings.join('; ')}`);
+        failing ??= { request: attempt, response };
+      }
+    }
+    run.verdict(id, title, problems, failing);
+  }
+}
+
+export function judge(payload: Payload, response: HttpResponse, baseline: HttpResponse, isLogin: boolean, thresholdMs: number): string[] {
+  const findings: string[] = [];
+  if (serverError(response)) findings.push(`answered ${response.status}: a server error`);
+  const dbError = DATABASE_ERROR.exec(response.text);
+  if (dbError) findings.push(`the response contains database error text ("${dbError[0]}")`);
+  if (SYSTEM_FILE.test(response.text)) findings.push('the response contains /etc/passwd');
+  if (response.headers.has(INJECTED_HEADER)) findings.push(`the response carries the injected header ${INJECTED_HEADER}`);
+  if (isLogin && succeeded(response) && !succeeded(baseline)) findings.push(`login succeeded (${response.status}) with a payload instead of the password: authentication bypass`);
+  const before = rows(baseline);
+  const after = rows(response);
+  if (payload.kind === 'tautology' && before !== undefined && after !== undefined && after > before) {
+    findings.push(`returned ${after} rows where a nonsense term returned ${before}: the payload changed the query`);
+  }
+  if (payload.kind === 'time' && response.ms - baseline.ms > thresholdMs) {
+    findings.push(`slower than the baseline by ${Math.round(response.ms - baseline.ms)} ms (threshold ${thresholdMs} ms)`);
+  }
+  return findings;
+}

@@ -1,0 +1,79 @@
+import { AuthFlowError } from '../../http/session.ts';
+import { mayTarget } from '../../net/loopback.ts';
+import { loadDocument } from '../../openapi/document.ts';
+import { listOperations } from '../../openapi/operations.ts';
+import { runJUnitSuite } from '../_junit-suite.ts';
+import type { Stage, StageContext, StageOutcome } from '../types.ts';
+import { anonymousActor, findProbe, SecurityRun, type Actor } from './_run.ts';
+import { authenticationChecks } from './authentication.ts';
+import { authorizationChecks } from './authorization.ts';
+import { hardeningChecks } from './hardening.ts';
+import { injectionChecks } from './injection.ts';
+import { rateLimitChecks } from './rate-limits.ts';
+
+/**
+ * The security stage: authentication lifecycle, authorization between users, injection, rate
+ * limits and hardening, against any target described by its config and OpenAPI document. Every
+ * check is named (security:<group>:<what>) and carries a curl reproduction when it fails.
+ */
+export const securityStage: Stage = {
+  name: 'security',
+  description: 'auth lifecycle, authorization between users, injection, rate limits, hardening',
+  async run(context: StageContext): Promise<StageOutcome> {
+    const { config, target } = context;
+    const location = config.target.openapi;
+    if (!location) return { status: 'skipped', reason: 'no target.openapi in gauntlet.config.ts: the security stage finds operations and their security requirements there', checks: [] };
+    const settings = config.stages.security;
+    if (!mayTarget(target.url, config.environment.external.loadAllowlist)) {
+      return { status: 'skipped', reason: `the target ${target.url} is not on loopback: attack payloads and rate-limit floods go only to loopback or to a host in environment.external.loadAllowlist`, checks: [] };
+    }
+    const document = await loadDocument(location, target.url);
+    const operations = listOperations(document.doc).filter((op) => !settings.skip.includes(op.id));
+    if (settings.probe && !operations.some((op) => op.id === settings.probe)) {
+      return { status: 'failed', reason: `stages.security.probe "${settings.probe}" is not an operation of the OpenAPI document`, checks: [] };
+    }
+    const run = new SecurityRun(context, operations, findProbe(operations, settings.probe));
+
+    // Limits keyed by user or account run alongside the rest (each has its own fresh user, and the
+    // waits for their windows to reset would otherwise dominate the stage's time); limits keyed by
+    // IP count every request from this machine, so they run after everything else, alone.
+    const limits = rateLimitChecks(run, ['user', 'account']);
+    try {
+      if (config.target.auth) {
+        let owner: Actor;
+        let other: Actor;
+        try {
+          owner = await run.actor('owner');
+          other = await run.actor('other');
+        } catch (error) {
+          if (!(error instanceof AuthFlowError)) throw error;
+          run.verdict('security:auth:flow', 'test users register and log in through target.auth', [`${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.`]);
+          return finish(run);
+        }
+        await authenticationChecks(run, owner);
+        await authorizationChecks(run, owner, other);
+        await injectionChecks(run, other);
+        await hardeningChecks(run, owner);
+      } else {
+        run.skip('security:auth', 'authentication and authorization between users', 'no target.auth: configure how a test user registers and logs in to check them');
+        const anonymous = anonymousActor();
+        await injectionChecks(run, anonymous);
+        await hardeningChecks(run, anonymous);
+      }
+    } finally {
+      await limits;
+    }
+    await rateLimitChecks(run, ['ip']);
+    if (settings.tests) {
+      // Hand-written security tests (security/): they reuse this environment through GAUNTLET_CONTEXT.
+      for (const check of await runJUnitSuite('security', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })) run.add(check);
+    }
+    return finish(run);
+  },
+};
+
+function finish(run: SecurityRun): StageOutcome {
+  const failed = run.checks.filter((c) => c.status === 'failed').length;
+  const passed = run.checks.filter((c) => c.status === 'passed').length;
+  return { status: failed > 0 ? 'failed' : 'passed', checks: run.checks, metrics: { requests: run.requests, 'security.checks.passed': passed, 'security.checks.failed': failed } };
+}
