@@ -71,6 +71,16 @@ export default defineConfig({
         junit: 'reports/security-junit.xml',
       },
     },
+    load: {
+      // k6 runs this against the started target; `gauntlet run --stages load --profile load` for the nightly profile.
+      script: 'load/companion-api.k6.ts',
+      profile: 'smoke',
+      // One user per VU of the biggest profile: the chat limit is per user.
+      data: { users: 120 },
+      sample: { metricsPath: '/metrics' },
+      // Committed, so trends survive; tests write theirs elsewhere.
+      history: { file: process.env.GAUNTLET_LOAD_HISTORY ?? 'load/history/companion-api.jsonl' },
+    },
     unit: {
       command: ['npx', 'vitest', 'run', '--project', 'unit', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/unit-junit.xml'],
       junit: 'reports/unit-junit.xml',

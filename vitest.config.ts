@@ -12,7 +12,7 @@ export default defineConfig({
       },
       {
         // The engine's own pure modules, beside the code.
-        test: { name: 'engine', include: ['src/**/*.test.ts'], environment: 'node' },
+        test: { name: 'engine', include: ['src/**/*.test.ts', 'factories/**/*.test.ts'], environment: 'node' },
       },
       {
         // Hand-written contracts: run by the contract stage (which sets GAUNTLET_CONTEXT), or alone

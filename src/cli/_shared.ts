@@ -46,3 +46,15 @@ export function parseStageList(value: string | undefined, flag: string, fallback
   }
   return names as StageName[];
 }
+
+export const LOAD_PROFILES = ['smoke', 'load', 'stress', 'spike', 'soak'] as const;
+
+/** `--profile` over stages.load.profile. */
+export function withLoadProfile(config: ResolvedConfig, profile: string | undefined): ResolvedConfig {
+  if (profile === undefined) return config;
+  if (!(LOAD_PROFILES as readonly string[]).includes(profile)) {
+    throw new GauntletError('GAUNTLET_USAGE', `--profile ${profile} is not a load profile.`, { fix: `Use one of: ${LOAD_PROFILES.join(', ')}.` });
+  }
+  if (!config.stages.load) throw new GauntletError('GAUNTLET_USAGE', '--profile: the config has no stages.load.', { fix: 'Add stages.load ({ script, profile }) to gauntlet.config.ts, or drop --profile.' });
+  return { ...config, stages: { ...config.stages, load: { ...config.stages.load, profile: profile as (typeof LOAD_PROFILES)[number] } } };
+}

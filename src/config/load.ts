@@ -71,6 +71,8 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
       ...config.stages,
       unit: config.stages.unit && { ...config.stages.unit, cwd: abs(config.stages.unit.cwd) },
       contract: { ...config.stages.contract, tests: config.stages.contract.tests && { ...config.stages.contract.tests, cwd: abs(config.stages.contract.tests.cwd) } },
+      security: { ...config.stages.security, tests: config.stages.security.tests && { ...config.stages.security.tests, cwd: abs(config.stages.security.tests.cwd) } },
+      load: config.stages.load && { ...config.stages.load, script: abs(config.stages.load.script), history: { ...config.stages.load.history, file: abs(config.stages.load.history.file) } },
     },
     rootDir,
     configFile,

@@ -212,8 +212,36 @@ const security = z
   })
   .prefault({});
 
+const load = z.strictObject({
+  /** The k6 script (TypeScript or JavaScript), relative to the config. It gets BASE_URL, PROFILE, DATA_FILE and SUMMARY_FILE. */
+  script: z.string().min(1),
+  /** The scenario profile the script selects with PROFILE. @default 'smoke' */
+  profile: z.enum(['smoke', 'load', 'stress', 'spike', 'soak']).default('smoke'),
+  /** Extra `-e NAME=value` for k6. @default {} */
+  env: envVars.default({}),
+  /** The whole k6 run is stopped after this long. @default 1800 */
+  timeoutSeconds: z.number().int().positive().default(1_800),
+  /** Users for the VUs, written from the factories into DATA_FILE (seeded). */
+  data: z.strictObject({ users: z.number().int().min(1).max(10_000).default(20), seed: z.number().int().default(1) }).prefault({}),
+  /** Sampling of the target's health and metrics while the load runs. */
+  sample: z.strictObject({ intervalMs: z.number().int().min(100).default(1_000), metricsPath: z.string().startsWith('/').optional() }).prefault({}),
+  history: z
+    .strictObject({
+      /** JSON lines, one per run, relative to the config (commit it, or keep it as a CI artifact). */
+      file: z.string().default('load/history.jsonl'),
+      /** The baseline is the median of this many earlier passing runs of the same profile. @default 5 */
+      baselineRuns: z.number().int().min(1).default(5),
+      /** A change beyond this many percent of the baseline fails. @default 25 */
+      tolerancePercent: z.number().min(0).default(25),
+      /** Whether this run is appended to the history (a PR smoke run might only compare). @default true */
+      record: z.boolean().default(true),
+    })
+    .prefault({}),
+});
+
 const stages = z
   .strictObject({
+    load: load.optional(),
     contract: z
       .strictObject({
         /** Seed for generated request data: the same seed sends the same requests. @default 1 */

@@ -5,7 +5,7 @@ import { resolveEnvironmentKind } from '../environments/resolve.ts';
 import { evaluateGates } from '../gates/evaluate.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
-import type { RunResult, StageResult } from '../results/types.ts';
+import type { GateResult, RunResult, StageResult } from '../results/types.ts';
 import { STAGES } from '../stages/registry.ts';
 import type { StageName } from '../stages/types.ts';
 
@@ -30,6 +30,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
 
   let stack: Stack | undefined;
   const stages: StageResult[] = [];
+  const stageGates: GateResult[] = [];
   try {
     stack = await startStack(config, kind, {
       withTarget: true,
@@ -40,15 +41,16 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
     for (const name of options.stages) {
       events.onStageStart(name);
-      const result = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: events.onCheck });
+      const { result, gates } = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: events.onCheck });
       stages.push(result);
+      stageGates.push(...gates);
       events.onStageEnd(result);
     }
   } finally {
     await stack?.stop();
   }
 
-  const gates = evaluateGates(stages, { required: options.required, thresholds: config.gates });
+  const gates = [...evaluateGates(stages, { required: options.required, thresholds: config.gates }), ...stageGates];
   const passed = gates.every((g) => g.passed);
   const result: RunResult = {
     schemaVersion: 1,
@@ -65,14 +67,14 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   return result;
 }
 
-async function runStage(name: StageName, context: Parameters<NonNullable<(typeof STAGES)[StageName]>['run']>[0]): Promise<StageResult> {
+async function runStage(name: StageName, context: Parameters<NonNullable<(typeof STAGES)[StageName]>['run']>[0]): Promise<{ result: StageResult; gates: GateResult[] }> {
   const stage = STAGES[name];
   const started = performance.now();
   if (!stage) {
-    return { name, status: 'not-available', reason: 'this version of Gauntlet has no such stage yet', durationMs: 0, checks: [], metrics: {} };
+    return { result: { name, status: 'not-available', reason: 'this version of Gauntlet has no such stage yet', durationMs: 0, checks: [], metrics: {} }, gates: [] };
   }
   const outcome = await stage.run(context);
-  return {
+  const result: StageResult = {
     name,
     status: outcome.status,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
@@ -80,4 +82,5 @@ async function runStage(name: StageName, context: Parameters<NonNullable<(typeof
     checks: outcome.checks,
     metrics: outcome.metrics ?? {},
   };
+  return { result, gates: outcome.status === 'passed' || outcome.status === 'failed' ? (outcome.gates ?? []) : [] };
 }

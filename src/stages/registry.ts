@@ -1,4 +1,5 @@
 import { contractStage } from './contract/contract-stage.ts';
+import { loadStage } from './load/load-stage.ts';
 import { securityStage } from './security/security-stage.ts';
 import type { Stage, StageName } from './types.ts';
 import { unitStage } from './unit/unit-stage.ts';
@@ -11,4 +12,5 @@ export const STAGES: Partial<Record<StageName, Stage>> = {
   unit: unitStage,
   contract: contractStage,
   security: securityStage,
+  load: loadStage,
 };

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load.ts';
 import type { DatabaseManager } from '../database/database-manager.ts';
 import type { StartedEnvironment } from '../environments/types.ts';
-import type { CheckResult, StageStatus } from '../results/types.ts';
+import type { CheckResult, GateResult, StageStatus } from '../results/types.ts';
 import type { GauntletContext } from '../provision/stack.ts';
 import type { StartedTarget } from '../target/target.ts';
 import type { StartedUpstream } from '../upstreams/mock-upstream.ts';
@@ -28,6 +28,8 @@ export interface StageOutcome {
   reason?: string;
   checks: CheckResult[];
   metrics?: Record<string, number>;
+  /** Gates the stage itself decides (the load stage's k6 thresholds). */
+  gates?: GateResult[];
 }
 
 export interface Stage {

@@ -31,7 +31,7 @@ describe('gauntlet run', () => {
       ['contract', 'skipped'],
       ['security', 'skipped'],
       ['e2e', 'not-available'],
-      ['load', 'not-available'],
+      ['load', 'skipped'],
     ]);
     // the unit command got a migrated clone of the database
     expect(result.stages[0]?.checks[0]).toMatchObject({ status: 'passed', title: 'tiny › database is a migrated clone (1 item)' });
@@ -59,11 +59,12 @@ describe('gauntlet run', () => {
   });
 
   it('fails (exit 1) when a required stage is not available or skipped: never reported as passed', async () => {
-    const r = await run(['--stages', 'unit,contract,load', '--require', 'contract,load']);
+    const r = await run(['--stages', 'unit,contract,e2e,load', '--require', 'contract,e2e,load']);
     expect(r.code).toBe(1);
     const result = await r.json();
     expect(result.gates.find((g) => g.name === 'contract.required')).toMatchObject({ passed: false, message: 'required stage contract did not run: no target.openapi in gauntlet.config.ts' });
-    expect(result.gates.find((g) => g.name === 'load.required')).toMatchObject({ passed: false, message: expect.stringContaining('this version of Gauntlet has no such stage yet') });
+    expect(result.gates.find((g) => g.name === 'e2e.required')).toMatchObject({ passed: false, message: expect.stringContaining('this version of Gauntlet has no such stage yet') });
+    expect(result.gates.find((g) => g.name === 'load.required')).toMatchObject({ passed: false, message: 'required stage load did not run: no stages.load in gauntlet.config.ts (a k6 script and its profile)' });
   });
 
   it('fails (exit 1) when no stage ran at all', async () => {

@@ -6,7 +6,7 @@ import { JsonReporter } from '../../reporters/json-reporter.ts';
 import { JUnitReporter } from '../../reporters/junit-reporter.ts';
 import { MarkdownReporter } from '../../reporters/markdown-reporter.ts';
 import { STAGE_NAMES } from '../../stages/types.ts';
-import { commonArgs, flawEnv, loadConfigForCli, parseEnvKind, parseStageList } from '../_shared.ts';
+import { commonArgs, flawEnv, LOAD_PROFILES, loadConfigForCli, parseEnvKind, parseStageList, withLoadProfile } from '../_shared.ts';
 
 export function runCommand(setExit: (code: number) => void) {
   return defineCommand({
@@ -17,9 +17,10 @@ export function runCommand(setExit: (code: number) => void) {
       require: { type: 'string', description: 'Comma-separated stages that must run: skipped or not available fails the gate' },
       reports: { type: 'string', description: 'Directory for the reports (default: the config\'s reports.dir)' },
       flaw: { type: 'string', description: "Switch on the target's seeded flaw(s), comma-separated (needs target.flaws in the config)" },
+      profile: { type: 'string', description: `The load profile (${LOAD_PROFILES.join(', ')}; default: stages.load.profile)` },
     },
     async run({ args }) {
-      const loaded = await loadConfigForCli(args.config);
+      const loaded = withLoadProfile(await loadConfigForCli(args.config), args.profile);
       const config = args.reports ? { ...loaded, reportsDir: path.resolve(args.reports) } : loaded;
       const stages = parseStageList(args.stages, '--stages', STAGE_NAMES);
       const required = parseStageList(args.require, '--require', []);

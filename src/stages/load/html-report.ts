@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { HistoryEntry } from './history.ts';
+import type { Sample } from './sampler.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The UMD build of Chart.js, inlined so the report works offline (a CI artifact, a file:// URL). */
+async function chartJs(): Promise<string> {
+  const main = require.resolve('chart.js');
+  return readFile(path.join(path.dirname(main), 'chart.umd.min.js'), 'utf8');
+}
+
+const escapeJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/**
+ * One self-contained HTML page: the history of runs (latency percentiles, throughput, error rate per
+ * run) and this run's samples of /health and /metrics. Data is embedded as JSON; Chart.js draws it.
+ */
+export async function renderLoadReport(input: { title: string; history: HistoryEntry[]; samples: Sample[]; healthyStatus: number }): Promise<string> {
+  const runs = input.history.map((h, i) => ({
+    label: `#${i + 1} ${h.at.slice(0, 16).replace('T', ' ')}${h.commit ? ` ${h.commit.slice(0, 7)}` : ''}`,
+    profile: h.profile,
+    passed: h.passed,
+    med: h.figures['http_req_duration.med'] ?? null,
+    p95: h.figures['http_req_duration.p(95)'] ?? null,
+    p99: h.figures['http_req_duration.p(99)'] ?? null,
+    rps: h.figures['http_reqs.rate'] ?? null,
+    errors: h.figures['http_req_failed.rate'] === undefined ? null : (h.figures['http_req_failed.rate'] as number) * 100,
+  }));
+  const counters = [...new Set(input.samples.flatMap((s) => Object.keys(s.counters)))].slice(0, 6);
+  const base = input.samples[0]?.counters ?? {};
+  const sampled = {
+    t: input.samples.map((s) => (s.t / 1000).toFixed(1)),
+    healthy: input.samples.map((s) => (s.health === input.healthyStatus ? 1 : 0)),
+    counters: Object.fromEntries(counters.map((c) => [c, input.samples.map((s) => (s.counters[c] ?? 0) - (base[c] ?? 0))])),
+  };
+  const rows = runs
+    .slice(-20)
+    .reverse()
+    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${escapeHtml(r.profile)}</td><td>${r.passed ? 'pass' : 'FAIL'}</td><td>${r.med?.toFixed(1) ?? '–'}</td><td>${r.p95?.toFixed(1) ?? '–'}</td><td>${r.p99?.toFixed(1) ?? '–'}</td><td>${r.rps?.toFixed(1) ?? '–'}</td><td>${r.errors?.toFixed(3) ?? '–'}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:320px;margin-bottom:2rem}table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}</style>
+</head><body>
+<h1>${escapeHtml(input.title)}</h1>
+<h2>Latency per run (ms)</h2><canvas id="latency"></canvas>
+<h2>Throughput (requests/s) and error rate (%) per run</h2><canvas id="throughput"></canvas>
+<h2>This run: /health and /metrics while the load ran</h2><canvas id="samples"></canvas>
+<h2>Last runs</h2>
+<table><thead><tr><th>run</th><th>profile</th><th>gate</th><th>median</th><th>p95</th><th>p99</th><th>req/s</th><th>errors %</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<script>${await chartJs()}</script>
+<script id="data" type="application/json">${escapeJson({ runs, sampled })}</script>
+<script>
+const { runs, sampled } = JSON.parse(document.getElementById('data').textContent);
+const labels = runs.map((r) => r.label);
+new Chart(document.getElementById('latency'), { type: 'line', data: { labels, datasets: [
+  { label: 'median', data: runs.map((r) => r.med) }, { label: 'p95', data: runs.map((r) => r.p95) }, { label: 'p99', data: runs.map((r) => r.p99) } ] } });
+new Chart(document.getElementById('throughput'), { type: 'line', data: { labels, datasets: [
+  { label: 'requests/s', data: runs.map((r) => r.rps), yAxisID: 'y' }, { label: 'errors %', data: runs.map((r) => r.errors), yAxisID: 'y1' } ] },
+  options: { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } } });
+new Chart(document.getElementById('samples'), { type: 'line', data: { labels: sampled.t, datasets: [
+  { label: 'healthy (1) / not (0)', data: sampled.healthy, stepped: true, yAxisID: 'y1' },
+  ...Object.entries(sampled.counters).map(([name, values]) => ({ label: name + ' (since start)', data: values, yAxisID: 'y' })) ] },
+  options: { scales: { y: { position: 'left' }, y1: { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false } } } } });
+</script>
+</body></html>
+`;
+}

@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createFactories } from '../../../factories/index.ts';
+import { logger } from '../../log/logger.ts';
+import { mayTarget } from '../../net/loopback.ts';
+import { ManagedProcess } from '../../process/managed-process.ts';
+import type { CheckResult } from '../../results/types.ts';
+import type { Stage, StageContext, StageOutcome } from '../types.ts';
+import { appendHistory, compareWithBaseline, readHistory, type TrackedMetric } from './history.ts';
+import { renderLoadReport } from './html-report.ts';
+import { findK6, K6_INSTALL_HINT } from './k6-binary.ts';
+import { startSampler, summariseSamples } from './sampler.ts';
+import { figuresOf, parseSummary, SummaryError } from './summary.ts';
+import { verdict } from './verdict.ts';
+
+const log = logger('k6');
+
+/** What a regression is measured on: latency up, throughput down, errors up. */
+export function trackedMetrics(tolerancePercent: number): TrackedMetric[] {
+  return [
+    { key: 'http_req_duration.med', worse: 'higher', tolerancePercent, minimumChange: 5 },
+    { key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent, minimumChange: 5 },
+    { key: 'http_req_duration.p(99)', worse: 'higher', tolerancePercent, minimumChange: 10 },
+    { key: 'http_reqs.rate', worse: 'lower', tolerancePercent, minimumChange: 1 },
+    { key: 'http_req_failed.rate', worse: 'higher', tolerancePercent, minimumChange: 0.001 },
+  ];
+}
+
+async function gitCommit(cwd: string): Promise<string | undefined> {
+  return promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5_000 })
+    .then(({ stdout }) => stdout.trim() || undefined)
+    .catch(() => undefined);
+}
+
+/**
+ * The load stage: runs the k6 script against the started target with the profile, reads the
+ * handleSummary JSON, maps thresholds to checks and gates (k6's exit code authoritative), samples
+ * /health and /metrics meanwhile, appends the run to the history and compares it with the baseline,
+ * and writes an HTML report. Without k6 it is skipped with the install hint.
+ */
+export const loadStage: Stage = {
+  name: 'load',
+  description: 'k6 profiles, thresholds, baselines and trends',
+  async run(context: StageContext): Promise<StageOutcome> {
+    const { config, target } = context;
+    const settings = config.stages.load;
+    if (!settings) return { status: 'skipped', reason: 'no stages.load in gauntlet.config.ts (a k6 script and its profile)', checks: [] };
+    const k6 = await findK6();
+    if (!k6) {
+      const reason = process.env.K6_BINARY ? `K6_BINARY is ${process.env.K6_BINARY}, which is not an executable file. ${K6_INSTALL_HINT}` : `k6 not found on PATH. ${K6_INSTALL_HINT}`;
+      return { status: 'skipped', reason, checks: [] };
+    }
+    if (!mayTarget(target.url, config.environment.external.loadAllowlist)) {
+      return { status: 'failed', reason: `refusing to load ${target.url}: not loopback and not in environment.external.loadAllowlist`, checks: [] };
+    }
+    if (!context.environment.disposable) {
+      return { status: 'failed', reason: 'refusing to load a database that is not disposable: set environment.external.disposable: true for a database that may be filled with load data', checks: [] };
+    }
+
+    const dir = path.join(config.reportsDir, 'load');
+    await mkdir(dir, { recursive: true });
+    const dataFile = path.join(dir, 'data.json');
+    const summaryFile = path.join(dir, 'summary.json');
+    await rm(summaryFile, { force: true });
+    await writeFile(dataFile, JSON.stringify({ users: createFactories(settings.data.seed).users.many(settings.data.users) }));
+
+    const sampler = startSampler({
+      healthUrl: `${target.url}${config.target.health.path}`,
+      healthStatus: config.target.health.status,
+      metricsUrl: settings.sample.metricsPath ? `${target.url}${settings.sample.metricsPath}` : undefined,
+      intervalMs: settings.sample.intervalMs,
+      maxSamples: Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1,
+    });
+    const env = { BASE_URL: target.url, PROFILE: settings.profile, DATA_FILE: dataFile, SUMMARY_FILE: summaryFile, ...settings.env };
+    const args = ['run', '--no-color', '--quiet', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
+    log('%s %s', k6.path, args.join(' '));
+    const proc = new ManagedProcess({ name: 'k6', command: [k6.path, ...args], cwd: path.dirname(path.resolve(settings.script)), logFile: path.join(dir, 'k6.log') });
+    const timer = setTimeout(() => void proc.stop('SIGTERM', 10_000), settings.timeoutSeconds * 1000);
+    const exit = await proc.exited.finally(() => clearTimeout(timer));
+    const samples = await sampler.stop();
+    const exitCode = exit.code ?? 128;
+
+    const summaryText = await readFile(summaryFile, 'utf8').catch(() => undefined);
+    if (summaryText === undefined) {
+      const check: CheckResult = { id: 'load:summary', stage: 'load', title: 'k6 wrote its handleSummary JSON', status: 'failed', message: `k6 exited ${exitCode} (${exit.signal ?? 'no signal'}) and wrote no ${summaryFile}: the script's handleSummary must return { [__ENV.SUMMARY_FILE]: JSON.stringify(data) }\n${proc.logs.last(15).join('\n')}` };
+      return { status: 'failed', checks: [check] };
+    }
+    let summary;
+    try {
+      summary = parseSummary(summaryText, summaryFile);
+    } catch (error) {
+      if (!(error instanceof SummaryError)) throw error;
+      return { status: 'failed', checks: [{ id: 'load:summary', stage: 'load', title: 'k6 wrote its handleSummary JSON', status: 'failed', message: error.message }] };
+    }
+    const { checks, gates } = verdict(summary, exitCode, proc.logs.last(10));
+    const sampled = summariseSamples(samples, config.target.health.status);
+    checks.push({
+      id: 'load:health',
+      stage: 'load',
+      title: `${config.target.health.path} stayed healthy while the load ran`,
+      status: samples.length === 0 ? 'skipped' : sampled.unhealthy === 0 ? 'passed' : 'failed',
+      message: `${sampled.healthy} healthy and ${sampled.unhealthy} unhealthy samples every ${settings.sample.intervalMs} ms`,
+      evidence: { ...sampled },
+    });
+
+    const figures = figuresOf(summary);
+    const historyFile = path.resolve(settings.history.file);
+    const history = await readHistory(historyFile);
+    const scriptId = path.relative(process.cwd(), path.resolve(settings.script));
+    checks.push(...compareWithBaseline(figures, history, { script: scriptId, profile: settings.profile }, trackedMetrics(settings.history.tolerancePercent), settings.history.baselineRuns));
+    const passed = checks.every((c) => c.status !== 'failed');
+    const entry = { at: new Date().toISOString(), profile: settings.profile, script: scriptId, target: config.target.name, commit: await gitCommit(process.cwd()), passed, figures, samples: sampled };
+    if (settings.history.record) await appendHistory(historyFile, entry);
+    const reportFile = path.join(config.reportsDir, 'load-report.html');
+    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry], samples, healthyStatus: config.target.health.status }));
+    for (const check of checks) context.onCheck(check);
+    const metrics = Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, v]) => [`load.${k}`, v]));
+    return { status: passed ? 'passed' : 'failed', checks, gates, metrics };
+  },
+};
