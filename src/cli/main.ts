@@ -2,6 +2,7 @@ import { defineCommand, renderUsage, runCommand as runCitty } from 'citty';
 import { formatError, GauntletError, isGauntletError } from '../errors/gauntlet-error.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { envCommand } from './commands/env.ts';
+import { initCommand } from './commands/init.ts';
 import { loadCommand } from './commands/load.ts';
 import { runCommand } from './commands/run.ts';
 
@@ -13,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const root = defineCommand({
     meta: { name: 'gauntlet', description: 'Test and load-verify an HTTP backend with Postgres and Redis, with pass/fail gates' },
-    subCommands: { run: runCommand(setExit), env: envCommand, doctor: doctorCommand(setExit), load: loadCommand },
+    subCommands: { run: runCommand(setExit), env: envCommand, doctor: doctorCommand(setExit), load: loadCommand, init: initCommand },
   });
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(`${await renderUsage(root)}\n`);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 import type { ResolvedConfigShape } from './schema.ts';
 import { validateConfig } from './validate.ts';
@@ -30,7 +31,12 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(configFile).href)) as { default?: unknown };
+    // tsImport: the config is TypeScript and ESM wherever it lives (a plain import() of a .ts file
+    // outside a "type": "module" package would load it as CommonJS, which cannot import the engine).
+    const loaded = (await tsImport(pathToFileURL(configFile).href, import.meta.url)) as { default?: unknown };
+    // A config compiled as CommonJS arrives wrapped once more ({ default: { default: config } }).
+    const inner = loaded.default as { default?: unknown; target?: unknown } | undefined;
+    mod = inner && typeof inner === 'object' && 'default' in inner && !('target' in inner) ? { default: inner.default } : loaded;
   } catch (cause) {
     throw new GauntletError('GAUNTLET_CONFIG_LOAD_FAILED', `${configFile} could not be loaded: ${(cause as Error).message}`, {
       cause,

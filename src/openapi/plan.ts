@@ -36,7 +36,7 @@ export class ResourceStore {
   remember(op: Operation, response: HttpResponse): void {
     this.follow(op, response);
     if (op.method !== 'POST') return;
-    let body = response.json;
+    let body = unwrapEnvelope(response.json);
     const location = response.headers.get('location');
     if ((!body || typeof body !== 'object' || !('id' in body)) && location) {
       // 201 + Location: /things/42 (and maybe no body): the created resource's id is the last segment.
@@ -98,6 +98,13 @@ export class ResourceStore {
     }
     return { path: segments.join('/'), resolved };
   }
+}
+
+/** `{ "data": { "id": … } }` and other one-key envelopes: the object inside. */
+export function unwrapEnvelope(json: unknown): unknown {
+  if (!json || typeof json !== 'object' || Array.isArray(json) || 'id' in json) return json;
+  const values = Object.values(json);
+  return values.length === 1 && values[0] && typeof values[0] === 'object' && !Array.isArray(values[0]) ? values[0] : json;
 }
 
 function evaluate(expression: string, response: HttpResponse): unknown {

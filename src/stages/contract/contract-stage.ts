@@ -118,7 +118,7 @@ export const contractStage: Stage = {
     // After an outage the target may still be in its documented degraded mode (a circuit breaker's
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
     await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
-    if (settings.persistence) add(await persistenceCheck(context, operations, store, session, send));
+    if (settings.persistence) add(await persistenceCheck(context, operations, store, session, authPaths, send));
     for (const op of sessionEnders) await exercise(op);
 
     if (settings.tests) {
@@ -164,15 +164,20 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
 }
 
 /** What the API created is still there, unchanged, after the target process restarts. */
-async function persistenceCheck(context: StageContext, operations: Operation[], store: ResourceStore, session: Record<string, string>, send: (r: HttpRequest) => Promise<HttpResponse>): Promise<CheckResult> {
+async function persistenceCheck(context: StageContext, operations: Operation[], store: ResourceStore, session: Record<string, string>, authPaths: string[], send: (r: HttpRequest) => Promise<HttpResponse>): Promise<CheckResult> {
   const id = 'contract:persistence';
   const title = 'data written through the API survives a restart of the target';
+  // Fresh writes right before the restart: what the earlier passes created may have been deleted since.
+  for (const op of operations.filter((o) => o.method === 'POST' && !o.parameters.some((p) => p.in === 'path') && !isSessionEnder(o) && !authPaths.includes(o.path))) {
+    const response = await send(buildRequest(op, context.target.url, store, session, context.config.stages.contract.seed + 2).request);
+    if (response.status < 300) store.remember(op, response);
+  }
   const readable = store
     .created()
-    .map(({ collection, object }) => ({ op: operations.find((o) => o.method === 'GET' && o.path === `${collection}/{id}`), object }))
+    .map(({ collection, object }) => ({ op: operations.find((o) => o.method === 'GET' && o.path.startsWith(`${collection}/{`) && /^\/\{[^}/]+\}$/.test(o.path.slice(collection.length))), object }))
     .filter((r): r is { op: Operation; object: Record<string, unknown> } => r.op !== undefined);
-  if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{id} operation to read it back' };
-  const read = () => Promise.all(readable.map(({ op, object }) => send({ method: 'GET', url: `${context.target.url}${op.path.replace('{id}', encodeURIComponent(String(object.id)))}`, headers: op.secured ? session : {} })));
+  if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{param} operation to read it back' };
+  const read = () => Promise.all(readable.map(({ op, object }) => send({ method: 'GET', url: `${context.target.url}${op.path.replace(/\{[^}]+\}$/, encodeURIComponent(String(object.id)))}`, headers: op.secured ? session : {} })));
   const before = await read();
   if (context.target.pid === undefined && !context.environment.disposable) return { id, stage: 'contract', title, status: 'skipped', message: 'the target is not run by Gauntlet, so it cannot be restarted' };
   await context.target.restart();

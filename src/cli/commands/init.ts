@@ -1,0 +1,112 @@
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { defineCommand } from 'citty';
+import { GauntletError } from '../../errors/gauntlet-error.ts';
+import { infer } from '../../init/infer.ts';
+import { renderConfig, type InitAnswers } from '../../init/render.ts';
+import { loadDocument } from '../../openapi/document.ts';
+
+/** The lightest entry: a config that imports only defineConfig loads wherever it lives (ESM or CommonJS). */
+const ENGINE_ENTRY = fileURLToPath(new URL('../../config/define-config.ts', import.meta.url));
+
+/** Repeated flags arrive as an array, a single one as a string. */
+const many = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+
+function keyValues(values: string[], flag: string): Record<string, string> {
+  return Object.fromEntries(
+    values.map((v) => {
+      const at = v.indexOf('=');
+      if (at <= 0) throw new GauntletError('GAUNTLET_USAGE', `${flag} ${v} is not NAME=VALUE.`, { fix: `Pass e.g. ${flag} NODE_ENV=test (repeat the flag for more).` });
+      return [v.slice(0, at), v.slice(at + 1)];
+    }),
+  );
+}
+
+function parseUpstream(value: string, outDir: string): InitAnswers['upstreams'][number] {
+  const match = /^([\w-]+)=(.+)@([A-Z_][A-Z0-9_]*)$/.exec(value);
+  if (!match) throw new GauntletError('GAUNTLET_USAGE', `--upstream ${value} is not NAME=HANDLERS_FILE@ENV_VAR.`, { fix: 'Pass e.g. --upstream llm=mocks/handlers.ts@LLM_BASE_URL (msw handlers served on loopback; the target gets the URL in ENV_VAR).' });
+  return { name: match[1] as string, handlers: relative(outDir, path.resolve(match[2] as string)), env: match[3] as string };
+}
+
+const relative = (from: string, to: string) => {
+  const r = path.relative(from, to) || '.';
+  return r.startsWith('.') ? r : `./${r}`;
+};
+
+/** `gauntlet/config` when the written config can import the package by name, else a path to this engine's. */
+function importFrom(outFile: string): string {
+  try {
+    createRequire(outFile).resolve('gauntlet/config');
+    return 'gauntlet/config';
+  } catch {
+    return relative(path.dirname(outFile), ENGINE_ENTRY);
+  }
+}
+
+async function ask(question: string, fallback?: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return fallback;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim();
+    return answer || fallback;
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * `gauntlet init`: reads the target's OpenAPI document (from the running target or a file), infers
+ * the auth flow and the rest, and writes a commented gauntlet.config.ts. Flags answer the questions;
+ * in a terminal, what is missing is asked.
+ */
+export const initCommand = defineCommand({
+  meta: { name: 'init', description: "Write a commented gauntlet.config.ts from the target's OpenAPI document" },
+  args: {
+    openapi: { type: 'string', description: 'OpenAPI document: URL of the running target (http://127.0.0.1:8000/openapi.json) or a file' },
+    start: { type: 'string', description: 'Command that starts the target (it reads PORT, DATABASE_URL, REDIS_URL)' },
+    cwd: { type: 'string', description: 'Directory to start it in (default: .)' },
+    migrate: { type: 'string', description: 'Migrate command (run against a template database)' },
+    'target-env': { type: 'string', description: 'NAME=VALUE the target needs (repeatable)' },
+    upstream: { type: 'string', description: 'NAME=HANDLERS_FILE@ENV_VAR: msw handlers for an upstream API (repeatable)' },
+    name: { type: 'string', description: "The target's name (default: the document's title)" },
+    out: { type: 'string', description: 'Where to write (default: gauntlet.config.ts)' },
+    force: { type: 'boolean', description: 'Overwrite an existing file' },
+  },
+  async run({ args }) {
+    const out = path.resolve(args.out ?? 'gauntlet.config.ts');
+    const outDir = path.dirname(out);
+    if (!args.force && (await access(out).then(() => true, () => false))) {
+      throw new GauntletError('GAUNTLET_USAGE', `${out} exists.`, { fix: 'Pass --force to overwrite it, or --out another file.' });
+    }
+    const openapi = args.openapi ?? (await ask('OpenAPI document (URL of the running target, or a file)'));
+    const start = args.start ?? (await ask('Command that starts the target (it must read PORT, DATABASE_URL and REDIS_URL)'));
+    if (!openapi || !start) {
+      throw new GauntletError('GAUNTLET_USAGE', `gauntlet init needs ${[!openapi && '--openapi', !start && '--start'].filter(Boolean).join(' and ')}.`, {
+        fix: 'Pass them as flags, e.g. gauntlet init --openapi http://127.0.0.1:8000/openapi.json --start "uvicorn app.main:app --port $PORT", or run it in a terminal to be asked.',
+      });
+    }
+    const isUrl = /^https?:\/\//.test(openapi);
+    const { doc, problems } = await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
+    const inferred = infer(doc);
+    if (problems.length) inferred.notes.push(`the document has ${problems.length} schema problem(s); the contract stage will report them`);
+    const answers: InitAnswers = {
+      importFrom: importFrom(out),
+      name: args.name ?? inferred.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+      start,
+      cwd: relative(outDir, path.resolve(args.cwd ?? '.')),
+      ...(args.migrate ? { migrate: args.migrate } : {}),
+      env: keyValues(many(args['target-env']), '--target-env'),
+      openapi: isUrl ? { url: new URL(openapi).pathname } : { file: relative(outDir, path.resolve(openapi)) },
+      upstreams: many(args.upstream).map((u) => parseUpstream(u, outDir)),
+    };
+    await mkdir(outDir, { recursive: true });
+    await writeFile(out, renderConfig(inferred, answers));
+    const found = [inferred.login && 'the auth flow', inferred.refresh && 'refresh', inferred.logout && 'logout', inferred.deleteAccount && 'account deletion', inferred.header && `the ${inferred.header.scheme || inferred.header.name} header`].filter(Boolean);
+    process.stdout.write(`wrote ${path.relative(process.cwd(), out) || out}: ${inferred.operations} operations${found.length ? `; inferred ${found.join(', ')}` : ''}.\n`);
+    for (const note of inferred.notes) process.stdout.write(`  to check: ${note}\n`);
+    process.stdout.write(`next: npx gauntlet run --config ${path.relative(process.cwd(), out) || out} --stages contract\n`);
+  },
+});

@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDocument } from '../openapi/document.ts';
+import { infer } from './infer.ts';
+import { renderConfig } from './render.ts';
+
+const NOTES = fileURLToPath(new URL('../../examples/notes-api/openapi.json', import.meta.url));
+
+describe('gauntlet init inference', () => {
+  it('reads the auth flow, token paths, header scheme, owned resources and admin operations of notes-api', async () => {
+    const { doc } = await loadDocument({ file: NOTES }, 'http://127.0.0.1');
+    expect(infer(doc)).toEqual({
+      title: 'notes-api',
+      operations: 13,
+      secured: 9,
+      health: { path: '/health', found: true },
+      header: { name: 'Authorization', scheme: 'Token', why: 'security scheme "tokenAuth" is an API key in the Authorization header; its description says "Token <token>"' },
+      register: { path: '/signup', body: { username: '{{email}}', pass: '{{password}}', name: '{{name}}' } },
+      login: { path: '/sessions', body: { username: '{{email}}', pass: '{{password}}' } },
+      tokenPath: 'data.session.token',
+      refreshTokenPath: 'data.session.refresh',
+      refresh: { path: '/sessions/refresh', body: { refresh: '{{refreshToken}}' } },
+      logout: { path: '/sessions/end', body: { refresh: '{{refreshToken}}' } },
+      deleteAccount: { method: 'DELETE', path: '/account' },
+      probe: 'GET /account',
+      ownedResources: ['GET /notes/{noteId}', 'PATCH /notes/{noteId}', 'DELETE /notes/{noteId}'],
+      adminOperations: ['GET /admin/stats'],
+      notes: [],
+    });
+  });
+
+  it('says what it could not infer, and writes valid-looking TypeScript with quotes escaped', async () => {
+    const inferred = infer({ openapi: '3.1.0', info: { title: "Bob's API" }, paths: { '/items': { get: { responses: { '200': { description: 'ok' } } } } }, components: { securitySchemes: { c: { type: 'apiKey', in: 'cookie', name: 'sid' } } } });
+    expect(inferred.notes).toEqual(['security scheme "c" (apiKey in cookie) is not one init understands: set target.auth.header by hand']);
+    expect(inferred.health).toEqual({ path: '/health', found: false });
+    const text = renderConfig(inferred, { importFrom: 'gauntlet', name: 'bob', start: "python -c 'print(1)'", cwd: '.', env: { A: 'x' }, openapi: { url: '/openapi.json' }, upstreams: [] });
+    expect(text).toContain("start: { command: 'python -c \\'print(1)\\'', cwd: '.', env: { A: 'x' } },");
+    expect(text).toContain("health: { path: '/health' }, // not in the document: check it");
+    expect(text).toContain('// auth: no login operation found.');
+    expect(text).toContain(" * TO CHECK: security scheme \"c\" (apiKey in cookie) is not one init understands: set target.auth.header by hand.");
+  });
+});

@@ -1,0 +1,111 @@
+import type { OpenApiDocument } from '../openapi/document.ts';
+import { sampleFor } from '../openapi/generate.ts';
+import { listOperations, type JsonSchema, type Operation } from '../openapi/operations.ts';
+
+/**
+ * What `gauntlet init` can tell from an OpenAPI document, each with the reason it was chosen, so the
+ * written config can say why. Heuristics only: everything inferred is written as plain config the
+ * user can correct.
+ */
+export interface Inferred {
+  title: string;
+  operations: number;
+  secured: number;
+  health: { path: string; found: boolean };
+  header?: { name: string; scheme: string; why: string };
+  register?: { path: string; body: Record<string, unknown> };
+  login?: { path: string; body: Record<string, unknown> };
+  tokenPath?: string;
+  refreshTokenPath?: string;
+  refresh?: { path: string; body: Record<string, unknown> };
+  logout?: { path: string; body: Record<string, unknown> };
+  deleteAccount?: { method: string; path: string };
+  probe?: string;
+  /** Operations on a path parameter that looks like the id of a resource the caller owns. */
+  ownedResources: string[];
+  adminOperations: string[];
+  notes: string[];
+}
+
+const post = (ops: Operation[], re: RegExp, secured?: boolean) => ops.find((op) => op.method === 'POST' && re.test(op.path) && !op.parameters.some((p) => p.in === 'path') && (secured === undefined || op.secured === secured));
+
+/** A body template: credentials become {{email}}, {{password}}, {{name}}; other required fields get a sample. */
+function bodyTemplate(op: Operation | undefined, extra: Record<string, string> = {}): Record<string, unknown> {
+  const json = op?.body?.media.find((m) => /json/.test(m.contentType));
+  const schema = json?.schema ?? {};
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  const body: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(props)) {
+    if (extra[name]) body[name] = extra[name];
+    else if (prop.format === 'email' || /^(e-?mail|username|user_?name|login)$/i.test(name)) body[name] = '{{email}}';
+    else if (/pass(word)?|secret/i.test(name)) body[name] = '{{password}}';
+    else if (/name/i.test(name)) body[name] = '{{name}}';
+    else if (required.has(name)) body[name] = sampleFor(prop, 1);
+  }
+  return body;
+}
+
+/** The dot path of the first string property (breadth first) whose name matches. */
+function findProperty(schema: JsonSchema | undefined, re: RegExp, prefix = '', depth = 0): string | undefined {
+  if (!schema || depth > 4) return undefined;
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [name, prop] of Object.entries(props)) if (re.test(name) && (prop.type === 'string' || prop.type === undefined)) return `${prefix}${name}`;
+  for (const [name, prop] of Object.entries(props)) {
+    const found = findProperty(prop, re, `${prefix}${name}.`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const successSchema = (op: Operation | undefined) => op?.responses.find((r) => r.status.startsWith('2'))?.content.find((m) => /json/.test(m.contentType))?.schema;
+
+export function infer(doc: OpenApiDocument): Inferred {
+  const ops = listOperations(doc);
+  const notes: string[] = [];
+  const healthPath = ['/health', '/healthz', '/health/live', '/livez', '/ready', '/readyz', '/status'].find((p) => doc.paths?.[p]);
+
+  const schemes = Object.entries(((doc.components as Record<string, unknown> | undefined)?.securitySchemes ?? {}) as Record<string, Record<string, string>>);
+  let header: Inferred['header'];
+  const [schemeName, scheme] = schemes[0] ?? [];
+  if (scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is HTTP bearer` };
+  else if (scheme?.type === 'apiKey' && scheme.in === 'header') {
+    const word = /^\s*([A-Za-z]+)\s+</.exec(scheme.description ?? '')?.[1];
+    header = { name: scheme.name ?? 'authorization', scheme: word ?? '', why: `security scheme "${schemeName}" is an API key in the ${scheme.name} header${word ? `; its description says "${word} <token>"` : ''}` };
+  } else if (scheme) notes.push(`security scheme "${schemeName}" (${scheme.type}${scheme.in ? ` in ${scheme.in}` : ''}) is not one init understands: set target.auth.header by hand`);
+  if (schemes.length > 1) notes.push(`the document has ${schemes.length} security schemes; init used the first, "${schemeName}"`);
+
+  const registerOp = post(ops, /(register|sign-?up|users$|accounts$)/i, false);
+  const loginOp = post(ops, /(log-?in|sign-?in|sessions$|tokens?$|auth\/token)/i, false);
+  const refreshOp = post(ops, /refresh/i);
+  const logoutOp = post(ops, /(log-?out|sign-?out|sessions\/(end|current)|revoke)/i, true);
+  const deleteOp = ops.find((op) => op.method === 'DELETE' && op.secured && !op.parameters.some((p) => p.in === 'path') && /(\/me|account|profile|users\/current)$/i.test(op.path));
+  const loginSuccess = successSchema(loginOp);
+  const tokenPath = findProperty(loginSuccess, /^(access_?token|token|jwt|id_?token)$/i);
+  const refreshTokenPath = findProperty(loginSuccess, /^refresh(_?token)?$/i);
+  const refreshField = Object.keys((refreshOp?.body?.media[0]?.schema?.properties ?? {}) as object).find((k) => /refresh|token/i.test(k));
+  const logoutField = Object.keys((logoutOp?.body?.media[0]?.schema?.properties ?? {}) as object).find((k) => /refresh|token/i.test(k));
+  if (loginOp && !tokenPath) notes.push(`${loginOp.id}: no token property found in its success response: set target.auth.token.path`);
+  const probe = ops.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
+  const admin = ops.filter((op) => op.secured && op.responses.some((r) => r.status === '403'));
+  const owned = ops.filter((op) => op.secured && !admin.includes(op) && op.parameters.some((p) => p.in === 'path' && /id$/i.test(p.name)));
+
+  return {
+    title: String((doc.info as { title?: string } | undefined)?.title ?? 'target'),
+    operations: ops.length,
+    secured: ops.filter((op) => op.secured).length,
+    health: { path: healthPath ?? '/health', found: healthPath !== undefined },
+    ...(header ? { header } : {}),
+    ...(registerOp ? { register: { path: registerOp.path, body: bodyTemplate(registerOp) } } : {}),
+    ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp) } } : {}),
+    ...(tokenPath ? { tokenPath } : {}),
+    ...(refreshTokenPath ? { refreshTokenPath } : {}),
+    ...(refreshOp && refreshField && refreshTokenPath ? { refresh: { path: refreshOp.path, body: { [refreshField]: '{{refreshToken}}' } } } : {}),
+    ...(logoutOp ? { logout: { path: logoutOp.path, body: logoutField && refreshTokenPath ? { [logoutField]: '{{refreshToken}}' } : {} } } : {}),
+    ...(deleteOp ? { deleteAccount: { method: 'DELETE', path: deleteOp.path } } : {}),
+    ...(probe ? { probe: probe.id } : {}),
+    ownedResources: owned.map((op) => op.id),
+    adminOperations: admin.map((op) => op.id),
+    notes,
+  };
+}

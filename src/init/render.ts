@@ -1,0 +1,80 @@
+import type { Inferred } from './infer.ts';
+
+export interface InitAnswers {
+  /** How `import { defineConfig } from '…'` names the engine from where the file is written. */
+  importFrom: string;
+  name: string;
+  start: string;
+  /** Relative to the config file. */
+  cwd: string;
+  migrate?: string;
+  env: Record<string, string>;
+  /** `{ url }` (a path on the target) or `{ file }` (relative to the config file). */
+  openapi: { url: string } | { file: string };
+  upstreams: { name: string; handlers: string; env: string }[];
+}
+
+/** A value as TypeScript source: single-quoted strings, bare keys where they are identifiers. */
+function js(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n')}'`;
+  if (Array.isArray(value)) return `[${value.map(js).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : js(k)}: ${js(v)}`);
+    return entries.length ? `{ ${entries.join(', ')} }` : '{}';
+  }
+  return JSON.stringify(value);
+}
+
+/** A commented gauntlet.config.ts: what was given, what was inferred (and why), and what to check. */
+export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
+  const lines: string[] = [];
+  const line = (s = '') => lines.push(s);
+  line(`import { defineConfig } from '${answers.importFrom}';`);
+  line();
+  line('/**');
+  line(` * Written by \`gauntlet init\` from the OpenAPI document of ${inferred.title}: ${inferred.operations} operations, ${inferred.secured} of them secured.`);
+  line(' * Everything below is plain config: correct whatever init guessed wrong. The README lists every key.');
+  for (const note of inferred.notes) line(` * TO CHECK: ${note}.`);
+  line(' */');
+  line('export default defineConfig({');
+  line('  target: {');
+  line(`    name: ${js(answers.name)},`);
+  line(`    start: { command: ${js(answers.start)}, cwd: ${js(answers.cwd)}${Object.keys(answers.env).length ? `, env: ${js(answers.env)}` : ''} },`);
+  line("    // The names of the env vars the target reads for Postgres, Redis and its port.");
+  line("    env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },");
+  if (answers.migrate) line(`    migrate: { command: ${js(answers.migrate)}, cwd: ${js(answers.cwd)} },`);
+  else line("    // migrate: { command: 'alembic upgrade head' },  // runs against a template database, cloned per run");
+  line(`    health: { path: ${js(inferred.health.path)} },${inferred.health.found ? '' : ' // not in the document: check it'}`);
+  line(`    openapi: ${js(answers.openapi)},`);
+  if (inferred.login) {
+    line('    auth: {');
+    if (inferred.register) line(`      register: { path: ${js(inferred.register.path)}, body: ${js(inferred.register.body)} },`);
+    line(`      login: { path: ${js(inferred.login.path)}, body: ${js(inferred.login.body)} },`);
+    line(`      token: { path: ${js(inferred.tokenPath ?? 'accessToken')} },${inferred.tokenPath ? '' : ' // not found in the login response: check it'}`);
+    if (inferred.header) line(`      header: { name: ${js(inferred.header.name)}, scheme: ${js(inferred.header.scheme)} }, // ${inferred.header.why}`);
+    if (inferred.refreshTokenPath) line(`      refreshToken: { path: ${js(inferred.refreshTokenPath)} },`);
+    if (inferred.refresh) line(`      refresh: { path: ${js(inferred.refresh.path)}, body: ${js(inferred.refresh.body)} },`);
+    if (inferred.logout) line(`      logout: { path: ${js(inferred.logout.path)}, body: ${js(inferred.logout.body)} },`);
+    if (inferred.deleteAccount) line(`      deleteAccount: { method: 'DELETE', path: ${js(inferred.deleteAccount.path)} },`);
+    line('    },');
+  } else {
+    line('    // auth: no login operation found. Configure register/login/token to test secured operations as a user.');
+  }
+  line('  },');
+  if (answers.upstreams.length) line(`  upstreams: ${js(answers.upstreams)},`);
+  line("  environment: { default: 'auto' },");
+  line('  stages: {');
+  line('    security: {');
+  if (inferred.probe) line(`      probe: ${js(inferred.probe)},`);
+  if (inferred.ownedResources.length) {
+    line('      // Owned resources, tried by a second user (object-level authorization):');
+    for (const id of inferred.ownedResources) line(`      //   ${id}`);
+  }
+  if (inferred.adminOperations.length) line(`      // Admin-only (they document 403): ${inferred.adminOperations.join(', ')}`);
+  line("      // jwt: { secret: '<the signing secret the target gets in tests>' },  // enables the expired-token check");
+  line("      // rateLimits: [{ name: 'login', operation: 'POST /login', limit: 5, windowSeconds: 60, key: 'account' }],");
+  line('    },');
+  line('  },');
+  line('});');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,60 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/results/types.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { startExampleTarget, type ExampleTarget } from '../helpers/example-target.ts';
+
+/** `gauntlet init` against the running companion-api: the config it writes runs the contract stage green, unedited. */
+describe('gauntlet init', () => {
+  let target: ExampleTarget;
+  beforeAll(async () => {
+    target = await startExampleTarget();
+  });
+  afterAll(async () => {
+    await target?.dispose();
+  });
+
+  it('writes a config from the running target that runs the contract stage green, unedited', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
+    const out = path.join(dir, 'gauntlet.config.ts');
+    const init = await runCli(
+      [
+        'init',
+        '--openapi', `${target.url}/openapi.json`,
+        '--start', 'node --import tsx src/main.ts',
+        '--cwd', path.join(ROOT, 'examples/companion-api'),
+        '--migrate', 'npx node-pg-migrate up --migrations-dir migrations --migration-file-language sql',
+        '--target-env', 'NODE_ENV=test',
+        '--target-env', 'LOG_LEVEL=warn',
+        '--upstream', `llm=${path.join(ROOT, 'examples/companion-api/mocks/handlers.ts')}@LLM_BASE_URL`,
+        '--out', out,
+      ],
+      { cwd: ROOT },
+    );
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/^wrote .*gauntlet\.config\.ts: 23 operations; inferred the auth flow, refresh, logout, account deletion, the Bearer header\./);
+    const written = await readFile(out, 'utf8');
+    expect(written).toContain("login: { path: '/auth/login', body: { email: '{{email}}', password: '{{password}}' } },");
+    expect(written).toContain("refresh: { path: '/auth/refresh', body: { refreshToken: '{{refreshToken}}' } },");
+
+    const reports = path.join(dir, 'reports');
+    const run = await runCli(['run', '--config', out, '--stages', 'contract', '--env', 'native', '--reports', reports], { cwd: dir, timeoutMs: 240_000 });
+    const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+    expect(result.stages[0]?.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}\n${c.message}`)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(result.gates.find((g) => g.name === 'apiCoverage.operations')?.actual).toBe(100);
+  }, 300_000);
+
+  it('refuses to overwrite, and says which answers are missing when there is no terminal', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
+    const missing = await runCli(['init', '--openapi', `${target.url}/openapi.json`, '--out', path.join(dir, 'g.config.ts')], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^GAUNTLET_USAGE: gauntlet init needs --start\.\nFix: Pass them as flags/);
+    const again = await runCli(['init', '--openapi', `${target.url}/openapi.json`, '--start', 'x', '--out', path.join(ROOT, 'gauntlet.config.ts')], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/gauntlet\.config\.ts exists\.\nFix: Pass --force to overwrite it/);
+  });
+});
