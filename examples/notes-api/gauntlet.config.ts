@@ -3,7 +3,7 @@ import { defineConfig } from '../../src/index.ts';
 /**
  * notes-api: a plain Node `http` service in JavaScript with Token auth and { data } envelopes.
  * Everything Gauntlet needs to know about it is in this file; the engine has never heard of it.
- *   npx gauntlet run --config examples/notes-api/gauntlet.config.ts --stages contract,security
+ *   npx gauntlet run --config examples/notes-api/gauntlet.config.ts --stages unit,contract,security
  */
 const SECRET = 'notes-test-secret-0123456789abcdef0123456789';
 
@@ -38,6 +38,12 @@ export default defineConfig({
   },
   environment: { default: 'native' },
   stages: {
+    // Its own tests, with Node's built-in runner: JUnit for the checks, lcov for the coverage gate.
+    unit: {
+      command: ['node', '--test', '--experimental-test-coverage', '--test-reporter=junit', '--test-reporter-destination=reports/unit-junit.xml', '--test-reporter=lcov', '--test-reporter-destination=reports/lcov.info'],
+      junit: 'reports/unit-junit.xml',
+      coverage: { file: 'reports/lcov.info', format: 'lcov' },
+    },
     security: {
       jwt: { secret: SECRET },
       admin: { credentials: { email: 'admin@notes.test', password: 'Notes-admin-pass-1' } },
@@ -46,5 +52,6 @@ export default defineConfig({
       insecureStart: { env: { MODE: 'production', SECRET: 'notes-dev-secret' } },
     },
   },
+  gates: { coverage: { lines: 90 } },
   reports: { dir: process.env.NOTES_REPORTS ?? '../../reports/notes-api' },
 });

@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import { Redis } from 'ioredis';
 import { jwtVerify, SignJWT } from 'jose';
 import pg from 'pg';
+import { hasNul, normaliseAccount, retryAfterSeconds, tokenFrom } from './lib/rules.mjs';
 
 const scrypt = promisify(scryptCb);
 const DEV_SECRET = 'notes-dev-secret';
@@ -93,7 +94,6 @@ function readBody(req) {
   });
 }
 
-const hasNul = (value) => (typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) ? value.some(hasNul) : value && typeof value === 'object' ? Object.values(value).some(hasNul) : false);
 
 async function jsonBody(req, validate, { optional = false } = {}) {
   const text = await readBody(req);
@@ -132,9 +132,9 @@ async function session(user, family = randomUUID()) {
 }
 
 async function authenticate(req) {
-  const [scheme, token, extra] = (req.headers.authorization ?? '').split(' ');
+  const token = tokenFrom(req.headers.authorization, 'Token');
   const refuse = () => new Problem(401, 'unauthenticated', 'send Authorization: Token <access token>', { 'www-authenticate': 'Token' });
-  if (scheme !== 'Token' || !token || extra !== undefined) throw refuse();
+  if (!token) throw refuse();
   let claims;
   try {
     ({ payload: claims } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
@@ -151,7 +151,7 @@ async function authenticate(req) {
 async function limitLogin(account) {
   const k = `login:${account}`;
   const [[, count], , [, pttl]] = await redis.multi().incr(k).pexpire(k, LOGIN_WINDOW_MS, 'NX').pttl(k).exec();
-  if (count > LOGIN_LIMIT) throw new Problem(429, 'rate_limited', 'too many login attempts', { 'retry-after': String(Math.max(1, Math.ceil(pttl / 1000))) });
+  if (count > LOGIN_LIMIT) throw new Problem(429, 'rate_limited', 'too many login attempts', { 'retry-after': String(retryAfterSeconds(pttl)) });
 }
 
 const validators = {
@@ -183,14 +183,14 @@ async function route(req, res) {
   if (m === 'GET' && path === '/openapi.json') return send(res, 200, openapi);
   if (m === 'POST' && path === '/signup') {
     const body = await jsonBody(req, validators.signup);
-    const username = body.username.trim().toLowerCase();
+    const username = normaliseAccount(body.username);
     const { rows } = await pool.query('insert into users (username, name, pass_hash, admin) values ($1, $2, $3, $4) on conflict do nothing returning *', [username, body.name, await hashPassword(body.pass), admins.has(username)]);
     if (!rows[0]) throw new Problem(409, 'taken', 'this username is taken');
     return data(res, 201, toUser(rows[0]));
   }
   if (m === 'POST' && path === '/sessions') {
     const body = await jsonBody(req, validators.login);
-    const account = body.username.trim().toLowerCase();
+    const account = normaliseAccount(body.username);
     await limitLogin(account);
     const { rows } = await pool.query('select * from users where lower(username) = $1', [account]);
     const ok = await checkPassword(body.pass, rows[0]?.pass_hash ?? DUMMY);

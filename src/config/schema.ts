@@ -264,6 +264,15 @@ const stages = z
         ...commandSpec.shape,
         /** JUnit XML the command writes, relative to cwd. */
         junit: z.string().min(1),
+        /** A coverage report the command writes (relative to cwd): lcov (c8, nyc, node --test, cargo-llvm-cov …) or Cobertura XML (coverage.py, pytest-cov, gocover-cobertura …). */
+        coverage: z
+          .strictObject({
+            file: z.string().min(1),
+            format: z.enum(['lcov', 'cobertura']),
+            /** Regular expressions on file paths left out of the totals. @default test files */
+            exclude: z.array(z.string()).default(['(^|/)(tests?|__tests__)/', '\\.(test|spec)\\.[cm]?[jt]sx?$', '(^|/)test_[^/]*\\.py$']),
+          })
+          .optional(),
       })
       .optional(),
   })
@@ -286,6 +295,17 @@ const upstreams = z
 
 const gates = z
   .strictObject({
+    /** Code coverage of the target in percent, from a stage that measured it (stages.unit.coverage). */
+    coverage: z
+      .strictObject({
+        /** @default 80 */
+        lines: z.number().min(0).max(100).default(80),
+        /** @default 0 (reported, not gated) */
+        branches: z.number().min(0).max(100).default(0),
+        /** @default 0 (reported, not gated) */
+        functions: z.number().min(0).max(100).default(0),
+      })
+      .prefault({}),
     apiCoverage: z
       .strictObject({
         /** Percent of documented operations exercised. @default 100 */

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandSpec } from '../config/schema.ts';
 import { GauntletError } from '../errors/gauntlet-error.ts';
@@ -16,9 +16,13 @@ export interface SuiteSpec extends CommandSpec {
  * `stage`. A command that fails without a report, or reports no test, is a failed check: a suite
  * that cannot fail is not a check.
  */
-export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.ProcessEnv, alsoWrites: string[] = []): Promise<CheckResult[]> {
   const junitFile = path.resolve(spec.cwd, spec.junit);
-  await rm(junitFile, { force: true });
+  // Stale reports must not pass for fresh ones, and some reporters (node --test) do not create directories.
+  for (const file of [junitFile, ...alsoWrites.map((f) => path.resolve(spec.cwd, f))]) {
+    await rm(file, { force: true });
+    await mkdir(path.dirname(file), { recursive: true });
+  }
   let commandError: GauntletError | undefined;
   try {
     await runCommand({ name: stage, what: `The ${stage} test command`, command: spec.command, cwd: spec.cwd, timeoutMs: spec.timeoutMs, env: { ...process.env, ...spec.env, ...env } });

@@ -13,14 +13,14 @@ const CONFIG = path.join(ROOT, 'examples/notes-api/gauntlet.config.ts');
 
 async function gate(args: string[]) {
   const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-notes-'));
-  const r = await runCli(['run', '--config', CONFIG, '--stages', 'contract,security', '--reports', reports, ...args], { cwd: ROOT, timeoutMs: 180_000 });
+  const r = await runCli(['run', '--config', CONFIG, '--stages', 'unit,contract,security', '--reports', reports, ...args], { cwd: ROOT, timeoutMs: 180_000 });
   const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
   const failed = result.stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed'));
   return { ...r, result, failed };
 }
 
 describe('notes-api, the second example target', () => {
-  it('passes the contract and security stages green, from its config alone', async () => {
+  it('passes its own unit tests (node --test: JUnit and lcov ingested, coverage gated), the contract and the security stages, from its config alone', async () => {
     const r = await gate([]);
     expect(r.failed.map((c) => `${c.id}\n${c.message}`)).toEqual([]);
     expect(r.code).toBe(0);
@@ -30,6 +30,9 @@ describe('notes-api, the second example target', () => {
     expect(checks.find((c) => c.id === 'security:auth:refresh-reuse')?.status).toBe('passed');
     expect(checks.find((c) => c.id === 'security:rate-limit:login:key-variants')?.status).toBe('passed');
     expect(r.result.gates.find((g) => g.name === 'apiCoverage.operations')).toMatchObject({ actual: 100, passed: true });
+    expect(checks.filter((c) => c.id.startsWith('unit:test:')).length).toBe(4);
+    expect(checks.find((c) => c.id === 'unit:coverage')?.title).toMatch(/^code coverage \(lcov\): 100% of lines, \d+(\.\d+)?% of branches, 100% of functions in 1 files$/);
+    expect(r.result.gates.find((g) => g.name === 'coverage.lines')).toMatchObject({ comparator: '>=', threshold: 90, passed: true });
   }, 180_000);
 
   it('with its ownership check removed, fails the object-level authorization checks and nothing else', async () => {
