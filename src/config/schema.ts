@@ -36,6 +36,8 @@ const authRequest = z.strictObject({
   method: z.string().default('POST'),
   path: z.string().startsWith('/'),
   body: z.record(z.string(), z.unknown()).default({}),
+  /** How the body is sent: JSON, or an HTML form (e.g. FastAPI's OAuth2PasswordRequestForm). @default 'json' */
+  encoding: z.enum(['json', 'form']).default('json'),
 });
 
 /**

@@ -53,9 +53,16 @@ export function authHeaders(auth: AuthConfig, token: string, scheme: string | un
 }
 
 /** One request of the auth flow (register, login, refresh, logout, delete account) with its template filled. */
-export function authRequest(spec: { method: string; path: string; body: Record<string, unknown> }, baseUrl: string, values: Record<string, string | undefined>, headers: Record<string, string> = {}): HttpRequest {
+export function authRequest(spec: { method: string; path: string; body: Record<string, unknown>; encoding?: 'json' | 'form' }, baseUrl: string, values: Record<string, string | undefined>, headers: Record<string, string> = {}): HttpRequest {
   const hasBody = spec.method !== 'GET' && spec.method !== 'DELETE' && Object.keys(spec.body).length > 0;
-  return { method: spec.method, url: `${baseUrl}${spec.path}`, headers, ...(hasBody ? { body: { json: fillTemplate(spec.body, values) } } : {}) };
+  const request: HttpRequest = { method: spec.method, url: `${baseUrl}${spec.path}`, headers };
+  if (!hasBody) return request;
+  const filled = fillTemplate(spec.body, values) as Record<string, unknown>;
+  if (spec.encoding === 'form') {
+    const form = new URLSearchParams(Object.fromEntries(Object.entries(filled).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+    return { ...request, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: { raw: form.toString() } };
+  }
+  return { ...request, body: { json: filled } };
 }
 
 /** Reads the tokens of a login (or refresh) response; throws AuthFlowError naming the config key when absent. */

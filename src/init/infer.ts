@@ -14,7 +14,7 @@ export interface Inferred {
   health: { path: string; found: boolean };
   header?: { name: string; scheme: string; why: string };
   register?: { path: string; body: Record<string, unknown> };
-  login?: { path: string; body: Record<string, unknown> };
+  login?: { path: string; body: Record<string, unknown>; encoding?: 'form' };
   tokenPath?: string;
   refreshTokenPath?: string;
   refresh?: { path: string; body: Record<string, unknown> };
@@ -29,10 +29,13 @@ export interface Inferred {
 
 const post = (ops: Operation[], re: RegExp, secured?: boolean) => ops.find((op) => op.method === 'POST' && re.test(op.path) && !op.parameters.some((p) => p.in === 'path') && (secured === undefined || op.secured === secured));
 
+/** A login that takes an HTML form (FastAPI's OAuth2PasswordRequestForm), not JSON. */
+const isForm = (op: Operation) => !op.body?.media.some((m) => /json/.test(m.contentType)) && op.body?.media.some((m) => m.contentType === 'application/x-www-form-urlencoded') === true;
+
 /** A body template: credentials become {{email}}, {{password}}, {{name}}; other required fields get a sample. */
 function bodyTemplate(op: Operation | undefined, extra: Record<string, string> = {}): Record<string, unknown> {
-  const json = op?.body?.media.find((m) => /json/.test(m.contentType));
-  const schema = json?.schema ?? {};
+  const media = op?.body?.media.find((m) => /json/.test(m.contentType)) ?? op?.body?.media.find((m) => m.contentType === 'application/x-www-form-urlencoded');
+  const schema = media?.schema ?? {};
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   const body: Record<string, unknown> = {};
@@ -69,6 +72,7 @@ export function infer(doc: OpenApiDocument): Inferred {
   let header: Inferred['header'];
   const [schemeName, scheme] = schemes[0] ?? [];
   if (scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is HTTP bearer` };
+  else if (scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is ${scheme.type}: its tokens are sent as bearer tokens` };
   else if (scheme?.type === 'apiKey' && scheme.in === 'header') {
     const word = /^\s*([A-Za-z]+)\s+</.exec(scheme.description ?? '')?.[1];
     header = { name: scheme.name ?? 'authorization', scheme: word ?? '', why: `security scheme "${schemeName}" is an API key in the ${scheme.name} header${word ? `; its description says "${word} <token>"` : ''}` };
@@ -97,7 +101,7 @@ export function infer(doc: OpenApiDocument): Inferred {
     health: { path: healthPath ?? '/health', found: healthPath !== undefined },
     ...(header ? { header } : {}),
     ...(registerOp ? { register: { path: registerOp.path, body: bodyTemplate(registerOp) } } : {}),
-    ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp) } } : {}),
+    ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp), ...(isForm(loginOp) ? { encoding: 'form' as const } : {}) } } : {}),
     ...(tokenPath ? { tokenPath } : {}),
     ...(refreshTokenPath ? { refreshTokenPath } : {}),
     ...(refreshOp && refreshField && refreshTokenPath ? { refresh: { path: refreshOp.path, body: { [refreshField]: '{{refreshToken}}' } } } : {}),
