@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { infer } from '../../init/infer.ts';
+import { readDocumentFromTarget } from '../../init/read-from-target.ts';
 import { renderConfig, type InitAnswers } from '../../init/render.ts';
 import { loadDocument } from '../../openapi/document.ts';
 
@@ -65,7 +66,7 @@ async function ask(question: string, fallback?: string): Promise<string | undefi
 export const initCommand = defineCommand({
   meta: { name: 'init', description: "Write a commented gauntlet.config.ts from the target's OpenAPI document" },
   args: {
-    openapi: { type: 'string', description: 'OpenAPI document: URL of the running target (http://127.0.0.1:8000/openapi.json) or a file' },
+    openapi: { type: 'string', description: 'OpenAPI document: a path (/openapi.json: init starts the target to read it), a URL of a running target, or a file' },
     start: { type: 'string', description: 'Command that starts the target (it reads PORT, DATABASE_URL, REDIS_URL)' },
     cwd: { type: 'string', description: 'Directory to start it in (default: .)' },
     migrate: { type: 'string', description: 'Migrate command (run against a template database)' },
@@ -81,26 +82,32 @@ export const initCommand = defineCommand({
     if (!args.force && (await access(out).then(() => true, () => false))) {
       throw new GauntletError('GAUNTLET_USAGE', `${out} exists.`, { fix: 'Pass --force to overwrite it, or --out another file.' });
     }
-    const openapi = args.openapi ?? (await ask('OpenAPI document (URL of the running target, or a file)'));
+    const openapi = args.openapi ?? (await ask('OpenAPI document: a path on the target (init starts it), a URL, or a file', '/openapi.json'));
     const start = args.start ?? (await ask('Command that starts the target (it must read PORT, DATABASE_URL and REDIS_URL)'));
     if (!openapi || !start) {
       throw new GauntletError('GAUNTLET_USAGE', `gauntlet init needs ${[!openapi && '--openapi', !start && '--start'].filter(Boolean).join(' and ')}.`, {
-        fix: 'Pass them as flags, e.g. gauntlet init --openapi http://127.0.0.1:8000/openapi.json --start "uvicorn app.main:app --port $PORT", or run it in a terminal to be asked.',
+        fix: 'Pass them as flags, e.g. gauntlet init --openapi /openapi.json --start "uvicorn app.main:app --port $PORT" --cwd ../my-api, or run it in a terminal to be asked.',
       });
     }
     const isUrl = /^https?:\/\//.test(openapi);
-    const { doc, problems } = await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
+    const env = keyValues(many(args['target-env']), '--target-env');
+    const upstreams = many(args.upstream).map((u) => parseUpstream(u, outDir));
+    const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));
+    // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
+    const { doc, problems } = openapi.startsWith('/')
+      ? await readDocumentFromTarget({ start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
+      : await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
     const inferred = infer(doc);
     if (problems.length) inferred.notes.push(`the document has ${problems.length} schema problem(s); the contract stage will report them`);
     const answers: InitAnswers = {
       importFrom: importFrom(out),
       name: args.name ?? inferred.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
       start,
-      cwd: relative(outDir, path.resolve(args.cwd ?? '.')),
+      cwd,
       ...(args.migrate ? { migrate: args.migrate } : {}),
-      env: keyValues(many(args['target-env']), '--target-env'),
-      openapi: isUrl ? { url: new URL(openapi).pathname } : { file: relative(outDir, path.resolve(openapi)) },
-      upstreams: many(args.upstream).map((u) => parseUpstream(u, outDir)),
+      env,
+      openapi: isUrl ? { url: new URL(openapi).pathname } : openapi.startsWith('/') ? { url: openapi } : { file: relative(outDir, path.resolve(openapi)) },
+      upstreams,
     };
     await mkdir(outDir, { recursive: true });
     await writeFile(out, renderConfig(inferred, answers));

@@ -1,0 +1,48 @@
+import os from 'node:os';
+import path from 'node:path';
+import { resolvePaths } from '../config/load.ts';
+import { validateConfig } from '../config/validate.ts';
+import { resolveEnvironmentKind } from '../environments/resolve.ts';
+import { loadDocument, type LoadedDocument } from '../openapi/document.ts';
+import { startStack } from '../provision/stack.ts';
+
+export interface StartSpec {
+  start: string;
+  cwd: string;
+  migrate?: string;
+  env: Record<string, string>;
+  upstreams: { name: string; handlers: string; env: string }[];
+  /** The document's path on the target, e.g. /openapi.json (also what readiness waits for). */
+  openapiPath: string;
+  /** Where the config will be written: relative paths in the spec are relative to its directory. */
+  configFile: string;
+}
+
+/**
+ * For `gauntlet init --openapi /openapi.json`: brings up Postgres and Redis, runs the migrate
+ * command, starts the target the way the config will, reads its document, and tears it all down.
+ * Readiness is the document itself answering 200 (the health path is not known yet).
+ */
+export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDocument> {
+  const { config } = validateConfig(
+    {
+      target: {
+        name: 'init',
+        start: { command: spec.start, cwd: spec.cwd, env: spec.env },
+        ...(spec.migrate ? { migrate: { command: spec.migrate, cwd: spec.cwd } } : {}),
+        health: { path: spec.openapiPath },
+        openapi: { url: spec.openapiPath },
+      },
+      upstreams: spec.upstreams,
+      reports: { dir: path.join(os.tmpdir(), 'gauntlet-init') },
+    },
+    'gauntlet init',
+  );
+  const resolved = resolvePaths(config, spec.configFile);
+  const stack = await startStack(resolved, await resolveEnvironmentKind('auto'), { withTarget: true });
+  try {
+    return await loadDocument({ url: spec.openapiPath }, stack.target?.url as string);
+  } finally {
+    await stack.stop();
+  }
+}
