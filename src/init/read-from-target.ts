@@ -7,6 +7,7 @@ import { loadDocument, type LoadedDocument } from '../openapi/document.ts';
 import { startStack } from '../provision/stack.ts';
 
 export interface StartSpec {
+  kind: 'auto' | 'native' | 'testcontainers';
   start: string;
   cwd: string;
   migrate?: string;
@@ -39,7 +40,7 @@ export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDoc
     'gauntlet init',
   );
   const resolved = resolvePaths(config, spec.configFile);
-  const stack = await startStack(resolved, await resolveEnvironmentKind('auto'), { withTarget: true });
+  const stack = await startStack(resolved, await resolveEnvironmentKind(spec.kind), { withTarget: true });
   try {
     return await loadDocument({ url: spec.openapiPath }, stack.target?.url as string);
   } finally {

@@ -13,6 +13,11 @@ import { loadDocument } from '../../openapi/document.ts';
 /** The lightest entry: a config that imports only defineConfig loads wherever it lives (ESM or CommonJS). */
 const ENGINE_ENTRY = fileURLToPath(new URL('../../config/define-config.ts', import.meta.url));
 
+function parseInitEnv(value: string | undefined): 'auto' | 'native' | 'testcontainers' {
+  if (value === undefined || value === 'auto' || value === 'native' || value === 'testcontainers') return value ?? 'auto';
+  throw new GauntletError('GAUNTLET_USAGE', `--env ${value} is not an environment init can start.`, { fix: 'Use auto, native or testcontainers.' });
+}
+
 /** Repeated flags arrive as an array, a single one as a string. */
 const many = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 
@@ -75,6 +80,7 @@ export const initCommand = defineCommand({
     name: { type: 'string', description: "The target's name (default: the document's title)" },
     out: { type: 'string', description: 'Where to write (default: gauntlet.config.ts)' },
     force: { type: 'boolean', description: 'Overwrite an existing file' },
+    env: { type: 'string', description: 'Environment to start the target on when --openapi is a path: auto|native|testcontainers (default auto)' },
   },
   async run({ args }) {
     const out = path.resolve(args.out ?? 'gauntlet.config.ts');
@@ -95,7 +101,7 @@ export const initCommand = defineCommand({
     const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
     const { doc, problems } = openapi.startsWith('/')
-      ? await readDocumentFromTarget({ start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
+      ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
       : await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
     const inferred = infer(doc);
     if (problems.length) inferred.notes.push(`the document has ${problems.length} schema problem(s); the contract stage will report them`);
