@@ -42,7 +42,7 @@ function bodyTemplate(op: Operation | undefined, extra: Record<string, string> =
   for (const [name, prop] of Object.entries(props)) {
     if (extra[name]) body[name] = extra[name];
     else if (prop.format === 'email' || /^(e-?mail|username|user_?name|login)$/i.test(name)) body[name] = '{{email}}';
-    else if (/pass(word)?|secret/i.test(name)) body[name] = '{{password}}';
+    else if (/pass(word)?/i.test(name)) body[name] = '{{password}}';
     else if (/name/i.test(name)) body[name] = '{{name}}';
     else if (required.has(name)) body[name] = sampleFor(prop, 1);
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { parse as parseYaml } from 'yaml';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 
 export interface OpenApiDocument {
@@ -23,7 +24,7 @@ export async function loadDocument(location: { url: string } | { file: string },
   const source = 'url' in location ? new URL(location.url, `${targetUrl}/`).toString() : location.file;
   let raw: unknown;
   try {
-    raw = 'url' in location ? await fetchJson(source) : JSON.parse(await readFile(location.file, 'utf8'));
+    raw = 'url' in location ? await fetchDocument(source) : parseDocument(await readFile(location.file, 'utf8'), location.file);
   } catch (cause) {
     throw new GauntletError('GAUNTLET_OPENAPI_UNREADABLE', `The OpenAPI document at ${source} could not be read: ${(cause as Error).message}`, {
       cause,
@@ -42,10 +43,15 @@ export async function loadDocument(location: { url: string } | { file: string },
   return { source, doc: dereferenced, problems };
 }
 
-async function fetchJson(url: string): Promise<unknown> {
+async function fetchDocument(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`GET answered ${response.status}`);
-  return response.json();
+  return parseDocument(await response.text(), url);
+}
+
+/** JSON, or YAML (openapi.yaml, served as application/yaml or text). */
+function parseDocument(text: string, source: string): unknown {
+  return /\.ya?ml$/i.test(source) || !text.trimStart().startsWith('{') ? parseYaml(text) : JSON.parse(text);
 }
 
 function describeProblems(errors: unknown): string[] {
