@@ -48,7 +48,13 @@ const authRequest = z.strictObject({
 const auth = z.strictObject({
   register: authRequest.optional(),
   login: authRequest,
-  token: z.strictObject({ path: z.string().min(1).default('accessToken') }).prefault({}),
+  token: z
+    .strictObject({
+      path: z.string().min(1).default('accessToken'),
+      /** Cookie auth: the token is the value of this cookie, read from the login's Set-Cookie and sent back as `Cookie: <name>=<token>` (header is then unused). */
+      cookie: z.string().min(1).optional(),
+    })
+    .prefault({}),
   header: z.strictObject({ name: z.string().min(1).default('authorization'), scheme: z.string().default('Bearer') }).prefault({}),
   /** Where login and refresh responses carry the refresh token (dot path), for the refresh lifecycle checks. */
   refreshToken: z.strictObject({ path: z.string().min(1) }).optional(),
@@ -170,6 +176,8 @@ const security = z
     seed: z.number().int().default(1),
     /** Operations not to call, as "METHOD /path" exactly as in the document. @default [] */
     skip: z.array(z.string()).default([]),
+    /** Operations that create a resource the caller owns (for the two-user checks); default: every POST without path parameters a normal user may call. */
+    creates: z.array(z.string()).optional(),
     /** A secured operation whose 2xx proves a token works (e.g. "GET /me"); default: the first secured GET without parameters. */
     probe: z.string().optional(),
     /** The target's test signing secret: lets the stage forge an expired token (else that check is skipped). */

@@ -49,7 +49,18 @@ export function readPath(json: unknown, dotPath: string): unknown {
 
 /** The header that carries `token` as the target expects it. */
 export function authHeaders(auth: AuthConfig, token: string, scheme: string | undefined = auth.header.scheme): Record<string, string> {
+  if (auth.token.cookie) return { cookie: `${auth.token.cookie}=${token}` };
   return { [auth.header.name.toLowerCase()]: scheme ? `${scheme} ${token}` : token };
+}
+
+/** The value of cookie `name` among a response's Set-Cookie headers. */
+export function cookieFrom(response: HttpResponse, name: string): string | undefined {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const at = pair?.indexOf('=') ?? -1;
+    if (pair && at > 0 && pair.slice(0, at).trim() === name) return decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return undefined;
 }
 
 /** One request of the auth flow (register, login, refresh, logout, delete account) with its template filled. */
@@ -67,7 +78,8 @@ export function authRequest(spec: { method: string; path: string; body: Record<s
 
 /** Reads the tokens of a login (or refresh) response; throws AuthFlowError naming the config key when absent. */
 export function tokensFrom(auth: AuthConfig, response: HttpResponse, what: string): { token: string; refreshToken: string | undefined } {
-  const token = readPath(response.json, auth.token.path);
+  const token = auth.token.cookie ? cookieFrom(response, auth.token.cookie) : readPath(response.json, auth.token.path);
+  if (auth.token.cookie && !token) throw new AuthFlowError(`the ${what} response sets no cookie "${auth.token.cookie}" (target.auth.token.cookie); Set-Cookie: ${response.headers.getSetCookie().map((c) => c.split('=')[0]).join(', ') || 'none'}`, response);
   if (typeof token !== 'string' || token === '') throw new AuthFlowError(`the ${what} response has no string at "${auth.token.path}" (target.auth.token.path): ${response.text.slice(0, 300)}`, response);
   const refreshToken = auth.refreshToken ? readPath(response.json, auth.refreshToken.path) : undefined;
   if (auth.refreshToken && (typeof refreshToken !== 'string' || refreshToken === '')) {

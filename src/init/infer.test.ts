@@ -30,13 +30,14 @@ describe('gauntlet init inference', () => {
   });
 
   it('says what it could not infer, and writes valid-looking TypeScript with quotes escaped', async () => {
-    const inferred = infer({ openapi: '3.1.0', info: { title: "Bob's API" }, paths: { '/items': { get: { responses: { '200': { description: 'ok' } } } } }, components: { securitySchemes: { c: { type: 'apiKey', in: 'cookie', name: 'sid' } } } });
-    expect(inferred.notes).toEqual(['security scheme "c" (apiKey in cookie) is not one init understands: set target.auth.header by hand']);
+    const inferred = infer({ openapi: '3.1.0', info: { title: "Bob's API" }, paths: { '/items': { get: { responses: { '200': { description: 'ok' } } } } }, components: { securitySchemes: { c: { type: 'mutualTLS' } } } });
+    expect(inferred.notes).toEqual(['security scheme "c" (mutualTLS) is not one init understands: set target.auth.header by hand']);
+    expect(infer({ openapi: '3.1.0', paths: {}, components: { securitySchemes: { s: { type: 'apiKey', in: 'cookie', name: 'sid' } } } }).cookie).toBe('sid');
     expect(inferred.health).toEqual({ path: '/health', found: false });
     const text = renderConfig(inferred, { importFrom: 'gauntlet', name: 'bob', start: "python -c 'print(1)'", cwd: '.', env: { A: 'x' }, openapi: { url: '/openapi.json' }, upstreams: [] });
     expect(text).toContain("start: { command: 'python -c \\'print(1)\\'', cwd: '.', env: { A: 'x' } },");
     expect(text).toContain("health: { path: '/health' }, // not in the document: check it");
     expect(text).toContain('// auth: no login operation found.');
-    expect(text).toContain(" * TO CHECK: security scheme \"c\" (apiKey in cookie) is not one init understands: set target.auth.header by hand.");
+    expect(text).toContain(' * TO CHECK: security scheme "c" (mutualTLS) is not one init understands: set target.auth.header by hand.');
   });
 });

@@ -16,6 +16,8 @@ export interface Inferred {
   register?: { path: string; body: Record<string, unknown> };
   login?: { path: string; body: Record<string, unknown>; encoding?: 'form' };
   tokenPath?: string;
+  /** Cookie auth: the session cookie's name (an apiKey scheme in a cookie). */
+  cookie?: string;
   refreshTokenPath?: string;
   refresh?: { path: string; body: Record<string, unknown> };
   logout?: { path: string; body: Record<string, unknown> };
@@ -70,13 +72,15 @@ export function infer(doc: OpenApiDocument): Inferred {
 
   const schemes = Object.entries(((doc.components as Record<string, unknown> | undefined)?.securitySchemes ?? {}) as Record<string, Record<string, string>>);
   let header: Inferred['header'];
+  let cookie: string | undefined;
   const [schemeName, scheme] = schemes[0] ?? [];
   if (scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is HTTP bearer` };
   else if (scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is ${scheme.type}: its tokens are sent as bearer tokens` };
   else if (scheme?.type === 'apiKey' && scheme.in === 'header') {
     const word = /^\s*([A-Za-z]+)\s+</.exec(scheme.description ?? '')?.[1];
     header = { name: scheme.name ?? 'authorization', scheme: word ?? '', why: `security scheme "${schemeName}" is an API key in the ${scheme.name} header${word ? `; its description says "${word} <token>"` : ''}` };
-  } else if (scheme) notes.push(`security scheme "${schemeName}" (${scheme.type}${scheme.in ? ` in ${scheme.in}` : ''}) is not one init understands: set target.auth.header by hand`);
+  } else if (scheme?.type === 'apiKey' && scheme.in === 'cookie') cookie = scheme.name;
+  else if (scheme) notes.push(`security scheme "${schemeName}" (${scheme.type}${scheme.in ? ` in ${scheme.in}` : ''}) is not one init understands: set target.auth.header by hand`);
   if (schemes.length > 1) notes.push(`the document has ${schemes.length} security schemes; init used the first, "${schemeName}"`);
 
   const registerOp = post(ops, /(register|sign-?up|users$|accounts$)/i, false);
@@ -89,7 +93,7 @@ export function infer(doc: OpenApiDocument): Inferred {
   const refreshTokenPath = findProperty(loginSuccess, /^refresh(_?token)?$/i);
   const refreshField = Object.keys((refreshOp?.body?.media[0]?.schema?.properties ?? {}) as object).find((k) => /refresh|token/i.test(k));
   const logoutField = Object.keys((logoutOp?.body?.media[0]?.schema?.properties ?? {}) as object).find((k) => /refresh|token/i.test(k));
-  if (loginOp && !tokenPath) notes.push(`${loginOp.id}: no token property found in its success response: set target.auth.token.path`);
+  if (loginOp && !tokenPath && !cookie) notes.push(`${loginOp.id}: no token property found in its success response: set target.auth.token.path`);
   const probe = ops.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
   const admin = ops.filter((op) => op.secured && op.responses.some((r) => r.status === '403'));
   const owned = ops.filter((op) => op.secured && !admin.includes(op) && op.parameters.some((p) => p.in === 'path' && /id$/i.test(p.name)));
@@ -103,6 +107,7 @@ export function infer(doc: OpenApiDocument): Inferred {
     ...(registerOp ? { register: { path: registerOp.path, body: bodyTemplate(registerOp) } } : {}),
     ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp), ...(isForm(loginOp) ? { encoding: 'form' as const } : {}) } } : {}),
     ...(tokenPath ? { tokenPath } : {}),
+    ...(cookie ? { cookie } : {}),
     ...(refreshTokenPath ? { refreshTokenPath } : {}),
     ...(refreshOp && refreshField && refreshTokenPath ? { refresh: { path: refreshOp.path, body: { [refreshField]: '{{refreshToken}}' } } } : {}),
     ...(logoutOp ? { logout: { path: logoutOp.path, body: logoutField && refreshTokenPath ? { [logoutField]: '{{refreshToken}}' } : {} } } : {}),

@@ -50,7 +50,8 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
     line('    auth: {');
     if (inferred.register) line(`      register: { path: ${js(inferred.register.path)}, body: ${js(inferred.register.body)} },`);
     line(`      login: { path: ${js(inferred.login.path)}, body: ${js(inferred.login.body)}${inferred.login.encoding ? `, encoding: ${js(inferred.login.encoding)}` : ''} },`);
-    line(`      token: { path: ${js(inferred.tokenPath ?? 'accessToken')} },${inferred.tokenPath ? '' : ' // not found in the login response: check it'}`);
+    if (inferred.cookie) line(`      token: { cookie: ${js(inferred.cookie)} }, // the security scheme is an API key in this cookie`);
+    else line(`      token: { path: ${js(inferred.tokenPath ?? 'accessToken')} },${inferred.tokenPath ? '' : ' // not found in the login response: check it'}`);
     if (inferred.header) line(`      header: { name: ${js(inferred.header.name)}, scheme: ${js(inferred.header.scheme)} }, // ${inferred.header.why}`);
     if (inferred.refreshTokenPath) line(`      refreshToken: { path: ${js(inferred.refreshTokenPath)} },`);
     if (inferred.refresh) line(`      refresh: { path: ${js(inferred.refresh.path)}, body: ${js(inferred.refresh.body)} },`);

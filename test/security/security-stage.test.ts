@@ -80,3 +80,20 @@ describe('security stage on a target with another auth scheme (Authorization: To
     expect(r.failed[0]?.message).toMatch(message);
   }, 120_000);
 });
+
+describe('security stage with cookie auth (the session in an HttpOnly cookie, by configuration alone)', () => {
+  const COOKIE = TOKEN_AUTH.replace('gauntlet.config.ts', 'cookie.config.ts');
+
+  it('passes, with the credential checks sending the token everywhere but the cookie', async () => {
+    const r = await security(['--config', COOKIE]);
+    expect(r.failed.map((c) => `${c.id}\n${c.message}`)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stage?.checks.find((c) => c.id === 'security:auth:expired-token')?.status).toBe('passed');
+    expect(r.stage?.checks.find((c) => c.id === 'security:auth:credentials:GET /notes/{noteId}')?.status).toBe('passed');
+  }, 120_000);
+
+  it('still bites: the open admin route fails its check', async () => {
+    const r = await security(['--config', COOKIE], { TOKEN_AUTH_FLAWS: 'admin-open' });
+    expect(r.failedIds).toEqual(['security:authz:admin:GET /admin/stats']);
+  }, 120_000);
+});

@@ -107,7 +107,8 @@ export class SecurityRun {
     if (!this.auth) throw new Error('actor() needs target.auth');
     const session = await createSession(this.auth, this.baseUrl, this.settings.seed, { label });
     const store = new ResourceStore();
-    const creators = orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
+    const configured = this.settings.creates;
+    const creators = configured ? this.operations.filter((op) => configured.includes(op.id)) : orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
     for (const op of creators) {
       const { request } = buildRequest(op, this.baseUrl, store, session.headers, this.settings.seed);
       const response = await this.send(request);

@@ -29,15 +29,25 @@ export async function authenticationChecks(run: SecurityRun, owner: Actor): Prom
 async function credentialsRequired(run: SecurityRun, owner: Actor): Promise<void> {
   const auth = run.auth;
   if (!auth) return;
-  const header = auth.header.name.toLowerCase();
+  const cookie = auth.token.cookie;
+  const header = cookie ? 'cookie' : auth.header.name.toLowerCase();
   const otherScheme = auth.header.scheme.toLowerCase() === 'bearer' ? 'Token' : 'Bearer';
-  const variants: [string, Record<string, string>][] = [
-    ['no credentials', {}],
-    ['a malformed token', authHeaders(auth, 'gauntlet.not-a.token')],
-    ['an empty token', { [header]: auth.header.scheme ? `${auth.header.scheme} ` : '' }],
-    [`the real token under the "${otherScheme}" scheme`, authHeaders(auth, owner.session.token, otherScheme)],
-    ['Basic credentials of the real user', { [header]: `Basic ${Buffer.from(`${owner.session.credentials.email}:${owner.session.credentials.password}`).toString('base64')}` }],
-  ];
+  const basic = { authorization: `Basic ${Buffer.from(`${owner.session.credentials.email}:${owner.session.credentials.password}`).toString('base64')}` };
+  const variants: [string, Record<string, string>][] = cookie
+    ? [
+        ['no credentials', {}],
+        ['a malformed token', authHeaders(auth, 'gauntlet.not-a.token')],
+        ['an empty cookie', { cookie: `${cookie}=` }],
+        ['the real token as a bearer header instead of the cookie', { authorization: `Bearer ${owner.session.token}` }],
+        ['Basic credentials of the real user', basic],
+      ]
+    : [
+        ['no credentials', {}],
+        ['a malformed token', authHeaders(auth, 'gauntlet.not-a.token')],
+        ['an empty token', { [header]: auth.header.scheme ? `${auth.header.scheme} ` : '' }],
+        [`the real token under the "${otherScheme}" scheme`, authHeaders(auth, owner.session.token, otherScheme)],
+        ['Basic credentials of the real user', { [header]: basic.authorization }],
+      ];
   for (const op of run.operations.filter((o) => o.secured)) {
     const { request } = buildRequest(op, run.baseUrl, owner.store, {}, run.settings.seed);
     const problems: string[] = [];
