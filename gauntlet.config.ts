@@ -1,4 +1,7 @@
+import { createFactories } from './factories/index.ts';
 import { defineConfig } from './src/index.ts';
+
+const factories = createFactories(1);
 
 /**
  * Gauntlet's own gate runs against the example target, companion-api. Everything the engine
@@ -33,7 +36,8 @@ export default defineConfig({
     flaws: { enableEnv: { COMPANION_ALLOW_FLAWS: '1' }, namesEnv: 'COMPANION_FLAWS' },
     openapi: { url: '/openapi.json' },
     auth: {
-      register: { path: '/auth/register', body: { email: '{{email}}', password: '{{password}}', displayName: '{{name}}' } },
+      // Built by the factory: a realistic display name for every test user, with the fresh credentials.
+      register: { path: '/auth/register', body: ({ email, password }) => ({ email, password, displayName: factories.users.build().displayName }) },
       login: { path: '/auth/login', body: { email: '{{email}}', password: '{{password}}' } },
       token: { path: 'accessToken' },
       refreshToken: { path: 'refreshToken' },

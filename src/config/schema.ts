@@ -32,10 +32,14 @@ const imageStart = z.strictObject({
 });
 
 /** A request of the auth flow. String values may use {{email}}, {{password}} and {{name}}: fresh per user. */
+/** A body built in code, e.g. by a factory: it gets the fresh user's credentials (and the refresh token). */
+export type BodyBuilder = (values: { email: string; password: string; name: string; refreshToken?: string }) => Record<string, unknown>;
+
 const authRequest = z.strictObject({
   method: z.string().default('POST'),
   path: z.string().startsWith('/'),
-  body: z.record(z.string(), z.unknown()).default({}),
+  /** A template (strings may use {{email}}, {{password}}, {{name}}, {{refreshToken}}) or a function that builds the body. */
+  body: z.union([z.record(z.string(), z.unknown()), z.custom<BodyBuilder>((v) => typeof v === 'function', 'expected an object or a function (credentials) => body')]).default({}),
   /** How the body is sent: JSON, or an HTML form (e.g. FastAPI's OAuth2PasswordRequestForm). @default 'json' */
   encoding: z.enum(['json', 'form']).default('json'),
 });
@@ -117,6 +121,13 @@ const environment = z
         password: z.string().default('postgres'),
         /** Directory with initdb and postgres; found on PATH or under /usr/lib/postgresql when unset. */
         binDir: z.string().optional(),
+        /**
+         * How each run (and each test file's database) starts clean. 'template': migrate once into
+         * <database>_template and clone it (milliseconds). 'migrate': create every database empty and
+         * run target.migrate against it (for migration tools that cannot run against a template).
+         * @default 'template'
+         */
+        reset: z.enum(['template', 'migrate']).default('template'),
       })
       .prefault({}),
     redis: z

@@ -24,12 +24,21 @@ export interface CloneHandle {
  * database and every per-test database are cloned from it with CREATE DATABASE ... TEMPLATE
  * (STRATEGY FILE_COPY: a file copy, ~20 ms with fsync off, instead of replaying migrations).
  */
+export type ResetStrategy = 'template' | 'migrate';
+
 export class DatabaseManager {
   readonly templateName: string;
+  private migration: { spec: CommandSpec | undefined; envVarName: string } | undefined;
 
+  /**
+   * `strategy`: 'template' migrates once and clones (fast); 'migrate' creates every database empty
+   * and runs the migrate command against it (for migration tools that cannot run against a
+   * template database, e.g. ones that record the database name).
+   */
   constructor(
     readonly adminUrl: string,
     readonly database: string,
+    readonly strategy: ResetStrategy = 'template',
   ) {
     this.templateName = `${database}_template`;
   }
@@ -44,35 +53,56 @@ export class DatabaseManager {
 
   /** Creates the template, runs the migrate command against it, then creates the app database from it. */
   async prepare(migrate: CommandSpec | undefined, envVarName: string): Promise<void> {
+    this.migration = { spec: migrate, envVarName };
+    if (this.strategy === 'migrate') {
+      await this.createMigrated(this.database);
+      return;
+    }
     await this.admin(async (client) => {
       await client.query(`drop database if exists ${ident(this.database)} with (force)`);
       await client.query(`drop database if exists ${ident(this.templateName)} with (force)`);
       await client.query(`create database ${ident(this.templateName)}`);
     });
-    if (migrate) {
-      log('migrate: %o', migrate.command);
-      await runCommand({
-        name: 'migrate',
-        what: 'The migrate command',
-        command: migrate.command,
-        cwd: migrate.cwd,
-        env: { ...process.env, ...migrate.env, [envVarName]: this.templateUrl },
-        timeoutMs: migrate.timeoutMs,
-      });
-    }
+    await this.migrate(this.templateUrl);
     await this.admin(async (client) => {
       await client.query(`alter database ${ident(this.templateName)} with is_template true allow_connections false`);
       await client.query(`create database ${ident(this.database)} template ${ident(this.templateName)} strategy file_copy`);
     });
   }
 
-  /** A fresh database cloned from the migrated template. */
-  clone(prefix = 'test'): Promise<CloneHandle> {
-    return cloneDatabase(this.adminUrl, this.templateName, prefix);
+  /** A fresh migrated database: cloned from the template, or created and migrated ('migrate'). */
+  async clone(prefix = 'test'): Promise<CloneHandle> {
+    if (this.strategy === 'template') return cloneDatabase(this.adminUrl, this.templateName, prefix);
+    const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+    await this.createMigrated(name);
+    return { name, url: databaseUrl(this.adminUrl, name), drop: () => this.admin(async (client) => void (await client.query(`drop database if exists ${ident(name)} with (force)`))) };
+  }
+
+  private async createMigrated(name: string): Promise<void> {
+    await this.admin(async (client) => {
+      await client.query(`drop database if exists ${ident(name)} with (force)`);
+      await client.query(`create database ${ident(name)}`);
+    });
+    await this.migrate(databaseUrl(this.adminUrl, name));
+  }
+
+  private async migrate(url: string): Promise<void> {
+    const migrate = this.migration?.spec;
+    if (!migrate) return;
+    log('migrate %s: %o', redact(url), migrate.command);
+    await runCommand({
+      name: 'migrate',
+      what: 'The migrate command',
+      command: migrate.command,
+      cwd: migrate.cwd,
+      env: { ...process.env, ...migrate.env, [this.migration?.envVarName as string]: url },
+      timeoutMs: migrate.timeoutMs,
+    });
   }
 
   /** Replaces the app database with a fresh copy of the template (the target must reconnect). */
   async resetApp(): Promise<void> {
+    if (this.strategy === 'migrate') return this.createMigrated(this.database);
     await this.admin(async (client) => {
       await client.query(`drop database if exists ${ident(this.database)} with (force)`);
       await client.query(`create database ${ident(this.database)} template ${ident(this.templateName)} strategy file_copy`);

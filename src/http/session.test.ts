@@ -23,6 +23,20 @@ describe('the auth flow as configured', () => {
     expect(() => tokensFrom(a, response({}, [['set-cookie', 'theme=dark']]), 'login')).toThrow('the login response sets no cookie "sid" (target.auth.token.cookie); Set-Cookie: theme');
   });
 
+  it('builds a registration body with a function (a factory), given the fresh credentials', () => {
+    const a = auth({ register: { path: '/signup', body: ({ email, password }: { email: string; password: string }) => ({ user: { email, password, nickname: 'Ada' } }) } });
+    const request = authRequest(a.register as NonNullable<AuthConfig['register']>, 'http://x', { email: 'e@x.test', password: 'pw-123456789', name: 'n' });
+    expect(request.body).toEqual({ json: { user: { email: 'e@x.test', password: 'pw-123456789', nickname: 'Ada' } } });
+    const error = (() => {
+      try {
+        auth({ register: { path: '/signup', body: 42 } });
+      } catch (e) {
+        return e as { detail: string[] };
+      }
+    })();
+    expect(error?.detail.join('\n')).toMatch(/target\.auth\.register\.body/);
+  });
+
   it('sends a form login as application/x-www-form-urlencoded', () => {
     const request = authRequest({ method: 'POST', path: '/token', body: { username: '{{email}}', password: '{{password}}' }, encoding: 'form' }, 'http://x', { email: 'a+b@example.com', password: 'p w' });
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');

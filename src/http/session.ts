@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../config/load.ts';
+import type { BodyBuilder } from '../config/schema.ts';
 import { send, type HttpRequest, type HttpResponse } from './send.ts';
 
 export type AuthConfig = NonNullable<ResolvedConfig['target']['auth']>;
@@ -64,11 +65,12 @@ export function cookieFrom(response: HttpResponse, name: string): string | undef
 }
 
 /** One request of the auth flow (register, login, refresh, logout, delete account) with its template filled. */
-export function authRequest(spec: { method: string; path: string; body: Record<string, unknown>; encoding?: 'json' | 'form' }, baseUrl: string, values: Record<string, string | undefined>, headers: Record<string, string> = {}): HttpRequest {
-  const hasBody = spec.method !== 'GET' && spec.method !== 'DELETE' && Object.keys(spec.body).length > 0;
+export function authRequest(spec: { method: string; path: string; body: Record<string, unknown> | BodyBuilder; encoding?: 'json' | 'form' }, baseUrl: string, values: Record<string, string | undefined>, headers: Record<string, string> = {}): HttpRequest {
+  const built = typeof spec.body === 'function';
+  const hasBody = spec.method !== 'GET' && spec.method !== 'DELETE' && (built || Object.keys(spec.body).length > 0);
   const request: HttpRequest = { method: spec.method, url: `${baseUrl}${spec.path}`, headers };
   if (!hasBody) return request;
-  const filled = fillTemplate(spec.body, values) as Record<string, unknown>;
+  const filled = typeof spec.body === 'function' ? spec.body(values as Parameters<BodyBuilder>[0]) : (fillTemplate(spec.body, values) as Record<string, unknown>);
   if (spec.encoding === 'form') {
     const form = new URLSearchParams(Object.fromEntries(Object.entries(filled).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
     return { ...request, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: { raw: form.toString() } };

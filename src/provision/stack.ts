@@ -72,7 +72,8 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
         targetUrl: target?.url ?? null,
         databaseUrl,
         adminUrl: database ? database.adminUrl : null,
-        templateDatabase: database ? database.templateName : null,
+        // Per-test clones (cleanDatabase) need the template; with reset 'migrate' there is none.
+        templateDatabase: database?.strategy === 'template' ? database.templateName : null,
         redisUrl: environment.redis.url,
         upstreams: Object.fromEntries(upstreams.map((u) => [u.name, u.url])),
       },
@@ -101,7 +102,7 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
     if (target.seed) assertDisposable(env, 'run the seed command');
     return { database: undefined, databaseUrl: env.postgres.adminUrl };
   }
-  const database = new DatabaseManager(env.postgres.adminUrl, config.environment.postgres.database);
+  const database = new DatabaseManager(env.postgres.adminUrl, config.environment.postgres.database, config.environment.postgres.reset);
   await database.prepare(target.migrate, target.env.databaseUrl);
   if (target.seed) {
     await runCommand({

@@ -9,6 +9,11 @@ import type { GauntletContext } from '../provision/stack.ts';
  *   let db: CloneHandle; beforeAll(async () => { db = await cleanDatabase(); }); afterAll(() => db.drop());
  */
 export async function cleanDatabase(context: GauntletContext = inject('gauntlet')): Promise<CloneHandle> {
+  if (context.adminUrl && !context.templateDatabase) {
+    throw new GauntletError('GAUNTLET_USAGE', "cleanDatabase() clones the migrated template, and environment.postgres.reset is 'migrate' (no template).", {
+      fix: "Use reset 'template' (the default) for per-test databases, or create and migrate a database in the test itself.",
+    });
+  }
   if (!context.adminUrl || !context.templateDatabase) {
     throw new GauntletError('GAUNTLET_UNSAFE_EXTERNAL', 'cleanDatabase() needs a disposable database, and this environment is external and not disposable.', {
       fix: 'Run the suite on --env native/testcontainers, or set environment.external.disposable: true.',

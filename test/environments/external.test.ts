@@ -10,7 +10,7 @@ describe('ExternalEnvironment', () => {
   let services: StartedEnvironment;
   let base: ResolvedConfig;
   beforeAll(async () => {
-    services = await new NativeEnvironment({ postgres: { image: '', database: 'app', user: 'postgres', password: 'postgres' }, redis: { image: '', binary: 'redis-server' } }).start();
+    services = await new NativeEnvironment({ postgres: { image: '', database: 'app', user: 'postgres', password: 'postgres', reset: 'template' as const }, redis: { image: '', binary: 'redis-server' } }).start();
     base = (await loadConfig(`${TINY}/gauntlet.config.ts`)).config;
   });
   afterAll(() => services.stop());

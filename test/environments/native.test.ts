@@ -4,7 +4,7 @@ import { NativeEnvironment } from '../../src/environments/native/native-environm
 import { rowsAfterPostgresRestart, sql } from '../helpers/environment-checks.ts';
 import { leftovers } from '../helpers/leftovers.ts';
 
-const config = { postgres: { image: 'unused', database: 'app', user: 'postgres', password: 'postgres' }, redis: { image: 'unused', binary: 'redis-server' } };
+const config = { postgres: { image: 'unused', database: 'app', user: 'postgres', password: 'postgres', reset: 'template' as const }, redis: { image: 'unused', binary: 'redis-server' } };
 
 describe('NativeEnvironment (real postgres and redis-server processes)', () => {
   it('starts both, answers queries, survives a service restart with its data, and leaves nothing behind', async () => {

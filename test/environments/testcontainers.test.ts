@@ -11,7 +11,7 @@ const docker = await dockerOrSay('test/environments/testcontainers.test.ts');
 describe.skipIf(!docker)('TestcontainersEnvironment (real containers; skipped without a Docker engine)', () => {
   it('starts postgres and redis containers, answers queries, keeps data over a container restart, removes them', async () => {
     const env = await new TestcontainersEnvironment({
-      postgres: { image: 'postgres:16-alpine', database: 'app', user: 'gauntlet', password: 'secret' },
+      postgres: { image: 'postgres:16-alpine', database: 'app', user: 'gauntlet', password: 'secret', reset: 'template' },
       redis: { image: 'redis:7-alpine', binary: 'unused' },
     }).start();
     const containers = env.state().containers;
