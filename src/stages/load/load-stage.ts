@@ -52,11 +52,12 @@ export const loadStage: Stage = {
       const reason = process.env.K6_BINARY ? `K6_BINARY is ${process.env.K6_BINARY}, which is not an executable file. ${K6_INSTALL_HINT}` : `k6 not found on PATH. ${K6_INSTALL_HINT}`;
       return { status: 'skipped', reason, checks: [] };
     }
+    const refuse = (message: string): StageOutcome => ({ status: 'failed', reason: message, checks: [{ id: 'load:refused', stage: 'load', title: 'the load may be sent to this target', status: 'failed', message }] });
     if (!mayTarget(target.url, config.environment.external.loadAllowlist)) {
-      return { status: 'failed', reason: `refusing to load ${target.url}: not loopback and not in environment.external.loadAllowlist`, checks: [] };
+      return refuse(`refusing to load ${target.url}: not loopback and not in environment.external.loadAllowlist (add the host there if this target is yours to load)`);
     }
     if (!context.environment.disposable) {
-      return { status: 'failed', reason: 'refusing to load a database that is not disposable: set environment.external.disposable: true for a database that may be filled with load data', checks: [] };
+      return refuse('refusing to load a database that is not disposable: set environment.external.disposable: true for a database that may be filled with load data');
     }
 
     const dir = path.join(config.reportsDir, 'load');

@@ -30,7 +30,8 @@ export const securityStage: Stage = {
     const document = await loadDocument(location, target.url);
     const operations = listOperations(document.doc).filter((op) => !settings.skip.includes(op.id));
     if (settings.probe && !operations.some((op) => op.id === settings.probe)) {
-      return { status: 'failed', reason: `stages.security.probe "${settings.probe}" is not an operation of the OpenAPI document`, checks: [] };
+      const message = `stages.security.probe "${settings.probe}" is not an operation of the OpenAPI document: use "METHOD /path" exactly as the document has it (e.g. "GET /me")`;
+      return { status: 'failed', reason: message, checks: [{ id: 'security:config', stage: 'security', title: 'stages.security names operations of the document', status: 'failed', message }] };
     }
     const run = new SecurityRun(context, operations, findProbe(operations, settings.probe));
 
@@ -40,20 +41,20 @@ export const securityStage: Stage = {
     const limits = rateLimitChecks(run, ['user', 'account']);
     try {
       if (config.target.auth) {
-        let owner: Actor;
-        let other: Actor;
+        let actors: [Actor, Actor] | undefined;
         try {
-          owner = await run.actor('owner');
-          other = await run.actor('other');
+          actors = [await run.actor('owner'), await run.actor('other')];
         } catch (error) {
           if (!(error instanceof AuthFlowError)) throw error;
           run.verdict('security:auth:flow', 'test users register and log in through target.auth', [`${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.`]);
-          return finish(run);
         }
-        await authenticationChecks(run, owner);
-        await authorizationChecks(run, owner, other);
-        await injectionChecks(run, other);
-        await hardeningChecks(run, owner);
+        if (actors) {
+          const [owner, other] = actors;
+          await authenticationChecks(run, owner);
+          await authorizationChecks(run, owner, other);
+          await injectionChecks(run, other);
+          await hardeningChecks(run, owner);
+        }
       } else {
         run.skip('security:auth', 'authentication and authorization between users', 'no target.auth: configure how a test user registers and logs in to check them');
         const anonymous = anonymousActor();
