@@ -74,6 +74,10 @@ async function runStage(name: StageName, context: Parameters<NonNullable<(typeof
     return { result: { name, status: 'not-available', reason: 'this version of Gauntlet has no such stage yet', durationMs: 0, checks: [], metrics: {} }, gates: [] };
   }
   const outcome = await stage.run(context);
+  if (outcome.status === 'failed' && !outcome.checks.some((c) => c.status === 'failed')) {
+    // A failed stage always fails its gate: its reason becomes a failed check.
+    outcome.checks.push({ id: `${name}:stage`, stage: name, title: `the ${name} stage ran to completion`, status: 'failed', message: outcome.reason ?? 'the stage failed without naming a check' });
+  }
   const result: StageResult = {
     name,
     status: outcome.status,
