@@ -51,6 +51,11 @@ export async function send(request: HttpRequest, timeoutMs = 15_000): Promise<Ht
   return { status: response.status, headers: response.headers, text, json, contentType: (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '', ms: performance.now() - started };
 }
 
+/** A server error that is not the graceful, documented kind: 503 with Retry-After. */
+export function isServerError(response: HttpResponse): boolean {
+  return response.status >= 500 && !(response.status === 503 && response.headers.has('retry-after'));
+}
+
 const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** The request as a curl command line, for reproductions in reports. */

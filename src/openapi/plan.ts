@@ -12,17 +12,25 @@ export function orderOperations(ops: Operation[], authPaths: string[]): Operatio
   const rank = (op: Operation): number => {
     const authIndex = authPaths.indexOf(op.path);
     if (op.method === 'POST' && authIndex >= 0) return authIndex;
-    const hasPathParams = op.parameters.some((p) => p.in === 'path');
-    const success = op.responses.find((r) => r.status.startsWith('2'));
-    const endsSession = !hasPathParams && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
-    if (endsSession) return 90;
-    if (op.method === 'POST' && !hasPathParams) return 10;
+    if (endsSession(op)) return 90;
+    if (createsInCollection(op)) return 10;
     if (op.method === 'DELETE') return 60;
     if (op.method === 'POST') return 20;
     if (op.method === 'GET') return 30;
     return 40;
   };
   return [...ops].sort((a, b) => rank(a) - rank(b) || a.path.length - b.path.length || a.id.localeCompare(b.id));
+}
+
+/** POST/DELETE without path parameters whose success has no body: logout, delete account. */
+export function endsSession(op: Operation): boolean {
+  const success = op.responses.find((r) => r.status.startsWith('2'));
+  return !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
+}
+
+/** A POST without path parameters that does not end the session: it creates something (POST /conversations). */
+export function createsInCollection(op: Operation): boolean {
+  return op.method === 'POST' && !op.parameters.some((p) => p.in === 'path') && !endsSession(op);
 }
 
 /**

@@ -4,10 +4,10 @@ import type { Stage, StageContext, StageOutcome } from '../types.ts';
 import { Coverage } from './_coverage.ts';
 import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
-import { curl, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { curl, isServerError, requestsSent, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { negativesFor } from './_negatives.ts';
 import { listOperations, type Operation } from '../../openapi/operations.ts';
-import { buildRequest, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, createsInCollection, endsSession, orderOperations, ResourceStore } from '../../openapi/plan.ts';
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
@@ -24,11 +24,7 @@ export const contractStage: Stage = {
     const location = config.target.openapi;
     if (!location) return { status: 'skipped', reason: 'no target.openapi in gauntlet.config.ts', checks: [] };
     const settings = config.stages.contract;
-    let requests = 0;
-    const send = (request: HttpRequest) => {
-      requests += 1;
-      return sendRequest(request);
-    };
+    const sentBefore = requestsSent();
     const checks: CheckResult[] = [];
     const add = (check: CheckResult) => {
       checks.push(check);
@@ -54,7 +50,7 @@ export const contractStage: Stage = {
     }
     const authPaths = [config.target.auth?.register?.path, config.target.auth?.login.path].filter((p): p is string => p !== undefined);
     const ordered = orderOperations(operations, authPaths);
-    const sessionEnders = ordered.filter(isSessionEnder); // logout, delete account: after everything else
+    const sessionEnders = ordered.filter(endsSession); // logout, delete account: after everything else
 
     const fuzz = async (ops: Operation[], validRequest: (op: Operation) => HttpRequest) => {
       const budget = settings.fuzz;
@@ -62,9 +58,8 @@ export const contractStage: Stage = {
       if (budget.requests === 0 || fuzzable.length === 0) return;
       const perOp = { requests: Math.max(3, Math.floor(budget.requests / fuzzable.length)), timeMs: (budget.seconds * 1000) / fuzzable.length };
       for (const op of fuzzable) {
-        const judgeResponse = (r: HttpResponse) => [...(r.status >= 500 && !(r.status === 503 && r.headers.has('retry-after')) ? [`answered ${r.status}: a server error`] : []), ...validator.problems(op, r), ...(r.status >= 400 ? leakedInternals(r.text).map((l) => `the error body exposes ${l}`) : [])];
-        const { failure, requests: fuzzed } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
-        requests += fuzzed;
+        const judgeResponse = (r: HttpResponse) => [...(isServerError(r) ? [`answered ${r.status}: a server error`] : []), ...validator.problems(op, r), ...(r.status >= 400 ? leakedInternals(r.text).map((l) => `the error body exposes ${l}`) : [])];
+        const { failure } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
         const id = `contract:${op.id}:fuzz`;
         const title = `${op.id} holds up under property-based fuzzing (${perOp.requests} requests at most)`;
         if (!failure) {
@@ -125,7 +120,8 @@ export const contractStage: Stage = {
       // Hand-written contracts (contracts/): they reuse this environment through GAUNTLET_CONTEXT.
       for (const check of await runJUnitSuite('contract', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })) add(check);
     }
-    const metrics: Record<string, number> = { ...coverage.metrics(), requests };
+    // Every request of the stage (the auth flow and the persistence check included).
+    const metrics: Record<string, number> = { ...coverage.metrics(), requests: requestsSent() - sentBefore };
     add({
       id: 'contract:coverage',
       stage: 'contract',
@@ -137,16 +133,10 @@ export const contractStage: Stage = {
   },
 };
 
-function isSessionEnder(op: Operation): boolean {
-  const success = op.responses.find((r) => r.status.startsWith('2'));
-  return !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
-}
-
 /** One response judged: never 5xx, documented, schema-valid, no internals; 4xx when an invalid request was sent. */
 function judge(id: string, title: string, op: Operation, request: HttpRequest, response: HttpResponse, validator: ResponseValidator, options: { expect4xx: boolean; allow503?: boolean }): CheckResult {
   const problems: string[] = [];
-  const graceful503 = options.allow503 === true && response.status === 503 && response.headers.has('retry-after');
-  if (response.status >= 500 && !graceful503) problems.push(`answered ${response.status}: a server error`);
+  if (options.allow503 ? isServerError(response) : response.status >= 500) problems.push(`answered ${response.status}: a server error`);
   else if (options.expect4xx && (response.status < 400 || response.status >= 500)) problems.push(`answered ${response.status}, expected a 4xx`);
   problems.push(...validator.problems(op, response));
   if (response.status >= 400) for (const leak of leakedInternals(response.text)) problems.push(`the error body exposes ${leak}`);
@@ -168,7 +158,7 @@ async function persistenceCheck(context: StageContext, operations: Operation[], 
   const id = 'contract:persistence';
   const title = 'data written through the API survives a restart of the target';
   // Fresh writes right before the restart: what the earlier passes created may have been deleted since.
-  for (const op of operations.filter((o) => o.method === 'POST' && !o.parameters.some((p) => p.in === 'path') && !isSessionEnder(o) && !authPaths.includes(o.path))) {
+  for (const op of operations.filter((o) => createsInCollection(o) && !authPaths.includes(o.path))) {
     const response = await send(buildRequest(op, context.target.url, store, session, context.config.stages.contract.seed + 2).request);
     if (response.status < 300) store.remember(op, response);
   }

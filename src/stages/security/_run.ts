@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../../config/load.ts';
 import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { createSession, type AuthConfig, type Session } from '../../http/session.ts';
 import type { Operation } from '../../openapi/operations.ts';
-import { buildRequest, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, endsSession, orderOperations, ResourceStore } from '../../openapi/plan.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { StageContext } from '../types.ts';
 
@@ -38,7 +38,7 @@ export class SecurityRun {
     return this.context.config.target.auth;
   }
 
-  send = (request: HttpRequest): Promise<HttpResponse> => sendRequest(request);
+  readonly send: (request: HttpRequest) => Promise<HttpResponse> = sendRequest;
 
   /** Every request of the stage, the auth flow's included. */
   get requests(): number {
@@ -76,12 +76,6 @@ export class SecurityRun {
 
   operation(id: string): Operation | undefined {
     return this.operations.find((op) => op.id === id);
-  }
-
-  /** Paths of the configured auth flow (register, login, refresh, logout, delete account). */
-  authPaths(): string[] {
-    const a = this.auth;
-    return [a?.register?.path, a?.login.path, a?.refresh?.path, a?.logout?.path, a?.deleteAccount?.path].filter((p): p is string => p !== undefined);
   }
 
   isAuthOperation(op: Operation): boolean {
@@ -134,12 +128,6 @@ export function anonymousActor(): Actor {
   return { label: 'anonymous', session: { headers: {}, credentials: { email: '', password: '', name: '' }, token: '', refreshToken: undefined }, store: new ResourceStore(), id: undefined };
 }
 
-/** POST/DELETE without path parameters whose success has no body: logout, delete account. */
-export function endsSession(op: Operation): boolean {
-  const success = op.responses.find((r) => r.status.startsWith('2'));
-  return !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
-}
-
 /** The configured probe, or the first secured GET without parameters that documents a 2xx. */
 export function findProbe(operations: Operation[], configured: string | undefined): Operation | undefined {
   if (configured) return operations.find((op) => op.id === configured);
@@ -148,6 +136,3 @@ export function findProbe(operations: Operation[], configured: string | undefine
 
 /** 2xx: the request got through. */
 export const succeeded = (r: HttpResponse) => r.status >= 200 && r.status < 300;
-
-/** A server error that is not the documented graceful 503 with Retry-After. */
-export const serverError = (r: HttpResponse) => r.status >= 500 && !(r.status === 503 && r.headers.has('retry-after'));

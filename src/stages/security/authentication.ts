@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authHeaders, authRequest, createSession, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
-import { serverError, succeeded, type Actor, type SecurityRun } from './_run.ts';
+import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 const refused = (r: HttpResponse) => r.status === 401 || r.status === 403;
 
@@ -167,7 +167,7 @@ async function refreshLifecycle(run: SecurityRun): Promise<void> {
   }
   const other = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'access-as-refresh' });
   const asRefresh = await rotate(other.token);
-  const problems = succeeded(asRefresh.response) || serverError(asRefresh.response) ? [`the access token was sent as a refresh token and the answer was ${asRefresh.response.status}, expected 401`] : [];
+  const problems = succeeded(asRefresh.response) || isServerError(asRefresh.response) ? [`the access token was sent as a refresh token and the answer was ${asRefresh.response.status}, expected 401`] : [];
   run.verdict(ids.access, titles.access, problems, asRefresh);
 }
 

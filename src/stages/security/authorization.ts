@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authRequest, createSession, freshCredentials, login, readPath } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
-import { serverError, succeeded, type Actor, type SecurityRun } from './_run.ts';
+import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /** 403 or 404 (hiding that the resource exists) are the right answers to someone else's resource. */
 const denied = (r: HttpResponse) => r.status === 403 || r.status === 404;
@@ -35,7 +35,7 @@ async function objectLevel(run: SecurityRun, owner: Actor, other: Actor): Promis
     const response = await run.send(request);
     const problems: string[] = [];
     if (succeeded(response)) problems.push(`user B got ${response.status} on user A's ${path}: broken object-level authorization`);
-    else if (serverError(response)) problems.push(`answered ${response.status}: a server error`);
+    else if (isServerError(response)) problems.push(`answered ${response.status}: a server error`);
     else if (!denied(response)) problems.push(`answered ${response.status}; expected 403 or 404 (with another status the check cannot tell whether B reached A's resource)`);
     run.verdict(id, title, problems, { request, response });
   }
@@ -85,7 +85,7 @@ async function functionLevel(run: SecurityRun, other: Actor): Promise<void> {
     const response = await run.send(request);
     const problems: string[] = [];
     if (succeeded(response)) problems.push(`a normal user got ${response.status}: broken function-level authorization`);
-    else if (serverError(response)) problems.push(`answered ${response.status}: a server error`);
+    else if (isServerError(response)) problems.push(`answered ${response.status}: a server error`);
     else if (![401, 403, 404].includes(response.status)) problems.push(`answered ${response.status}; expected 403`);
     if (problems.length === 0 && admin) {
       // The control: an admin is let through (any answer but 401/403), so the 403 above is about the role.

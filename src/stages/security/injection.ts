@@ -1,9 +1,9 @@
-import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { typeOf } from '../../openapi/generate.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { DATABASE_ERROR, INJECTED_HEADER, PAYLOADS, SYSTEM_FILE, type Payload } from './_payloads.ts';
-import { serverError, succeeded, type Actor, type SecurityRun } from './_run.ts';
+import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /** Where a payload goes: a query parameter or a top-level string field of a JSON body. */
 interface Slot {
@@ -86,7 +86,7 @@ export async function injectionChecks(run: SecurityRun, actor: Actor): Promise<v
 
 export function judge(payload: Payload, response: HttpResponse, baseline: HttpResponse, isLogin: boolean, thresholdMs: number): string[] {
   const findings: string[] = [];
-  if (serverError(response)) findings.push(`answered ${response.status}: a server error`);
+  if (isServerError(response)) findings.push(`answered ${response.status}: a server error`);
   const dbError = DATABASE_ERROR.exec(response.text);
   if (dbError) findings.push(`the response contains database error text ("${dbError[0]}")`);
   if (SYSTEM_FILE.test(response.text)) findings.push('the response contains /etc/passwd');

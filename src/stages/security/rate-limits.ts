@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
 import { createSession, fillTemplate, registerOnly } from '../../http/session.ts';
-import { buildRequest, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, createsInCollection, ResourceStore } from '../../openapi/plan.ts';
 import { succeeded, type SecurityRun } from './_run.ts';
 
 type Limit = SecurityRun['settings']['rateLimits'][number];
@@ -58,7 +58,7 @@ async function checkLimit(run: SecurityRun, limit: Limit): Promise<void> {
   const credentials = session?.credentials ?? (run.auth ? await registerOnly(run.auth, run.baseUrl, run.settings.seed, label) : undefined);
   const store = new ResourceStore();
   if (op.parameters.some((p) => p.in === 'path') && session) {
-    for (const creator of run.userOperations().filter((o) => o.method === 'POST' && !o.parameters.some((p) => p.in === 'path'))) {
+    for (const creator of run.userOperations().filter(createsInCollection)) {
       const r = await run.send(buildRequest(creator, run.baseUrl, store, session.headers, run.settings.seed).request);
       if (r.status < 300) store.remember(creator, r);
     }
