@@ -1,3 +1,5 @@
+import { max, median, min } from 'simple-statistics';
+
 export interface Stats {
   n: number;
   median: number;
@@ -6,10 +8,8 @@ export interface Stats {
 }
 
 export function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length === 0 ? Number.NaN : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { n: sorted.length, median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
+  if (samples.length === 0) return { n: 0, median: Number.NaN, min: Number.NaN, max: Number.NaN };
+  return { n: samples.length, median: median(samples), min: min(samples), max: max(samples) };
 }
 
 const ms = (v: number) => (Number.isNaN(v) ? '—' : `${v.toFixed(1)} ms`);

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { median } from 'simple-statistics';
 import type { CheckResult } from '../../results/types.ts';
 import type { Figures } from './summary.ts';
 import { round } from './verdict.ts';
@@ -48,12 +49,6 @@ export interface TrackedMetric {
   /** Changes smaller than this (in the metric's unit) never count: 2 ms on a 3 ms median is noise. */
   minimumChange: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /**
  * The baseline is the median of the last `runs` comparable runs (same script and profile) that
