@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const gates = z
+  .strictObject({
+    /** Code coverage of the target in percent, from a stage that measured it (stages.unit.coverage). */
+    coverage: z
+      .strictObject({
+        /** @default 80 */
+        lines: z.number().min(0).max(100).default(80),
+        /** @default 0 (reported, not gated) */
+        branches: z.number().min(0).max(100).default(0),
+        /** @default 0 (reported, not gated) */
+        functions: z.number().min(0).max(100).default(0),
+      })
+      .prefault({}),
+    apiCoverage: z
+      .strictObject({
+        /** Percent of documented operations exercised. @default 100 */
+        operations: z.number().min(0).max(100).default(100),
+        /** Percent of documented (operation, status) pairs observed. @default 0 (reported, not gated) */
+        statusCodes: z.number().min(0).max(100).default(0),
+        /** Percent of documented parameters sent. @default 0 (reported, not gated) */
+        parameters: z.number().min(0).max(100).default(0),
+      })
+      .prefault({}),
+  })
+  .prefault({});

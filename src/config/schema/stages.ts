@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { commandSpec, envVars } from './common.ts';
+
+/** A rate limit the target promises: `limit` requests per `windowSeconds` per key, then 429 with Retry-After. */
+const rateLimit = z.strictObject({
+  name: z.string().min(1),
+  /** The limited operation, "METHOD /path" as in the OpenAPI document. */
+  operation: z.string().regex(/^[A-Z]+ \//, 'expected "METHOD /path", e.g. "POST /auth/login"'),
+  limit: z.number().int().positive().max(1_000),
+  windowSeconds: z.number().positive(),
+  /**
+   * What the target counts by: 'ip' (the client address), 'user' (the authenticated user) or
+   * 'account' (a field of the body, e.g. the login email: case and whitespace variants must share it).
+   */
+  key: z.enum(['ip', 'user', 'account']),
+  /** The body field that names the account (key 'account'). @default 'email' */
+  accountField: z.string().min(1).default('email'),
+  /** Body template ({{email}}, {{password}}, {{name}} of a fresh user); default: a request generated from the document. */
+  body: z.record(z.string(), z.unknown()).optional(),
+});
+
+const security = z
+  .strictObject({
+    /** Seed for generated data: the same seed sends the same requests. @default 1 */
+    seed: z.number().int().default(1),
+    /** Operations not to call, as "METHOD /path" exactly as in the document. @default [] */
+    skip: z.array(z.string()).default([]),
+    /** Operations that create a resource the caller owns (for the two-user checks); default: every POST without path parameters a normal user may call. */
+    creates: z.array(z.string()).optional(),
+    /** A secured operation whose 2xx proves a token works (e.g. "GET /me"); default: the first secured GET without parameters. */
+    probe: z.string().optional(),
+    /** The target's test signing secret: lets the stage forge an expired token (else that check is skipped). */
+    jwt: z.strictObject({ secret: z.string().min(1), algorithm: z.enum(['HS256', 'HS384', 'HS512']).default('HS256') }).optional(),
+    admin: z
+      .strictObject({
+        /** Admin-only operations; default: every operation that documents a 403 response. */
+        operations: z.array(z.string()).optional(),
+        /** A user the target makes an admin (registered through target.auth if new): proves admins get through. */
+        credentials: z.strictObject({ email: z.string().min(3), password: z.string().min(1), name: z.string().default('Gauntlet admin') }).optional(),
+      })
+      .prefault({}),
+    /** Privileged fields tried one at a time in create/update bodies; {{otherUserId}} is another user's id. */
+    massAssignment: z
+      .strictObject({ fields: z.record(z.string(), z.unknown()).default({ role: 'admin', isAdmin: true, userId: '{{otherUserId}}', ownerId: '{{otherUserId}}' }) })
+      .prefault({}),
+    injection: z
+      .strictObject({
+        /** A payload that makes the response this much slower than the baseline (twice in a row) is a finding. @default 1500 */
+        timeThresholdMs: z.number().int().positive().default(1_500),
+        /** Upper bound on injection requests. @default 600 */
+        maxRequests: z.number().int().min(0).default(600),
+      })
+      .prefault({}),
+    rateLimits: z.array(rateLimit).default([]),
+    /** Longest Retry-After the stage waits for to prove a window resets (longer: that part is skipped). @default 10 */
+    maxWaitSeconds: z.number().positive().default(10),
+    /** Response headers every answer must carry: name → regular expression of the value. */
+    headers: z
+      .record(z.string(), z.string())
+      .default({ 'x-content-type-options': '^nosniff$', 'x-frame-options': '^(DENY|SAMEORIGIN)$', 'content-security-policy': '.', 'strict-transport-security': '^max-age=\\d+' }),
+    /** Response headers no answer may carry. @default ['x-powered-by'] */
+    forbiddenHeaders: z.array(z.string()).default(['x-powered-by']),
+    /** An origin the target allows (proves the CORS check reaches the CORS code); others must not be reflected. */
+    cors: z.strictObject({ allowedOrigin: z.string().url().optional() }).prefault({}),
+    /** The body size the target accepts; one KiB more must be refused with 413 (0: not checked). @default 1048576 */
+    bodyLimitBytes: z.number().int().min(0).default(1_048_576),
+    /** Starting the target with this env (e.g. production mode with the default secret) must fail. */
+    insecureStart: z.strictObject({ env: envVars, timeoutMs: z.number().int().positive().default(20_000) }).optional(),
+    /** Hand-written security tests (e.g. vitest on security/) run after the generated checks; they get GAUNTLET_CONTEXT. */
+    tests: z.strictObject({ ...commandSpec.shape, junit: z.string().min(1) }).optional(),
+  })
+  .prefault({});
+
+const load = z.strictObject({
+  /** The k6 script (TypeScript or JavaScript), relative to the config. It gets BASE_URL, PROFILE, DATA_FILE and SUMMARY_FILE. */
+  script: z.string().min(1),
+  /** The scenario profile the script selects with PROFILE. @default 'smoke' */
+  profile: z.enum(['smoke', 'load', 'stress', 'spike', 'soak']).default('smoke'),
+  /** Extra `-e NAME=value` for k6. @default {} */
+  env: envVars.default({}),
+  /** The whole k6 run is stopped after this long. @default 1800 */
+  timeoutSeconds: z.number().int().positive().default(1_800),
+  /** Users for the VUs, written from the factories into DATA_FILE (seeded). */
+  data: z.strictObject({ users: z.number().int().min(1).max(10_000).default(20), seed: z.number().int().default(1) }).prefault({}),
+  /** Sampling of the target's health and metrics while the load runs. */
+  sample: z.strictObject({ intervalMs: z.number().int().min(100).default(1_000), metricsPath: z.string().startsWith('/').optional() }).prefault({}),
+  history: z
+    .strictObject({
+      /** JSON lines, one per run, relative to the config (commit it, or keep it as a CI artifact). */
+      file: z.string().default('load/history.jsonl'),
+      /** The baseline is the median of this many earlier passing runs of the same profile. @default 5 */
+      baselineRuns: z.number().int().min(1).default(5),
+      /** A change beyond this many percent of the baseline fails. @default 25 */
+      tolerancePercent: z.number().min(0).default(25),
+      /** Whether this run is appended to the history (a PR smoke run might only compare). @default true */
+      record: z.boolean().default(true),
+    })
+    .prefault({}),
+});
+
+export const stages = z
+  .strictObject({
+    load: load.optional(),
+    contract: z
+      .strictObject({
+        /** Seed for generated request data: the same seed sends the same requests. @default 1 */
+        seed: z.number().int().default(1),
+        /** Operations not to call, as "METHOD /path" exactly as in the document. @default [] */
+        skip: z.array(z.string()).default([]),
+        /** Expect 4xx for a body with an unknown field (false: the target may ignore it). @default true */
+        rejectUnknownFields: z.boolean().default(true),
+        /** Property-based fuzzing: at most this many requests and seconds in all, shared by the operations. */
+        fuzz: z.strictObject({ requests: z.number().int().min(0).default(300), seconds: z.number().positive().default(30) }).prefault({}),
+        /** Hand-written contract tests (e.g. vitest on contracts/) run after the generated checks; they get GAUNTLET_CONTEXT. */
+        tests: z.strictObject({ ...commandSpec.shape, junit: z.string().min(1) }).optional(),
+        /** Check that what was written is still there after the target process restarts. @default true */
+        persistence: z.boolean().default(true),
+      })
+      .prefault({}),
+    security,
+    unit: z
+      .strictObject({
+        ...commandSpec.shape,
+        /** JUnit XML the command writes, relative to cwd. */
+        junit: z.string().min(1),
+        /** A coverage report the command writes (relative to cwd): lcov (c8, nyc, node --test, cargo-llvm-cov …) or Cobertura XML (coverage.py, pytest-cov, gocover-cobertura …). */
+        coverage: z
+          .strictObject({
+            file: z.string().min(1),
+            format: z.enum(['lcov', 'cobertura']),
+            /** Regular expressions on file paths left out of the totals. @default test files */
+            exclude: z.array(z.string()).default(['(^|/)(tests?|__tests__)/', '\\.(test|spec)\\.[cm]?[jt]sx?$', '(^|/)test_[^/]*\\.py$']),
+          })
+          .optional(),
+      })
+      .optional(),
+  })
+  .prefault({});

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { command, commandSpec, envVars } from './common.ts';
+
+const processStart = z.strictObject({
+  command,
+  cwd: z.string().default('.'),
+  env: envVars.default({}),
+});
+
+const imageStart = z.strictObject({
+  /** A Docker image that runs the target; it runs on the host network with the same env vars. */
+  image: z.string().min(1),
+  env: envVars.default({}),
+});
+
+/** A body built in code, e.g. by a factory: it gets the fresh user's credentials (and the refresh token). */
+export type BodyBuilder = (values: { email: string; password: string; name: string; refreshToken?: string }) => Record<string, unknown>;
+
+/** A request of the auth flow (register, login, refresh, logout, delete account), fresh per user. */
+const authRequest = z.strictObject({
+  method: z.string().default('POST'),
+  path: z.string().startsWith('/'),
+  /** A template (strings may use {{email}}, {{password}}, {{name}}, {{refreshToken}}) or a function that builds the body. */
+  body: z.union([z.record(z.string(), z.unknown()), z.custom<BodyBuilder>((v) => typeof v === 'function', 'expected an object or a function (credentials) => body')]).default({}),
+  /** How the body is sent: JSON, or an HTML form (e.g. FastAPI's OAuth2PasswordRequestForm). @default 'json' */
+  encoding: z.enum(['json', 'form']).default('json'),
+});
+
+/**
+ * How a test user gets a token: register (optional), then log in; the token is read from the login
+ * response at `token.path` (dot path into the JSON, e.g. `data.session.token`) and sent in
+ * `header.name` as `<scheme> <token>` (no scheme: the bare token).
+ */
+const auth = z.strictObject({
+  register: authRequest.optional(),
+  login: authRequest,
+  token: z
+    .strictObject({
+      path: z.string().min(1).default('accessToken'),
+      /** Cookie auth: the token is the value of this cookie, read from the login's Set-Cookie and sent back as `Cookie: <name>=<token>` (header is then unused). */
+      cookie: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  header: z.strictObject({ name: z.string().min(1).default('authorization'), scheme: z.string().default('Bearer') }).prefault({}),
+  /** Where login and refresh responses carry the refresh token (dot path), for the refresh lifecycle checks. */
+  refreshToken: z.strictObject({ path: z.string().min(1) }).optional(),
+  /** Rotates a refresh token; the body may use {{refreshToken}}. The response carries a new pair. */
+  refresh: authRequest.optional(),
+  /** Ends the session (sent with the access token); the body may use {{refreshToken}}. */
+  logout: authRequest.optional(),
+  /** Deletes the current user (sent with the access token). */
+  deleteAccount: authRequest.extend({ method: z.string().default('DELETE') }).optional(),
+});
+
+export const target = z.strictObject({
+  /** @default 'target' */
+  name: z.string().min(1).default('target'),
+  start: z.union([processStart, imageStart]),
+  /** Names of the env vars the target reads. */
+  env: z
+    .strictObject({
+      databaseUrl: z.string().min(1).default('DATABASE_URL'),
+      redisUrl: z.string().min(1).default('REDIS_URL'),
+      port: z.string().min(1).default('PORT'),
+    })
+    .prefault({}),
+  /** Builds what the target's image needs (run before compose builds it, and before an image target starts). */
+  build: commandSpec.optional(),
+  migrate: commandSpec.optional(),
+  seed: commandSpec.optional(),
+  health: z
+    .strictObject({
+      /** @default '/health' */
+      path: z.string().startsWith('/').default('/health'),
+      /** @default 200 */
+      status: z.number().int().min(100).max(599).default(200),
+      /** @default 30000 */
+      timeoutMs: z.number().int().positive().default(30_000),
+      /** @default 100 */
+      intervalMs: z.number().int().positive().default(100),
+    })
+    .prefault({}),
+  openapi: z.union([z.strictObject({ url: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })]).optional(),
+  auth: auth.optional(),
+  /**
+   * Seeded flaws the target can switch on for demonstrating the gate (`gauntlet run --flaw NAME`):
+   * `enableEnv` is set as is, and the names go comma-separated into `namesEnv`.
+   */
+  flaws: z.strictObject({ enableEnv: envVars.default({}), namesEnv: z.string().min(1) }).optional(),
+  /** Grace period between SIGTERM and SIGKILL when stopping the target. @default 5000 */
+  stopTimeoutMs: z.number().int().positive().default(5_000),
+});
+
+/** Upstream APIs of the target (LLM, speech ...) served from msw handlers on loopback during runs. */
+export const upstreams = z
+  .array(
+    z.strictObject({
+      name: z.string().min(1),
+      /** Module exporting the msw handlers, relative to the config file. */
+      handlers: z.string().min(1),
+      /** @default 'handlers' */
+      export: z.string().min(1).default('handlers'),
+      /** Env var that points the target at this upstream's base URL. */
+      env: z.string().min(1),
+    }),
+  )
+  .default([]);
