@@ -26,6 +26,12 @@ export default defineConfig({
         RATE_LIMIT_CHAT_WINDOW_SECONDS: '3',
         RATE_LIMIT_CHAT: '10',
         RATE_LIMIT_GLOBAL: '100000',
+        // Fault injection measures recovery in seconds: a 1 s upstream timeout with one retry, and a
+        // circuit that opens after 3 failures and tries again after 2 s (the service's defaults: 5 s, 2, 5, 10 s).
+        LLM_TIMEOUT_MS: '1000',
+        LLM_RETRIES: '1',
+        LLM_BREAKER_THRESHOLD: '3',
+        LLM_BREAKER_COOLDOWN_MS: '2000',
       },
     },
     env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },
@@ -74,6 +80,31 @@ export default defineConfig({
         command: ['npx', 'vitest', 'run', '--project', 'security', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/security-junit.xml'],
         junit: 'reports/security-junit.xml',
       },
+    },
+    e2e: {
+      // suites/e2e: the journeys and fault scenarios, on the step library (src/e2e).
+      tests: {
+        command: ['npx', 'vitest', 'run', '--project', 'e2e', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/e2e-junit.xml'],
+        junit: 'reports/e2e-junit.xml',
+        timeoutMs: 300_000,
+      },
+      endpoints: {
+        createConversation: 'POST /conversations',
+        getConversation: 'GET /conversations/{id}',
+        sendMessage: 'POST /conversations/{id}/messages',
+        streamMessage: 'POST /conversations/{id}/messages/stream',
+        uploadVoice: 'POST /conversations/{id}/voice',
+        listEscalations: 'GET /admin/escalations',
+        resolveEscalation: 'POST /admin/escalations/{id}/resolve',
+        createGoal: 'POST /goals',
+        completeTask: 'POST /goals/{id}/tasks/{taskId}/complete',
+        progress: 'GET /progress',
+        story: 'GET /goals/{id}/story',
+      },
+      health: { dependencies: { database: 'checks.database.status', redis: 'checks.redis.status', upstream: 'checks.upstream.status' } },
+      metrics: { path: '/metrics', counters: ['companion_messages_total', 'companion_llm_requests_total', 'companion_db_queries_total'] },
+      // The promise: first token within half a second, tokens flowing, and recovery within seconds.
+      thresholds: { ttftMs: 500, interTokenMs: 100, recoveryMs: 15_000 },
     },
     load: {
       // k6 runs this against the started target; `gauntlet run --stages load --profile load` for the nightly profile.

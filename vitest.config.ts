@@ -24,6 +24,12 @@ export default defineConfig({
         test: { name: 'security', include: ['security/**/*.test.ts'], environment: 'node', globalSetup: ['./src/vitest/global-setup.ts'], hookTimeout: 240_000 },
       },
       {
+        // Journeys and fault scenarios (suites/e2e): run by the e2e stage, or alone (the globalSetup
+        // starts the environment). One file at a time: a fault scenario stops Redis or Postgres under
+        // the shared target, which must not hit another journey mid-step.
+        test: { name: 'e2e', include: ['suites/e2e/**/*.test.ts'], environment: 'node', globalSetup: ['./src/vitest/global-setup.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 240_000 },
+      },
+      {
         // Real Postgres, Redis, processes, containers and the CLI. The globalSetup starts the
         // environment and the example target once; files get clean databases by template clone.
         test: {

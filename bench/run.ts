@@ -59,7 +59,7 @@ async function timeStage(stage: Stage): Promise<{ requests: number; ms: number }
   const stack = await startStack(config, 'native', { withTarget: true });
   try {
     const started = performance.now();
-    const outcome = await stage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: () => undefined });
+    const outcome = await stage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: () => undefined });
     return { requests: outcome.metrics?.requests ?? 0, ms: performance.now() - started };
   } finally {
     await stack.stop();

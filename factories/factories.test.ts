@@ -28,4 +28,13 @@ describe('factories', () => {
       expect(scoreRisk(f.messages.build().content).level).not.toBe('high');
     }
   });
+
+  it('audio clips carry their transcript as a first line, seeded; crisis clips score high by the target scorer', () => {
+    const a = createFactories(5).audio.clip();
+    expect(createFactories(5).audio.clip()).toEqual(a);
+    expect(a).toMatchObject({ contentType: 'audio/webm', filename: expect.stringMatching(/^clip-5-\d+\.webm$/) });
+    expect(a.content.toString('latin1').split('\n')[0]).toBe(`TRANSCRIPT: ${a.transcript}`);
+    expect(a.content.length).toBeGreaterThan(2_000);
+    expect(scoreRisk(createFactories(5).audio.crisis().transcript).level).toBe('high');
+  });
 });

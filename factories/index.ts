@@ -16,6 +16,16 @@ export interface Factories {
   conversations: { build(): { title: string } };
   messages: { build(): { content: string }; crisis(): { content: string } };
   goals: { build(): { title: string } };
+  /** Voice recordings for upload. The example's speech mock transcribes a clip that starts with "TRANSCRIPT: " to that text. */
+  audio: { clip(): AudioClip; crisis(): AudioClip };
+}
+
+export interface AudioClip {
+  content: Buffer;
+  filename: string;
+  contentType: string;
+  /** What speech-to-text should hear. */
+  transcript: string;
 }
 
 /** Phrases a risk scorer must treat as a crisis (the example target's scorer does). */
@@ -49,5 +59,16 @@ export function createFactories(seed = 1): Factories {
       crisis: () => ({ content: `${faker.helpers.arrayElement(CRISIS)}. ${faker.lorem.sentence()}` }),
     },
     goals: { build: () => ({ title: `${faker.word.verb()} ${faker.word.noun()} ${faker.number.int({ min: 2, max: 12 })} times a week` }) },
+    audio: {
+      clip: () => clip(faker.lorem.sentence({ min: 5, max: 12 })),
+      crisis: () => clip(`${faker.helpers.arrayElement(CRISIS)}. ${faker.lorem.sentence()}`),
+    },
   };
+
+  function clip(transcript: string): AudioClip {
+    n += 1;
+    // The transcript header, then seeded bytes standing in for the recording (a few KiB, like a short clip).
+    const noise = Buffer.from(faker.string.hexadecimal({ length: 4_096, prefix: '' }), 'hex');
+    return { content: Buffer.concat([Buffer.from(`TRANSCRIPT: ${transcript}\n`), noise]), filename: `clip-${seed}-${n}.webm`, contentType: 'audio/webm', transcript };
+  }
 }

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/load.ts';
+import { startControl, type StartedControl } from '../control/control-server.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
 import { DatabaseManager } from '../database/database-manager.ts';
 import type { StartedComposeEnvironment } from '../environments/compose/compose-environment.ts';
@@ -24,6 +25,8 @@ export interface GauntletContext {
   redisUrl: string;
   /** Base URLs of the mocked upstreams, by name. */
   upstreams: Record<string, string>;
+  /** The fault-injection channel (upstream faults, Postgres/Redis stop and start); see control/. */
+  controlUrl: string | null;
 }
 
 export interface Stack {
@@ -31,6 +34,7 @@ export interface Stack {
   upstreams: StartedUpstream[];
   database: DatabaseManager | undefined;
   target: StartedTarget | undefined;
+  control: StartedControl;
   context: GauntletContext;
   timings: { environmentMs: number; targetMs: number };
   stop(): Promise<void>;
@@ -55,6 +59,7 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
   let target: StartedTarget | undefined;
   const upstreams: StartedUpstream[] = [];
   const stopUpstreams = () => Promise.all(upstreams.map((u) => u.stop()));
+  let control: StartedControl | undefined;
   try {
     const { database, databaseUrl } = await prepareDatabase(config, environment);
     for (const spec of config.upstreams) upstreams.push(await startMockUpstream(spec));
@@ -62,11 +67,14 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
     t = performance.now();
     if (options.withTarget) target = await startTarget(config, environment, { databaseUrl, redisUrl: environment.redis.url, env: upstreamEnv });
     const targetMs = Math.round(performance.now() - t);
+    control = await startControl(upstreams, environment.services);
+    const started = control;
     return {
       environment,
       upstreams,
       database,
       target,
+      control: started,
       context: {
         environment: kind,
         targetUrl: target?.url ?? null,
@@ -76,10 +84,12 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
         templateDatabase: database?.strategy === 'template' ? database.templateName : null,
         redisUrl: environment.redis.url,
         upstreams: Object.fromEntries(upstreams.map((u) => [u.name, u.url])),
+        controlUrl: started.url,
       },
       timings: { environmentMs, targetMs },
       stop: async () => {
         try {
+          await started.stop();
           await target?.stop();
           await stopUpstreams();
         } finally {
@@ -88,6 +98,7 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
       },
     };
   } catch (error) {
+    await control?.stop().catch(() => undefined);
     await target?.stop().catch(() => undefined);
     await stopUpstreams().catch(() => undefined);
     await environment.stop();

@@ -41,7 +41,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
     for (const name of options.stages) {
       events.onStageStart(name);
-      const { result, gates } = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, gauntlet: stack.context, onCheck: events.onCheck });
+      const { result, gates } = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: events.onCheck });
       stages.push(result);
       stageGates.push(...gates);
       events.onStageEnd(result);

@@ -1,4 +1,5 @@
 import { contractStage } from './contract/contract-stage.ts';
+import { e2eStage } from './e2e/e2e-stage.ts';
 import { loadStage } from './load/load-stage.ts';
 import { securityStage } from './security/security-stage.ts';
 import type { Stage, StageName } from './types.ts';
@@ -12,5 +13,6 @@ export const STAGES: Partial<Record<StageName, Stage>> = {
   unit: unitStage,
   contract: contractStage,
   security: securityStage,
+  e2e: e2eStage,
   load: loadStage,
 };

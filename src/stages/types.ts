@@ -4,6 +4,7 @@ import type { StartedEnvironment } from '../environments/types.ts';
 import type { CheckResult, GateResult, StageStatus } from '../results/types.ts';
 import type { GauntletContext } from '../provision/stack.ts';
 import type { StartedTarget } from '../target/target.ts';
+import type { StartedControl } from '../control/control-server.ts';
 import type { StartedUpstream } from '../upstreams/mock-upstream.ts';
 
 export const STAGE_NAMES = ['unit', 'contract', 'security', 'e2e', 'load'] as const;
@@ -19,6 +20,8 @@ export interface StageContext {
   gauntlet: GauntletContext;
   /** The mocked upstreams, whose faults a stage may switch (always back to 'none' before it returns). */
   upstreams: StartedUpstream[];
+  /** The fault-injection channel the tests use (GauntletContext.controlUrl); stages restore it when done. */
+  control: StartedControl;
   /** Reports a check as soon as it is known (the console reporter shows progress). */
   onCheck(check: CheckResult): void;
 }

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createServer } from '@mswjs/http-middleware';
 import { GauntletError } from '../errors/gauntlet-error.ts';
@@ -14,15 +14,27 @@ export interface UpstreamSpec {
   env: string;
 }
 
-/** none: the handlers answer. error: every request gets a 500. malformed: every request gets a 200 that is not JSON. */
-export type UpstreamFault = 'none' | 'error' | 'malformed';
+/**
+ * none: the handlers answer. error: every request gets a 500. malformed: every request gets a 200
+ * that is not JSON. timeout: requests get no answer until the fault is cleared (then the held
+ * connections are cut). slow: the handlers answer, but every chunk of the body (each SSE event of a
+ * stream) waits `delayMs` first.
+ */
+export const UPSTREAM_FAULTS = ['none', 'error', 'malformed', 'timeout', 'slow'] as const;
+export type UpstreamFault = (typeof UPSTREAM_FAULTS)[number];
+
+export interface FaultOptions {
+  /** For 'slow': the wait before each chunk of the body. @default 100 */
+  delayMs?: number;
+}
 
 export interface StartedUpstream {
   name: string;
   url: string;
   env: string;
   /** Switches the whole upstream into a failure mode (fault injection), or back with 'none'. */
-  setFault(fault: UpstreamFault): void;
+  setFault(fault: UpstreamFault, options?: FaultOptions): void;
+  readonly fault: UpstreamFault;
   stop(): Promise<void>;
 }
 
@@ -46,9 +58,17 @@ export async function startMockUpstream(spec: UpstreamSpec): Promise<StartedUpst
   // http-middleware resolves msw's CJS typings, we its ESM ones: same class at runtime, two declarations.
   const app = createServer(...(handlers as Parameters<typeof createServer>));
   let fault: UpstreamFault = 'none';
+  let delayMs = 100;
+  const held = new Set<ServerResponse>();
   const server: Server = createHttpServer((req, res) => {
     if (fault === 'error') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"injected upstream failure","type":"server_error"}}');
     if (fault === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [ <truncated');
+    if (fault === 'timeout') {
+      held.add(res);
+      res.once('close', () => held.delete(res));
+      return;
+    }
+    if (fault === 'slow') throttle(res, delayMs);
     app(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -67,12 +87,43 @@ export async function startMockUpstream(spec: UpstreamSpec): Promise<StartedUpst
     name: spec.name,
     url: `http://127.0.0.1:${port}`,
     env: spec.env,
-    setFault: (next) => {
+    setFault: (next, options = {}) => {
       fault = next;
+      delayMs = options.delayMs ?? 100;
+      if (next !== 'timeout') {
+        for (const res of held) res.destroy(); // the client has long given up; free the sockets
+        held.clear();
+      }
+    },
+    get fault() {
+      return fault;
     },
     stop: async () => {
       unregister();
       await close();
     },
   };
+}
+
+/**
+ * Delays every write (and the end) of a response by `delayMs`, in order: a slow upstream whose
+ * stream trickles in. Wraps the response's own write/end, as msw's middleware writes through them.
+ */
+function throttle(res: ServerResponse, delayMs: number): void {
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let queue = Promise.resolve();
+  const later = (fn: () => void) => {
+    queue = queue.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs))).then(() => {
+      if (!res.destroyed) fn();
+    });
+  };
+  res.write = ((...args: unknown[]) => {
+    later(() => write(...args));
+    return true;
+  }) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    later(() => end(...args));
+    return res;
+  }) as typeof res.end;
 }

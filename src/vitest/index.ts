@@ -9,3 +9,5 @@ import type { GauntletContext } from '../provision/stack.ts';
 export function gauntletContext(): GauntletContext {
   return inject('gauntlet');
 }
+
+export { describeJourney, journeyKit } from './journey.ts';

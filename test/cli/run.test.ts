@@ -14,7 +14,7 @@ async function run(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('gauntlet run', () => {
-  it('passes (exit 0) when the unit stage passes, reporting stages that cannot run as skipped and unimplemented ones as not available', async () => {
+  it('passes (exit 0) when the unit stage passes, reporting stages that cannot run as skipped, with the reason', async () => {
     const r = await run([]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -23,14 +23,14 @@ describe('gauntlet run', () => {
     expect(r.stdout).toContain('✓ passed unit: 1 passed, 0 failed, 0 skipped');
     expect(r.stdout).toContain('- skipped contract: 0 passed, 0 failed, 0 skipped — no target.openapi in gauntlet.config.ts');
     expect(r.stdout).toContain('- skipped security: 0 passed, 0 failed, 0 skipped — no target.openapi in gauntlet.config.ts');
-    expect(r.stdout).toContain('· not available e2e');
+    expect(r.stdout).toContain('- skipped e2e: 0 passed, 0 failed, 0 skipped — no stages.e2e in gauntlet.config.ts');
     expect(r.stdout).toContain('PASSED');
     const result = await r.json();
     expect(result.stages.map((s) => [s.name, s.status])).toEqual([
       ['unit', 'passed'],
       ['contract', 'skipped'],
       ['security', 'skipped'],
-      ['e2e', 'not-available'],
+      ['e2e', 'skipped'],
       ['load', 'skipped'],
     ]);
     // the unit command got a migrated clone of the database
@@ -63,7 +63,7 @@ describe('gauntlet run', () => {
     expect(r.code).toBe(1);
     const result = await r.json();
     expect(result.gates.find((g) => g.name === 'contract.required')).toMatchObject({ passed: false, message: 'required stage contract did not run: no target.openapi in gauntlet.config.ts' });
-    expect(result.gates.find((g) => g.name === 'e2e.required')).toMatchObject({ passed: false, message: expect.stringContaining('this version of Gauntlet has no such stage yet') });
+    expect(result.gates.find((g) => g.name === 'e2e.required')).toMatchObject({ passed: false, message: expect.stringContaining('required stage e2e did not run: no stages.e2e in gauntlet.config.ts') });
     expect(result.gates.find((g) => g.name === 'load.required')).toMatchObject({ passed: false, message: 'required stage load did not run: no stages.load in gauntlet.config.ts (a k6 script and its profile)' });
   });
 

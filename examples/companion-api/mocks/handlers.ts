@@ -46,17 +46,25 @@ export function answerFor(body: ChatBody): string {
   return REPLIES[seeded(last) % REPLIES.length] as string;
 }
 
+/** Tokens this far apart, like a real model's stream (so inter-token latency is a real figure, not 0). */
+export const TOKEN_INTERVAL_MS = 5;
+
 function sse(content: string, model: string): Response {
   const words = content.split(/(?<= )/);
   const encoder = new TextEncoder();
+  let i = 0;
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const [i, word] of words.entries()) {
-        const chunk = { id: 'chatcmpl-stream', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: word } : { content: word }, finish_reason: null }] };
-        controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+    async pull(controller) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, TOKEN_INTERVAL_MS));
+      const word = words[i];
+      if (word === undefined) {
+        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+        controller.close();
+        return;
       }
-      controller.enqueue(encoder.encode('data: [DONE]\n\n'));
-      controller.close();
+      const chunk = { id: 'chatcmpl-stream', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: word } : { content: word }, finish_reason: null }] };
+      controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+      i += 1;
     },
   });
   return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
@@ -78,9 +86,10 @@ export const handlers = [
     if (!(file instanceof Blob) || file.size === 0) {
       return HttpResponse.json({ error: { message: "'file' is required", type: 'invalid_request_error', param: 'file', code: null } }, { status: 400 });
     }
-    // Test clips may carry their transcript as text ("TRANSCRIPT: ..."); real audio gets a fixed sentence.
+    // Test clips may start with their transcript as a line of text ("TRANSCRIPT: ...\n", then the
+    // recording's bytes); real audio gets a fixed sentence.
     const head = Buffer.from(await file.arrayBuffer()).toString('utf8', 0, 2_000);
-    const text = head.startsWith('TRANSCRIPT:') ? head.slice('TRANSCRIPT:'.length).trim() : 'I wanted to talk about my day.';
+    const text = head.startsWith('TRANSCRIPT:') ? (head.slice('TRANSCRIPT:'.length).split('\n')[0] as string).trim() : 'I wanted to talk about my day.';
     return HttpResponse.json({ text });
   }),
 ];

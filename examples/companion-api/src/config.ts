@@ -13,6 +13,10 @@ const schema = z.object({
   LLM_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   LLM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** The circuit opens after this many failed calls in a row ... */
+  LLM_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
+  /** ... and lets one trial call through after this long. */
+  LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(10_000),
   JWT_SECRET: z.string().default(DEV_JWT_SECRET),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),

@@ -6,6 +6,7 @@ import { applyFlaws, FlawConfigError } from './flaws/index.ts';
 import { correctSeams } from './seams.ts';
 import { TokenService } from './modules/auth/token-service.ts';
 import { createMetrics } from './plugins/metrics.ts';
+import { CircuitBreaker } from './upstream/circuit-breaker.ts';
 import { LlmClient } from './upstream/llm-client.ts';
 
 /** Counts every query the pool sends (companion_db_queries_total), so N+1 patterns show up in /metrics. */
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   pool.on('error', () => undefined); // idle-client errors (database restart): the next query reconnects
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 100, 1_000) });
   redis.on('error', () => undefined); // reconnects by itself; /health reports it meanwhile
-  const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES });
+  const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES, breaker: new CircuitBreaker(config.LLM_BREAKER_THRESHOLD, config.LLM_BREAKER_COOLDOWN_MS) });
   const tokens = new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, undefined, seams.verifyAccess);
   const metrics = createMetrics();
   countQueries(pool, metrics);

@@ -98,9 +98,49 @@ const load = z.strictObject({
     .prefault({}),
 });
 
+const operation = z.string().regex(/^[A-Z]+ \/\S*$/, 'expected "METHOD /path", e.g. "POST /conversations/{id}/messages"');
+
+const e2e = z.strictObject({
+  /**
+   * The journey and fault suite: a test command that writes JUnit (vitest on suites/e2e). It gets
+   * GAUNTLET_CONTEXT (URLs and the fault-injection channel), GAUNTLET_CONFIG, and
+   * GAUNTLET_E2E_MEASUREMENTS (where the step library records timings for the gates below).
+   */
+  tests: z.strictObject({ ...commandSpec.shape, junit: z.string().min(1) }),
+  /** What the journeys call, by name: "METHOD /path/{param}". A target with other paths changes only these. @default {} */
+  endpoints: z.record(z.string().min(1), operation).default({}),
+  /** Where the payload sits in every JSON answer, e.g. "data" for `{ "data": … }` envelopes. */
+  envelope: z.string().min(1).optional(),
+  /** Seed of the factories the journeys build their data with. @default 1 */
+  seed: z.number().int().default(1),
+  /** An admin the target knows (registered through target.auth if new); default: stages.security.admin.credentials. */
+  admin: z.strictObject({ email: z.string().min(3), password: z.string().min(1) }).optional(),
+  /** The target's dependencies as its health answer reports them: name → dot path of their status, and the value that means healthy. */
+  health: z
+    .strictObject({
+      dependencies: z.record(z.string(), z.string().min(1)).default({}),
+      up: z.string().default('up'),
+    })
+    .prefault({}),
+  /** Prometheus metrics: the counters that must move while the journeys send requests. */
+  metrics: z.strictObject({ path: z.string().startsWith('/'), counters: z.array(z.string().min(1)).min(1) }).optional(),
+  /** Gates on what the journeys measure (each one only when set; a gate whose figure was never measured fails). */
+  thresholds: z
+    .strictObject({
+      /** p95 of a streamed reply's time to first token, ms. */
+      ttftMs: z.number().positive().optional(),
+      /** p95 of the gaps between tokens of a streamed reply, ms. */
+      interTokenMs: z.number().positive().optional(),
+      /** The slowest recovery after a fault was cleared (first fully working request), ms. */
+      recoveryMs: z.number().positive().optional(),
+    })
+    .prefault({}),
+});
+
 export const stages = z
   .strictObject({
     load: load.optional(),
+    e2e: e2e.optional(),
     contract: z
       .strictObject({
         /** Seed for generated request data: the same seed sends the same requests. @default 1 */

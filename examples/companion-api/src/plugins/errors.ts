@@ -25,6 +25,12 @@ export function registerErrorHandling(app: FastifyInstance, seams: Seams): void 
       const errors = error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath}`, message: v.message ?? 'is invalid' }));
       return send(400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the request does not match the schema', errors });
     }
+    if (databaseUnavailable(error)) {
+      // Postgres is down or restarting: a temporary condition the client should retry, not a bug.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '2');
+      return send(503, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the database is unavailable; try again shortly' });
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unhandled error');
     const detail = status === 500 ? 'an unexpected error occurred; it has been logged' : error.message;
@@ -33,4 +39,15 @@ export function registerErrorHandling(app: FastifyInstance, seams: Seams): void 
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
+}
+
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, cannot connect now). */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[123])/;
+const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** The database cannot be reached right now (as opposed to a query that is wrong). */
+export function databaseUnavailable(error: { code?: unknown; message?: string }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET.has(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message ?? '');
 }

@@ -40,36 +40,66 @@ export class LlmClient {
 
   async complete(messages: ChatMessage[], opts: { json?: boolean } = {}): Promise<string> {
     const body = { model: this.options.model, messages, ...(opts.json ? { response_format: { type: 'json_object' } } : {}) };
-    const response = await this.call('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { response } = await this.call('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await response.json().catch(() => undefined)) as { choices?: { message?: { content?: unknown } }[] } | undefined;
     const content = json?.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') throw new UpstreamError('upstream returned a malformed completion');
+    if (typeof content !== 'string') throw this.failed('upstream returned a malformed completion');
+    this.breaker.success();
     return content;
   }
 
-  /** Yields content deltas of a streamed completion (SSE `data:` lines, `[DONE]` terminates). */
+  /**
+   * Yields content deltas of a streamed completion (SSE `data:` lines, `[DONE]` terminates). The
+   * timeout bounds the wait for the answer and then each gap between chunks, not the whole stream:
+   * a long reply that keeps flowing is not cut off. A stream that breaks off, stalls or carries
+   * garbage is an UpstreamError, like any other upstream failure.
+   */
   async *stream(messages: ChatMessage[]): AsyncGenerator<string> {
-    const response = await this.call('/v1/chat/completions', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ model: this.options.model, messages, stream: true }),
-    });
-    if (!response.body) throw new UpstreamError('upstream stream has no body');
+    const { response, abort } = await this.call(
+      '/v1/chat/completions',
+      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ model: this.options.model, messages, stream: true }) },
+      { streaming: true },
+    );
+    if (!response.body) throw this.failed('upstream stream has no body');
     const decoder = new TextDecoder();
     let buffer = '';
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line.startsWith('data:')) continue;
-        const data = line.slice(5).trim();
-        if (data === '[DONE]') return;
-        const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string } }[] };
-        const delta = parsed.choices?.[0]?.delta?.content;
-        if (delta) yield delta;
+    let idle = setTimeout(() => abort(`upstream stream stalled for ${this.options.timeoutMs} ms`), this.options.timeoutMs);
+    let yielded = false;
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        clearTimeout(idle);
+        idle = setTimeout(() => abort(`upstream stream stalled for ${this.options.timeoutMs} ms`), this.options.timeoutMs);
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (!line.startsWith('data:')) continue;
+          const data = line.slice(5).trim();
+          if (data === '[DONE]') {
+            if (!yielded) throw this.failed('upstream stream ended without content');
+            this.breaker.success();
+            return;
+          }
+          let parsed: { choices?: { delta?: { content?: string } }[] };
+          try {
+            parsed = JSON.parse(data);
+          } catch {
+            throw this.failed('upstream stream carried malformed JSON');
+          }
+          const delta = parsed.choices?.[0]?.delta?.content;
+          if (delta) {
+            yielded = true;
+            yield delta;
+          }
+        }
       }
+      throw this.failed('upstream stream ended without [DONE]');
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      throw this.failed(`upstream stream broke off: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(idle);
     }
   }
 
@@ -77,36 +107,50 @@ export class LlmClient {
     const form = new FormData();
     form.set('file', new Blob([audio], { type: mimeType }), filename);
     form.set('model', 'whisper-1');
-    const response = await this.call('/v1/audio/transcriptions', { method: 'POST', body: form });
+    const { response } = await this.call('/v1/audio/transcriptions', { method: 'POST', body: form });
     const json = (await response.json().catch(() => undefined)) as { text?: unknown } | undefined;
-    if (typeof json?.text !== 'string') throw new UpstreamError('upstream returned a malformed transcription');
+    if (typeof json?.text !== 'string') throw this.failed('upstream returned a malformed transcription');
+    this.breaker.success();
     return json.text;
   }
 
-  private async call(path: string, init: RequestInit): Promise<Response> {
+  /** A failed call: counted by the circuit breaker (a malformed answer is as bad as a 500). */
+  private failed(message: string): UpstreamError {
+    this.breaker.failure();
+    return new UpstreamError(message, this.breaker.state === 'open' ? this.breaker.retryAfterSeconds : undefined);
+  }
+
+  /**
+   * The HTTP exchange with retries. Success is recorded by the caller once the answer has proved
+   * usable. For streams the timeout only covers the wait for the response head; the caller bounds
+   * the gaps between chunks with `abort`.
+   */
+  private async call(path: string, init: RequestInit, opts: { streaming?: boolean } = {}): Promise<{ response: Response; abort(reason: string): void }> {
     if (!this.breaker.canPass()) throw new UpstreamError('upstream circuit is open', this.breaker.retryAfterSeconds);
     const backoff = this.options.backoffMs ?? 100;
     let lastError = 'unknown';
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1));
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException(`upstream timed out after ${this.options.timeoutMs} ms`, 'TimeoutError')), this.options.timeoutMs);
+      timer.unref(); // for a completion it also bounds reading the body; it may outlive the call harmlessly
       try {
         const response = await fetch(`${this.options.baseUrl}${path}`, {
           ...init,
           headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.options.apiKey}` },
-          signal: AbortSignal.timeout(this.options.timeoutMs),
+          signal: controller.signal,
         });
-        if (response.ok) {
-          this.breaker.success();
-          return response;
-        }
+        if (opts.streaming) clearTimeout(timer);
+        if (response.ok) return { response, abort: (reason) => controller.abort(new DOMException(reason, 'TimeoutError')) };
+        clearTimeout(timer);
         await response.arrayBuffer().catch(() => undefined); // drain, so the connection can be reused
         lastError = `upstream answered ${response.status}`;
         if (response.status !== 429 && response.status < 500) break; // not retryable
       } catch (error) {
+        clearTimeout(timer);
         lastError = (error as Error).name === 'TimeoutError' ? `upstream timed out after ${this.options.timeoutMs} ms` : `upstream unreachable: ${(error as Error).message}`;
       }
     }
-    this.breaker.failure();
-    throw new UpstreamError(lastError, this.breaker.state === 'open' ? this.breaker.retryAfterSeconds : undefined);
+    throw this.failed(lastError);
   }
 }

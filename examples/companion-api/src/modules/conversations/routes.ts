@@ -133,16 +133,24 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
       r.hijack();
       r.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...(r.getHeaders() as Record<string, string>) });
       const send = (event: string, data: unknown) => r.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const exchange = await reply(deps, repo, c.id, prepared, async () => {
-        let text = '';
-        for (let step = first; !step.done; step = await tokens.next()) {
-          text += step.value;
-          send('token', { delta: step.value });
-        }
-        return text;
-      });
-      send('done', exchange);
-      r.raw.end();
+      try {
+        // A stream that breaks off midway ends with a degraded `done` (reply() falls back); anything
+        // else still ends the stream, with an `error` event, so the client is never left hanging.
+        const exchange = await reply(deps, repo, c.id, prepared, async () => {
+          let text = '';
+          for (let step = first; !step.done; step = await tokens.next()) {
+            text += step.value;
+            send('token', { delta: step.value });
+          }
+          return text;
+        });
+        send('done', exchange);
+      } catch (error) {
+        request.log.error({ err: error }, 'stream failed after it started');
+        send('error', { status: 503, detail: 'the reply could not be completed; try again shortly' });
+      } finally {
+        r.raw.end();
+      }
     },
   );
 

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
+import { loadConfig } from '../config/load.ts';
+import { createKit, type Journey, type JourneyKit } from '../e2e/journey.ts';
+
+let kitPromise: Promise<JourneyKit> | undefined;
+
+/** The kit for this test file: the config of GAUNTLET_CONFIG (default gauntlet.config.ts) and the injected context. */
+export function journeyKit(): Promise<JourneyKit> {
+  kitPromise ??= loadConfig(process.env.GAUNTLET_CONFIG).then(({ config }) => createKit(config, inject('gauntlet')));
+  return kitPromise;
+}
+
+/**
+ * Declares a journey as a vitest suite: one test per step, in order, so each step is reported (and
+ * becomes a check of the e2e stage) on its own. After a failed step the rest are skipped, naming it.
+ */
+export function describeJourney<S>(j: Journey<S>, kit: () => Promise<JourneyKit> = journeyKit): void {
+  describe(j.name, () => {
+    let k: JourneyKit;
+    const state = j.state();
+    let failed: string | undefined;
+    beforeAll(async () => {
+      k = await kit();
+    });
+    for (const step of j.steps) {
+      test(step.name, async (context) => {
+        if (failed) context.skip(`an earlier step failed: ${failed}`);
+        try {
+          await step.run(k, state);
+        } catch (error) {
+          failed = step.name;
+          throw error;
+        }
+      });
+    }
+    afterAll(async () => {
+      if (k) await j.cleanup?.(k, state);
+    });
+  });
+}
