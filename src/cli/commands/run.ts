@@ -2,6 +2,7 @@ import path from 'node:path';
 import { defineCommand } from 'citty';
 import { runGauntlet } from '../../run/run-gauntlet.ts';
 import { ConsoleReporter } from '../../reporters/console-reporter.ts';
+import { HtmlReporter } from '../../reporters/html-reporter.ts';
 import { JsonReporter } from '../../reporters/json-reporter.ts';
 import { JUnitReporter } from '../../reporters/junit-reporter.ts';
 import { MarkdownReporter } from '../../reporters/markdown-reporter.ts';
@@ -30,9 +31,9 @@ export function runCommand(setExit: (code: number) => void) {
         stages,
         required,
         targetEnv: flawEnv(args.flaw, config),
-        reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir)],
+        reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir), new HtmlReporter(config.reportsDir)],
       });
-      process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md}\n`);
+      process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md,index.html}\n`);
       setExit(result.exitCode);
     },
   });

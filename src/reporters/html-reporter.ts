@@ -1,0 +1,163 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CheckResult, GateResult, RunResult, StageResult } from '../results/types.ts';
+import { countChecks } from './console-reporter.ts';
+import type { Reporter } from './types.ts';
+
+/**
+ * reports/index.html: one self-contained page (no script, no external asset) people read after a
+ * run: stages, gates, failed checks with their reproductions, coverage per file, API coverage per
+ * operation, mutation testing, and the load thresholds as a chart. Everything comes from the run's
+ * data (RunResult); nothing is computed here that the gates did not already decide.
+ */
+export class HtmlReporter implements Reporter {
+  constructor(private readonly dir: string) {}
+
+  async onRunEnd(result: RunResult): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeFile(path.join(this.dir, 'index.html'), renderHtml(result));
+  }
+}
+
+const esc = (value: unknown) =>
+  String(value ?? '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+
+const STATUS_CLASS: Record<string, string> = { passed: 'ok', failed: 'bad', skipped: 'skip', 'not-available': 'skip' };
+
+function section(id: string, title: string, body: string): string {
+  return `<section id="${id}"><h2>${esc(title)}</h2>${body}</section>`;
+}
+
+function table(head: string[], rows: string[][]): string {
+  if (rows.length === 0) return '<p class="muted">Nothing to show.</p>';
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+const badge = (status: string) => `<span class="badge ${STATUS_CLASS[status] ?? 'skip'}">${esc(status)}</span>`;
+
+function stagesSection(stages: StageResult[]): string {
+  return section(
+    'stages',
+    'Stages',
+    table(
+      ['stage', 'status', 'checks', 'time', 'note'],
+      stages.map((s) => [esc(s.name), badge(s.status), esc(countChecks(s.checks)), `${(s.durationMs / 1000).toFixed(1)} s`, esc(s.reason ?? '')]),
+    ),
+  );
+}
+
+function gatesSection(gates: GateResult[]): string {
+  return section(
+    'gates',
+    'Gates',
+    table(
+      ['gate', 'actual', 'threshold', 'verdict'],
+      gates.map((g) => [esc(g.name), esc(g.actual ?? 'not measured'), esc(`${g.comparator} ${g.threshold}`), `${badge(g.passed ? 'passed' : 'failed')} ${esc(g.message ?? '')}`]),
+    ),
+  );
+}
+
+function failedSection(stages: StageResult[]): string {
+  const failed = stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed'));
+  if (failed.length === 0) return section('failed', 'Failed checks', '<p class="ok-text">No check failed.</p>');
+  const item = (c: CheckResult) => {
+    const request = typeof c.evidence?.request === 'string' ? c.evidence.request : undefined;
+    return `<article class="failure"><h3>${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${c.message ? `<pre>${esc(c.message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
+  };
+  return section('failed', `Failed checks (${failed.length})`, failed.map(item).join(''));
+}
+
+type Counts = { covered: number; total: number };
+const pct = (c: Counts) => (c.total === 0 ? '—' : `${((c.covered / c.total) * 100).toFixed(1)} %`);
+
+function coverageSection(stages: StageResult[]): string {
+  const evidence = stages.flatMap((s) => s.checks).find((c) => c.id.endsWith(':coverage') && Array.isArray((c.evidence as { files?: unknown })?.files));
+  if (!evidence) return section('coverage', 'Code coverage', '<p class="muted">No stage measured code coverage in this run (stages.unit.coverage reads a coverage report).</p>');
+  const files = (evidence.evidence as { files: { file: string; lines: Counts; branches: Counts; functions: Counts }[] }).files;
+  return section(
+    'coverage',
+    'Code coverage per file',
+    `<p>${esc(evidence.title)}</p>${table(
+      ['file', 'lines', 'branches', 'functions'],
+      files.map((f) => [esc(f.file), meter(f.lines), esc(pct(f.branches)), esc(pct(f.functions))]),
+    )}`,
+  );
+}
+
+function meter(c: Counts): string {
+  const value = c.total === 0 ? 100 : (c.covered / c.total) * 100;
+  return `<span class="meter"><span style="width:${value.toFixed(1)}%" class="${value >= 80 ? 'ok' : 'bad'}"></span></span> ${esc(pct(c))} <span class="muted">(${c.covered}/${c.total})</span>`;
+}
+
+function apiCoverageSection(stages: StageResult[]): string {
+  const check = stages.flatMap((s) => s.checks).find((c) => c.id === 'contract:coverage');
+  const operations = (check?.evidence as { operations?: { operation: string; exercised: boolean; observed: string[]; documented: string[] }[] } | undefined)?.operations;
+  if (!check || !operations) return section('api-coverage', 'API coverage', '<p class="muted">The contract stage did not run, so no API coverage was measured.</p>');
+  return section(
+    'api-coverage',
+    'API coverage per operation',
+    `<p>${esc(check.title)}</p>${table(
+      ['operation', 'called', 'statuses seen', 'statuses documented'],
+      operations.map((o) => [`<code>${esc(o.operation)}</code>`, badge(o.exercised ? 'passed' : 'failed'), esc(o.observed.join(', ') || '—'), esc(o.documented.join(', '))]),
+    )}`,
+  );
+}
+
+function mutationSection(stages: StageResult[]): string {
+  const mutation = stages.find((s) => s.name === 'mutation');
+  if (!mutation) return section('mutation', 'Mutation testing', '<p class="muted">No mutation run in this report: this version of Gauntlet has no mutation stage yet, so there are no survivors to list and no mutation score was gated.</p>');
+  const survivors = mutation.checks.filter((c) => c.status === 'failed');
+  return section('mutation', 'Mutation testing: survivors', table(['mutant', 'where'], survivors.map((c) => [esc(c.title), esc(c.message ?? '')])));
+}
+
+/** The load stage's thresholds as horizontal bars: measured value against its limit (inline SVG). */
+function loadSection(stages: StageResult[], gates: GateResult[]): string {
+  const load = stages.find((s) => s.name === 'load');
+  if (!load || (load.status !== 'passed' && load.status !== 'failed')) {
+    return section('load', 'Load', `<p class="muted">The load stage did not run${load?.reason ? `: ${esc(load.reason)}` : '.'}</p>`);
+  }
+  const bars = gates.filter((g) => g.name.startsWith('load.') && g.actual !== null && g.threshold > 0);
+  const width = 640;
+  const rowHeight = 28;
+  const rows = bars.map((g, i) => {
+    const scale = Math.max(g.actual as number, g.threshold) * 1.1;
+    const w = ((g.actual as number) / scale) * (width - 260);
+    const limit = (g.threshold / scale) * (width - 260) + 250;
+    return `<g transform="translate(0,${i * rowHeight})"><text x="0" y="18" font-size="12">${esc(g.name.replace(/^load\./, ''))}</text><rect x="250" y="6" width="${w.toFixed(1)}" height="16" class="${g.passed ? 'ok' : 'bad'}"/><line x1="${limit.toFixed(1)}" x2="${limit.toFixed(1)}" y1="2" y2="26" class="limit"/><text x="${(250 + w + 4).toFixed(1)}" y="18" font-size="11">${esc(g.actual)}</text></g>`;
+  });
+  const chart = bars.length ? `<svg role="img" aria-label="load thresholds" width="${width}" height="${bars.length * rowHeight + 4}">${rows.join('')}</svg><p class="muted">Bars: measured; line: the threshold. History and samples: <a href="load-report.html">load-report.html</a>.</p>` : '<p class="muted">No threshold had a measured value.</p>';
+  return section('load', 'Load thresholds', chart);
+}
+
+export function renderHtml(result: RunResult): string {
+  const verdict = result.passed ? 'passed' : 'failed';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Gauntlet: ${esc(result.target.name)} ${verdict}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#1d2330}
+h1{margin:0 0 4px}h2{margin-top:32px;border-bottom:1px solid #dde;padding-bottom:4px}h3{margin:0 0 2px;font-size:14px}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef;vertical-align:top}
+.badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;color:#fff}.badge.ok{background:#1f883d}.badge.bad{background:#cf222e}.badge.skip{background:#8c959f}
+.verdict{font-size:20px;font-weight:600}.verdict.ok{color:#1f883d}.verdict.bad{color:#cf222e}.muted{color:#667}.ok-text{color:#1f883d}
+pre{background:#f6f8fa;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}.failure{border-left:3px solid #cf222e;padding-left:10px;margin:12px 0}
+.meter{display:inline-block;width:90px;height:8px;background:#eee;vertical-align:middle}.meter span{display:block;height:8px}.meter .ok,rect.ok{background:#1f883d;fill:#1f883d}.meter .bad,rect.bad{background:#cf222e;fill:#cf222e}
+line.limit{stroke:#1d2330;stroke-width:2}
+</style></head><body>
+<header><h1>Gauntlet: ${esc(result.target.name)}</h1>
+<p class="verdict ${result.passed ? 'ok' : 'bad'}" id="verdict">${result.passed ? 'Passed' : 'Failed'}: exit ${result.exitCode}</p>
+<p class="muted">${esc(result.environment)} environment · started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s · ${result.gates.filter((g) => !g.passed).length} of ${result.gates.length} gates failed</p></header>
+${stagesSection(result.stages)}
+${gatesSection(result.gates)}
+${failedSection(result.stages)}
+${coverageSection(result.stages)}
+${apiCoverageSection(result.stages)}
+${mutationSection(result.stages)}
+${loadSection(result.stages, result.gates)}
+</body></html>
+`;
+}
