@@ -78,6 +78,43 @@ describe('LlmClient against the msw upstream', () => {
     expect(calls).toBe(2);
   });
 
+  it('counts malformed answers as failures: they open the circuit like 500s do', async () => {
+    server.use(http.post(`${BASE}/v1/chat/completions`, () => HttpResponse.text('{"choices": [ <truncated')));
+    const llm = client({ retries: 0, breaker: new CircuitBreaker(2, 60_000) });
+    for (let i = 0; i < 2; i++) await expect(llm.complete([{ role: 'user', content: 'x' }])).rejects.toThrow('malformed completion');
+    expect(llm.breaker.state).toBe('open');
+  });
+
+  it('bounds a stream by the gap between chunks, not its length: a long stream that keeps flowing completes', async () => {
+    const sse = (gapMs: number, count: number) =>
+      http.post(`${BASE}/v1/chat/completions`, () => {
+        const encoder = new TextEncoder();
+        let i = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await delay(gapMs);
+            if (i === count) {
+              controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+              return controller.close();
+            }
+            controller.enqueue(encoder.encode(`data: ${JSON.stringify({ choices: [{ delta: { content: `w${i++} ` } }] })}\n\n`));
+          },
+        });
+        return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } });
+      });
+    server.use(sse(30, 10)); // 300 ms in all, 30 ms apart: longer than the 100 ms timeout, never idle that long
+    const parts: string[] = [];
+    for await (const delta of client({ timeoutMs: 100 }).stream([{ role: 'user', content: 'x' }])) parts.push(delta);
+    expect(parts).toHaveLength(10);
+    server.use(sse(300, 3)); // stalls for longer than the timeout: an UpstreamError, counted by the breaker
+    const llm = client({ timeoutMs: 100, breaker: new CircuitBreaker(1, 60_000) });
+    const consume = async () => {
+      for await (const _ of llm.stream([{ role: 'user', content: 'x' }])) void _;
+    };
+    await expect(consume()).rejects.toThrow(/upstream stream (stalled|broke off)|timed out/);
+    expect(llm.breaker.state).toBe('open');
+  });
+
   it('transcribes audio', async () => {
     const text = await client().transcribe(Buffer.from('TRANSCRIPT: I feel better today'), 'clip.webm', 'audio/webm');
     expect(text).toBe('I feel better today');

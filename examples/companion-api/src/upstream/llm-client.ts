@@ -61,15 +61,22 @@ export class LlmClient {
       { streaming: true },
     );
     if (!response.body) throw this.failed('upstream stream has no body');
+    const reader = response.body.getReader();
     const decoder = new TextDecoder();
+    // Each read races its own timer: the gap between chunks is bounded whatever the fetch
+    // implementation does with an abort once the body has started.
+    const nextChunk = () => {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`upstream stream stalled for ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      });
+      return Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
+    };
     let buffer = '';
-    let idle = setTimeout(() => abort(`upstream stream stalled for ${this.options.timeoutMs} ms`), this.options.timeoutMs);
     let yielded = false;
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        clearTimeout(idle);
-        idle = setTimeout(() => abort(`upstream stream stalled for ${this.options.timeoutMs} ms`), this.options.timeoutMs);
-        buffer += decoder.decode(chunk, { stream: true });
+      for (let chunk = await nextChunk(); !chunk.done; chunk = await nextChunk()) {
+        buffer += decoder.decode(chunk.value, { stream: true });
         let newline: number;
         while ((newline = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, newline).trim();
@@ -99,7 +106,8 @@ export class LlmClient {
       if (error instanceof UpstreamError) throw error;
       throw this.failed(`upstream stream broke off: ${(error as Error).message}`);
     } finally {
-      clearTimeout(idle);
+      abort('the stream is done with');
+      reader.cancel().catch(() => undefined);
     }
   }
 
