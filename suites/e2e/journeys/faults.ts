@@ -115,67 +115,66 @@ export const slowStreamJourney = journey<State>(
   { cleanup: restore },
 );
 
-/** Redis stopped and started mid-journey: 503 + Retry-After meanwhile, health degraded, the same session goes on after. */
-export const redisRestartJourney = journey<State>(
-  'fault: Redis stops mid-journey and comes back',
-  () => ({}) as State,
-  {
-    ...opening(21),
-    'stop Redis': async (k) => {
-      await k.faults.stop('redis');
-    },
-    'while Redis is down: 503 with Retry-After, never a 500': async (k, s) => {
-      for (const r of [await chat(k, s), await k.client.call('getConversation', { session: s.session, params: { id: s.conversationId } })]) {
-        ensure(r.status < 500 || r.status === 503, `${r.what} answered ${r.status} while Redis is down: ${r.text.slice(0, 300)}`);
-        expectStatus(r, 503);
-        ensure(Number(r.headers['retry-after']) >= 1, `${r.what}: no Retry-After on the 503`);
-      }
-    },
-    'health stays 200 and reports Redis down': async (k) => {
-      const h = await k.health();
-      ensure(h.status === 200, `health answered ${h.status}: without Redis the service is degraded, not down`);
-      ensure(h.dependencies.redis !== k.up, `health reports Redis ${h.dependencies.redis}: ${JSON.stringify(h.body)}`);
-    },
-    'start Redis: the service recovers fully (measured)': async (k, s) => {
-      await k.faults.start('redis');
-      await k.recover('redis restarted', () => fullyWorking(k, s), { timeoutMs: 30_000, intervalMs: 200 });
-    },
-    'the journey goes on: same session, same conversation': async (k, s) => {
-      const c = expectStatus(await k.client.call('getConversation', { session: s.session, params: { id: s.conversationId } }), 200);
-      ensure(c.data.messages.length === s.messages, `the conversation has ${c.data.messages.length} messages, expected ${s.messages}`);
-    },
-  },
-  { cleanup: restore },
-);
+interface ServiceFault {
+  service: 'redis' | 'postgres';
+  name: string;
+  title: string;
+  offset: number;
+  /** What health must answer while the service is down, and the step that says so. */
+  health: { status: number; step: string; why: string };
+  /** The closing step: everything from before the fault is still there. */
+  after: string;
+}
 
-/** Postgres restarted mid-journey: 503 meanwhile (health 503 naming the database), nothing written before is lost. */
-export const postgresRestartJourney = journey<State>(
-  'fault: Postgres restarts mid-journey',
-  () => ({}) as State,
-  {
-    ...opening(22),
-    'stop Postgres': async (k) => {
-      await k.faults.stop('postgres');
+/** A service stopped mid-journey: 503 + Retry-After meanwhile, health names it, full recovery measured, nothing lost. */
+function serviceRestartJourney(f: ServiceFault) {
+  const dependency = f.service === 'postgres' ? 'database' : f.service;
+  return journey<State>(
+    f.title,
+    () => ({}) as State,
+    {
+      ...opening(f.offset),
+      [`stop ${f.name}`]: async (k) => {
+        await k.faults.stop(f.service);
+      },
+      [`while ${f.name} is down: 503 with Retry-After, never a 500`]: async (k, s) => {
+        for (const r of [await chat(k, s), await k.client.call('getConversation', { session: s.session, params: { id: s.conversationId } })]) {
+          ensure(r.status === 503, `${r.what} answered ${r.status} while ${f.name} is down, expected 503: ${r.text.slice(0, 300)}`);
+          ensure(Number(r.headers['retry-after']) >= 1, `${r.what}: no Retry-After on the 503`);
+        }
+      },
+      [f.health.step]: async (k) => {
+        const h = await k.health();
+        ensure(h.status === f.health.status, `health answered ${h.status}: ${f.health.why}`);
+        ensure(h.dependencies[dependency] !== k.up, `health reports ${dependency} ${h.dependencies[dependency]}: ${JSON.stringify(h.body)}`);
+      },
+      [`start ${f.name}: the service recovers fully (measured)`]: async (k, s) => {
+        await k.faults.start(f.service);
+        await k.recover(`${f.service} restarted`, () => fullyWorking(k, s), { timeoutMs: 30_000, intervalMs: 200 });
+      },
+      [f.after]: async (k, s) => {
+        const c = expectStatus(await k.client.call('getConversation', { session: s.session, params: { id: s.conversationId } }), 200);
+        ensure(c.data.messages.length === s.messages, `the conversation has ${c.data.messages.length} messages, expected ${s.messages}`);
+      },
     },
-    'while Postgres is down: 503 with Retry-After, never a 500': async (k, s) => {
-      for (const r of [await chat(k, s), await k.client.call('getConversation', { session: s.session, params: { id: s.conversationId } })]) {
-        ensure(r.status === 503, `${r.what} answered ${r.status} while Postgres is down, expected 503: ${r.text.slice(0, 300)}`);
-        ensure(Number(r.headers['retry-after']) >= 1, `${r.what}: no Retry-After on the 503`);
-      }
-    },
-    'health answers 503 and names the database': async (k) => {
-      const h = await k.health();
-      ensure(h.status === 503, `health answered ${h.status} with the database down`);
-      ensure(h.dependencies.database !== k.up, `health reports the database ${h.dependencies.database}`);
-    },
-    'start Postgres: the service recovers fully (measured)': async (k, s) => {
-      await k.faults.start('postgres');
-      await k.recover('postgres restarted', () => fullyWorking(k, s), { timeoutMs: 30_000, intervalMs: 200 });
-    },
-    'everything written before the restart is still there': async (k, s) => {
-      const c = expectStatus(await k.client.call('getConversation', { session: s.session, params: { id: s.conversationId } }), 200);
-      ensure(c.data.messages.length === s.messages, `the conversation has ${c.data.messages.length} messages, expected ${s.messages}`);
-    },
-  },
-  { cleanup: restore },
-);
+    { cleanup: restore },
+  );
+}
+
+export const redisRestartJourney = serviceRestartJourney({
+  service: 'redis',
+  name: 'Redis',
+  title: 'fault: Redis stops mid-journey and comes back',
+  offset: 21,
+  health: { status: 200, step: 'health stays 200 and reports Redis down', why: 'without Redis the service is degraded, not down' },
+  after: 'the journey goes on: same session, same conversation',
+});
+
+export const postgresRestartJourney = serviceRestartJourney({
+  service: 'postgres',
+  name: 'Postgres',
+  title: 'fault: Postgres restarts mid-journey',
+  offset: 22,
+  health: { status: 503, step: 'health answers 503 and names the database', why: 'expected 503 with the database down' },
+  after: 'everything written before the restart is still there',
+});
