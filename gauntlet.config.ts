@@ -39,6 +39,10 @@ export default defineConfig({
     build: { command: ['node', 'build.mjs'], cwd: 'examples/companion-api' },
     migrate: { command: ['npx', 'node-pg-migrate', 'up', '--migrations-dir', 'migrations', '--migration-file-language', 'sql'], cwd: 'examples/companion-api' },
     health: { path: '/health', timeoutMs: 30_000 },
+    // Coverage of the service while every stage runs against it: V8, out of process, mapped back to
+    // the TypeScript. Left out: the seeded flaws (demo code that runs only with --flaw) and deps.ts
+    // (types only: nothing of it runs, and c8 would count its lines as uncovered).
+    coverage: { kind: 'v8', include: ['src/**'], exclude: ['src/flaws/**', 'src/deps.ts'] },
     flaws: { enableEnv: { COMPANION_ALLOW_FLAWS: '1' }, namesEnv: 'COMPANION_FLAWS' },
     openapi: { url: '/openapi.json' },
     auth: {

@@ -67,6 +67,7 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
       build: config.target.build && { ...config.target.build, cwd: abs(config.target.build.cwd) },
       migrate: config.target.migrate && { ...config.target.migrate, cwd: abs(config.target.migrate.cwd) },
       seed: config.target.seed && { ...config.target.seed, cwd: abs(config.target.seed.cwd) },
+      coverage: config.target.coverage?.kind === 'file' && config.target.coverage.report ? { ...config.target.coverage, report: { ...config.target.coverage.report, cwd: abs(config.target.coverage.report.cwd) } } : config.target.coverage,
     },
     upstreams: config.upstreams.map((u) => ({ ...u, handlers: abs(u.handlers) })),
     environment: {
@@ -78,6 +79,7 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
       unit: config.stages.unit && { ...config.stages.unit, cwd: abs(config.stages.unit.cwd) },
       contract: { ...config.stages.contract, tests: config.stages.contract.tests && { ...config.stages.contract.tests, cwd: abs(config.stages.contract.tests.cwd) } },
       security: { ...config.stages.security, tests: config.stages.security.tests && { ...config.stages.security.tests, cwd: abs(config.stages.security.tests.cwd) } },
+      mutation: config.stages.mutation && { ...config.stages.mutation, cwd: abs(config.stages.mutation.cwd) },
       load: config.stages.load && { ...config.stages.load, script: abs(config.stages.load.script), history: { ...config.stages.load.history, file: abs(config.stages.load.history.file) } },
     },
     rootDir,

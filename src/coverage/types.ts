@@ -28,3 +28,6 @@ export function summarise(files: FileCoverage[], exclude: string[] = []): Covera
   const kept = files.filter((f) => !patterns.some((p) => p.test(f.file.replaceAll('\\', '/'))));
   return { files: kept, lines: pct(sum(kept, 'lines')), branches: pct(sum(kept, 'branches')), functions: pct(sum(kept, 'functions')) };
 }
+
+/** Regular expressions on file paths left out of the totals by default: test files of the usual layouts. */
+export const TEST_FILE_PATTERNS = ['(^|/)(tests?|__tests__)/', '\\.(test|spec)\\.[cm]?[jt]sx?$', '(^|/)test_[^/]*\\.py$'];

@@ -15,7 +15,7 @@ export class HtmlReporter implements Reporter {
 
   async onRunEnd(result: RunResult): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await writeFile(path.join(this.dir, 'index.html'), renderHtml(result));
+    await writeFile(path.join(this.dir, 'index.html'), renderHtml(result, this.dir));
   }
 }
 
@@ -74,18 +74,21 @@ function failedSection(stages: StageResult[]): string {
 type Counts = { covered: number; total: number };
 const pct = (c: Counts) => (c.total === 0 ? '—' : `${((c.covered / c.total) * 100).toFixed(1)} %`);
 
-function coverageSection(stages: StageResult[]): string {
-  const evidence = stages.flatMap((s) => s.checks).find((c) => c.id.endsWith(':coverage') && Array.isArray((c.evidence as { files?: unknown })?.files));
-  if (!evidence) return section('coverage', 'Code coverage', '<p class="muted">No stage measured code coverage in this run (stages.unit.coverage reads a coverage report).</p>');
-  const files = (evidence.evidence as { files: { file: string; lines: Counts; branches: Counts; functions: Counts }[] }).files;
-  return section(
-    'coverage',
-    'Code coverage per file',
-    `<p>${esc(evidence.title)}</p>${table(
+type CoverageEvidence = { files: { file: string; lines: Counts; branches: Counts; functions: Counts }[]; report?: string };
+
+/** Every coverage measurement of the run: the target's while the stages ran (target.coverage), its unit tests' (stages.unit.coverage). */
+function coverageSection(stages: StageResult[], link: Link): string {
+  const checks = stages.flatMap((s) => s.checks).filter((c) => /:(coverage|target)$/.test(c.id) && c.id !== 'contract:coverage' && Array.isArray((c.evidence as { files?: unknown })?.files));
+  if (checks.length === 0) return section('coverage', 'Code coverage', '<p class="muted">Nothing measured code coverage in this run (target.coverage measures the target while the stages run; stages.unit.coverage reads its unit tests\' report).</p>');
+  const one = (c: CheckResult) => {
+    const { files, report } = c.evidence as CoverageEvidence;
+    const detail = report ? ` <a href="${esc(link(report))}">line by line</a>` : '';
+    return `<h3>${esc(c.stage === 'coverage' ? 'The target while the stages ran' : `${c.stage} stage`)}</h3><p>${esc(c.title)}${detail}</p>${table(
       ['file', 'lines', 'branches', 'functions'],
       files.map((f) => [esc(f.file), meter(f.lines), esc(pct(f.branches)), esc(pct(f.functions))]),
-    )}`,
-  );
+    )}`;
+  };
+  return section('coverage', 'Code coverage per file', checks.map(one).join(''));
 }
 
 function meter(c: Counts): string {
@@ -107,11 +110,21 @@ function apiCoverageSection(stages: StageResult[]): string {
   );
 }
 
-function mutationSection(stages: StageResult[]): string {
+type MutationEvidence = { score: number; survivorsTotal: number; survivorsListed: number; report?: string; survivors: { file: string; line: number; column: number; mutator: string; replacement?: string; status: string }[] };
+
+function mutationSection(stages: StageResult[], link: Link): string {
   const mutation = stages.find((s) => s.name === 'mutation');
-  if (!mutation) return section('mutation', 'Mutation testing', '<p class="muted">No mutation run in this report: this version of Gauntlet has no mutation stage yet, so there are no survivors to list and no mutation score was gated.</p>');
-  const survivors = mutation.checks.filter((c) => c.status === 'failed');
-  return section('mutation', 'Mutation testing: survivors', table(['mutant', 'where'], survivors.map((c) => [esc(c.title), esc(c.message ?? '')])));
+  if (!mutation || (mutation.status !== 'passed' && mutation.status !== 'failed')) {
+    return section('mutation', 'Mutation testing', `<p class="muted">The mutation stage did not run${mutation?.reason ? `: ${esc(mutation.reason)}` : ' (gauntlet run --stages mutation; stages.mutation in the config)'}.</p>`);
+  }
+  const check = mutation.checks.find((c) => c.id === 'mutation:score' && c.status === 'passed');
+  if (!check) return section('mutation', 'Mutation testing', '<p class="muted">No mutation score: see the failed checks.</p>');
+  const e = check.evidence as MutationEvidence;
+  const detail = e.report ? ` <a href="${esc(link(e.report))}">every mutant</a>` : '';
+  const more = e.survivorsTotal > e.survivorsListed ? `<p class="muted">The first ${e.survivorsListed} of ${e.survivorsTotal} survivors.</p>` : '';
+  const rows = e.survivors.map((m) => [`<code>${esc(m.file)}:${m.line}:${m.column}</code>`, esc(m.mutator), m.replacement === undefined ? '' : `<code>${esc(m.replacement)}</code>`, esc(m.status === 'NoCoverage' ? 'no test covers it' : 'survived')]);
+  const body = e.survivors.length ? table(['where', 'mutator', 'replacement', 'why it lives'], rows) : '<p class="ok-text">No mutant survived.</p>';
+  return section('mutation', `Mutation testing: score ${esc(e.score)} %, ${e.survivorsTotal} survivors`, `<p>${esc(check.title)}${detail}</p>${body}${more}`);
 }
 
 /** The load stage's thresholds as horizontal bars: measured value against its limit (inline SVG). */
@@ -133,7 +146,11 @@ function loadSection(stages: StageResult[], gates: GateResult[]): string {
   return section('load', 'Load thresholds', chart);
 }
 
-export function renderHtml(result: RunResult): string {
+/** Turns an absolute path a check names into a link relative to the page. */
+type Link = (file: string) => string;
+
+export function renderHtml(result: RunResult, dir?: string): string {
+  const link: Link = (file) => (dir && path.isAbsolute(file) ? path.relative(dir, file).split(path.sep).join('/') : file);
   const verdict = result.passed ? 'passed' : 'failed';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -154,9 +171,9 @@ line.limit{stroke:#1d2330;stroke-width:2}
 ${stagesSection(result.stages)}
 ${gatesSection(result.gates)}
 ${failedSection(result.stages)}
-${coverageSection(result.stages)}
+${coverageSection(result.stages, link)}
 ${apiCoverageSection(result.stages)}
-${mutationSection(result.stages)}
+${mutationSection(result.stages, link)}
 ${loadSection(result.stages, result.gates)}
 </body></html>
 `;

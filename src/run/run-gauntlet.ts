@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
 import { redact } from '../database/database-manager.ts';
 import { resolveEnvironmentKind } from '../environments/resolve.ts';
+import { prepareTargetCoverage, TARGET_COVERAGE } from '../coverage/target-coverage.ts';
 import { evaluateGates } from '../gates/evaluate.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
@@ -28,13 +29,14 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const kind = await resolveEnvironmentKind(options.environment);
   events.onRunStart({ environment: kind, stages: options.stages, reportsDir: config.reportsDir });
 
+  const coverage = await prepareTargetCoverage(config);
   let stack: Stack | undefined;
   const stages: StageResult[] = [];
   const stageGates: GateResult[] = [];
   try {
     stack = await startStack(config, kind, {
       withTarget: true,
-      targetEnv: options.targetEnv,
+      targetEnv: { ...options.targetEnv, ...coverage?.env },
       onEnvironmentReady: (env, ms) => events.onEnvironmentReady({ kind: env.kind, postgres: redact(env.postgres.adminUrl), redis: env.redis.url, ms }),
     });
     const target = stack.target as NonNullable<Stack['target']>;
@@ -48,6 +50,14 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     }
   } finally {
     await stack?.stop();
+  }
+  if (coverage) {
+    // Measured while every stage ran; readable only now that the target has exited.
+    events.onStageStart(TARGET_COVERAGE);
+    const result = await coverage.collect(stack?.target?.pid !== undefined);
+    result.checks.forEach((c) => events.onCheck(c));
+    stages.push(result);
+    events.onStageEnd(result);
   }
 
   const gates = [...evaluateGates(stages, { required: options.required, thresholds: config.gates }), ...stageGates];

@@ -1,6 +1,7 @@
 import { contractStage } from './contract/contract-stage.ts';
 import { e2eStage } from './e2e/e2e-stage.ts';
 import { loadStage } from './load/load-stage.ts';
+import { mutationStage } from './mutation/mutation-stage.ts';
 import { securityStage } from './security/security-stage.ts';
 import type { Stage, StageName } from './types.ts';
 import { unitStage } from './unit/unit-stage.ts';
@@ -15,4 +16,5 @@ export const STAGES: Partial<Record<StageName, Stage>> = {
   security: securityStage,
   e2e: e2eStage,
   load: loadStage,
+  mutation: mutationStage,
 };

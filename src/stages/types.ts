@@ -7,7 +7,7 @@ import type { StartedTarget } from '../target/target.ts';
 import type { StartedControl } from '../control/control-server.ts';
 import type { StartedUpstream } from '../upstreams/mock-upstream.ts';
 
-export const STAGE_NAMES = ['unit', 'contract', 'security', 'e2e', 'load'] as const;
+export const STAGE_NAMES = ['unit', 'contract', 'security', 'e2e', 'load', 'mutation'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface StageContext {

@@ -2,12 +2,6 @@
 export { cleanDatabase } from './clean-database.ts';
 export type { CloneHandle } from '../database/database-manager.ts';
 export type { GauntletContext } from '../provision/stack.ts';
-import { inject } from 'vitest';
-import type { GauntletContext } from '../provision/stack.ts';
-
-/** The URLs of the environment and target the globalSetup started. */
-export function gauntletContext(): GauntletContext {
-  return inject('gauntlet');
-}
-
+export { gauntletContext, useTargetUrl } from './context.ts';
 export { describeJourney, journeyKit } from './journey.ts';
+export { serveInProcess, type InProcessServer } from './in-process.ts';

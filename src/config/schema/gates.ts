@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const gates = z
   .strictObject({
-    /** Code coverage of the target in percent, from a stage that measured it (stages.unit.coverage). */
+    /** Code coverage in percent, from what measured it: the target while the stages ran (target.coverage), its own unit tests (stages.unit.coverage). */
     coverage: z
       .strictObject({
         /** @default 80 */
@@ -21,6 +21,12 @@ export const gates = z
         statusCodes: z.number().min(0).max(100).default(0),
         /** Percent of documented parameters sent. @default 0 (reported, not gated) */
         parameters: z.number().min(0).max(100).default(0),
+      })
+      .prefault({}),
+    mutation: z
+      .strictObject({
+        /** Percent of valid mutants the suites detect (stages.mutation). @default 0 (reported, not gated) */
+        score: z.number().min(0).max(100).default(0),
       })
       .prefault({}),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEST_FILE_PATTERNS } from '../../coverage/types.ts';
 import { commandSpec, envVars } from './common.ts';
 
 /** A rate limit the target promises: `limit` requests per `windowSeconds` per key, then 429 with Retry-After. */
@@ -137,9 +138,24 @@ const e2e = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * Mutation testing of the target under the suites. The command runs the tool (Stryker for Node
+ * targets, or any tool writing the mutation-testing report schema) with GAUNTLET_CONTEXT set.
+ */
+const mutation = z.strictObject({
+  ...commandSpec.shape,
+  /** @default 3600000 (a full run is long; PR runs should be incremental) */
+  timeoutMs: z.number().int().positive().default(3_600_000),
+  /** The mutation-testing-report-schema JSON the command writes, relative to cwd. @default 'reports/mutation/mutation.json' */
+  report: z.string().min(1).default('reports/mutation/mutation.json'),
+  /** The tool's own HTML report, linked from reports/index.html. */
+  html: z.string().min(1).optional(),
+});
+
 export const stages = z
   .strictObject({
     load: load.optional(),
+    mutation: mutation.optional(),
     e2e: e2e.optional(),
     contract: z
       .strictObject({
@@ -169,7 +185,7 @@ export const stages = z
             file: z.string().min(1),
             format: z.enum(['lcov', 'cobertura']),
             /** Regular expressions on file paths left out of the totals. @default test files */
-            exclude: z.array(z.string()).default(['(^|/)(tests?|__tests__)/', '\\.(test|spec)\\.[cm]?[jt]sx?$', '(^|/)test_[^/]*\\.py$']),
+            exclude: z.array(z.string()).default(TEST_FILE_PATTERNS),
           })
           .optional(),
       })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEST_FILE_PATTERNS } from '../../coverage/types.ts';
 import { command, commandSpec, envVars } from './common.ts';
 
 const processStart = z.strictObject({
@@ -52,6 +53,34 @@ const auth = z.strictObject({
   deleteAccount: authRequest.extend({ method: z.string().default('DELETE') }).optional(),
 });
 
+/**
+ * Code coverage of the target while the stages run against it (gated by gates.coverage):
+ * - 'v8': a Node target; Gauntlet sets NODE_V8_COVERAGE on its process and converts what it writes at
+ *   exit (source maps followed to the TypeScript). Globs are relative to target.start.cwd.
+ * - 'file': any language; target.start runs the target under its coverage tool (e.g. `coverage run
+ *   -m uvicorn app:app`), `report` turns the tool's data into `file` after the target stopped (e.g.
+ *   `coverage xml -o coverage.xml`), and Gauntlet reads that lcov or Cobertura file.
+ */
+const targetCoverage = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('v8'),
+    /** Source files that count, files never loaded too (uncovered). @default ['src/**'] */
+    include: z.array(z.string().min(1)).default(['src/**']),
+    /** @default [] (node_modules is always left out) */
+    exclude: z.array(z.string().min(1)).default([]),
+  }),
+  z.strictObject({
+    kind: z.literal('file'),
+    format: z.enum(['lcov', 'cobertura']),
+    /** The report, relative to target.start.cwd. */
+    file: z.string().min(1),
+    /** Run after the target stopped, before the file is read. */
+    report: commandSpec.optional(),
+    /** Regular expressions on file paths left out of the totals. @default test files */
+    exclude: z.array(z.string()).default(TEST_FILE_PATTERNS),
+  }),
+]);
+
 export const target = z.strictObject({
   /** @default 'target' */
   name: z.string().min(1).default('target'),
@@ -87,6 +116,7 @@ export const target = z.strictObject({
    * `enableEnv` is set as is, and the names go comma-separated into `namesEnv`.
    */
   flaws: z.strictObject({ enableEnv: envVars.default({}), namesEnv: z.string().min(1) }).optional(),
+  coverage: targetCoverage.optional(),
   /** Grace period between SIGTERM and SIGKILL when stopping the target. @default 5000 */
   stopTimeoutMs: z.number().int().positive().default(5_000),
 });
