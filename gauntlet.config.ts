@@ -120,6 +120,13 @@ export default defineConfig({
       // Committed, so trends survive; tests write theirs elsewhere.
       history: { file: process.env.GAUNTLET_LOAD_HISTORY ?? 'load/history/companion-api.jsonl' },
     },
+    mutation: {
+      // Stryker on the service's source under the contracts, security tests and journeys
+      // (suites/mutation): incremental by default, every mutant with GAUNTLET_MUTATION=full (nightly).
+      command: ['npx', 'stryker', 'run', 'suites/mutation/stryker.config.mjs'],
+      report: 'reports/mutation/mutation.json',
+      html: 'reports/mutation/index.html',
+    },
     unit: {
       command: ['npx', 'vitest', 'run', '--project', 'unit', '--reporter=dot', '--reporter=junit', '--outputFile.junit=reports/unit-junit.xml'],
       junit: 'reports/unit-junit.xml',

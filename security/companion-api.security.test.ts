@@ -14,6 +14,11 @@ async function post(path: string, body: unknown) {
   return { status: response.status, json: (await response.json().catch(() => undefined)) as Record<string, any> };
 }
 
+async function get(path: string, authorization?: string) {
+  const response = await fetch(`${base()}${path}`, { headers: authorization === undefined ? {} : { authorization } });
+  return { status: response.status, headers: response.headers, json: (await response.json().catch(() => undefined)) as Record<string, any> };
+}
+
 async function login(): Promise<Record<string, any>> {
   const email = `security.${crypto.randomUUID().slice(0, 8)}@example.com`;
   const password = 'Security-pass-42';
@@ -53,5 +58,43 @@ describe('companion-api security promises', () => {
     const r = await post('/auth/register', { email, password: password.replace('{{email}}', email), displayName: 'Weak' });
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.json)).toMatch(/password/); // in the detail, or as the errors[].path of a schema violation
+  });
+
+  // Found by mutation testing (the mutation stage's survivors on the auth plugin): no test sent a
+  // malformed Authorization header, a deleted user's token, or checked why a request was refused.
+  it.each([
+    ['no header', undefined, /missing Authorization header/],
+    ['another scheme', 'Basic {{token}}', /Authorization must be "Bearer <token>"/],
+    ['the scheme alone', 'Bearer', /Authorization must be "Bearer <token>"/],
+    ['a third part', 'Bearer {{token}} extra', /Authorization must be "Bearer <token>"/],
+    ['a token that is not one', 'Bearer not-a-jwt', /invalid or expired access token/],
+  ])('refuses %s with 401, a Bearer challenge and the reason', async (_, header, reason) => {
+    const { accessToken } = await login();
+    const r = await get('/me', header?.replace('{{token}}', accessToken));
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    expect(r.json.detail).toMatch(reason);
+  });
+
+  it('accepts the scheme in any case (RFC 9110), and the token only with it', async () => {
+    const { accessToken } = await login();
+    expect((await get('/me', `bearer ${accessToken}`)).status).toBe(200);
+    expect((await get('/me', `BEARER ${accessToken}`)).status).toBe(200);
+  });
+
+  it("refuses a deleted user's token, naming why", async () => {
+    const { accessToken } = await login();
+    const response = await fetch(`${base()}/me`, { method: 'DELETE', headers: { authorization: `Bearer ${accessToken}` } });
+    expect(response.status).toBe(204);
+    const r = await get('/me', `Bearer ${accessToken}`);
+    expect(r.status).toBe(401);
+    expect(r.json.detail).toMatch(/the user of this token no longer exists|revoked/);
+  });
+
+  it('keeps admin operations from normal users with 403, naming the role', async () => {
+    const { accessToken } = await login();
+    const r = await get('/admin/escalations', `Bearer ${accessToken}`);
+    expect(r.status).toBe(403);
+    expect(r.json.detail).toBe('admin role required');
   });
 });

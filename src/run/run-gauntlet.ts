@@ -19,6 +19,8 @@ export interface RunOptions {
   reporters: Reporter[];
   /** Extra env vars for the target (see flawEnv). */
   targetEnv?: Record<string, string>;
+  /** Measure target.coverage (when configured). @default true */
+  coverage?: boolean;
 }
 
 /** The whole run: provision → target → stages → gates → reports. Tears everything down in `finally`. */
@@ -29,7 +31,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const kind = await resolveEnvironmentKind(options.environment);
   events.onRunStart({ environment: kind, stages: options.stages, reportsDir: config.reportsDir });
 
-  const coverage = await prepareTargetCoverage(config);
+  const coverage = options.coverage === false ? undefined : await prepareTargetCoverage(config);
   let stack: Stack | undefined;
   const stages: StageResult[] = [];
   const stageGates: GateResult[] = [];

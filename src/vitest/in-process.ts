@@ -1,5 +1,5 @@
-import { afterAll, beforeAll } from 'vitest';
-import { loadConfig } from '../config/load.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { loadConfig, type ResolvedConfig } from '../config/load.ts';
 import { gauntletContext, useTargetUrl } from './context.ts';
 
 export interface InProcessServer {
@@ -17,25 +17,49 @@ export interface InProcessServer {
  * Mutation testing needs this: Stryker switches mutants on in the process that runs the tests, so
  * the code that answers the suites' requests must run there too.
  */
+/**
+ * The config, loaded once per worker process: a mutation run re-runs the test files hundreds of times
+ * in the same worker, and the config does not change between runs (the target's code does).
+ */
+function cachedConfig(): Promise<ResolvedConfig> {
+  const cache = globalThis as { __gauntletInProcessConfig__?: Promise<ResolvedConfig> };
+  cache.__gauntletInProcessConfig__ ??= loadConfig(process.env.GAUNTLET_CONFIG).then((loaded) => loaded.config);
+  return cache.__gauntletInProcessConfig__;
+}
+
 export function serveInProcess(start: (env: NodeJS.ProcessEnv) => Promise<InProcessServer>): void {
   let server: InProcessServer | undefined;
+  let startError: unknown;
   beforeAll(async () => {
-    const { config } = await loadConfig(process.env.GAUNTLET_CONFIG);
-    const context = gauntletContext();
-    const upstreams = Object.fromEntries(config.upstreams.map((u) => [u.env, context.upstreams[u.name] ?? '']));
-    const startEnv = 'command' in config.target.start ? config.target.start.env : {};
-    server = await start({
-      ...process.env,
-      ...startEnv,
-      ...upstreams,
-      [config.target.env.databaseUrl]: context.databaseUrl,
-      [config.target.env.redisUrl]: context.redisUrl,
-      [config.target.env.port]: '0',
-    });
-    useTargetUrl(server.url);
+    try {
+      server = await startWith(start);
+      useTargetUrl(server.url);
+    } catch (error) {
+      startError = error;
+    }
+  });
+  // A target that cannot start fails every test of the file, each with the reason. (Thrown from
+  // beforeAll it would leave the tests without a result, which Stryker counts as a surviving mutant.)
+  beforeEach(() => {
+    if (startError) throw startError;
   });
   afterAll(async () => {
     useTargetUrl(undefined);
     await server?.close();
+  });
+}
+
+async function startWith(start: (env: NodeJS.ProcessEnv) => Promise<InProcessServer>): Promise<InProcessServer> {
+  const config = await cachedConfig();
+  const context = gauntletContext();
+  const upstreams = Object.fromEntries(config.upstreams.map((u) => [u.env, context.upstreams[u.name] ?? '']));
+  const startEnv = 'command' in config.target.start ? config.target.start.env : {};
+  return start({
+    ...process.env,
+    ...startEnv,
+    ...upstreams,
+    [config.target.env.databaseUrl]: context.databaseUrl,
+    [config.target.env.redisUrl]: context.redisUrl,
+    [config.target.env.port]: '0',
   });
 }

@@ -32,6 +32,7 @@ describe('gauntlet run', () => {
       ['security', 'skipped'],
       ['e2e', 'skipped'],
       ['load', 'skipped'],
+      ['mutation', 'skipped'],
     ]);
     // the unit command got a migrated clone of the database
     expect(result.stages[0]?.checks[0]).toMatchObject({ status: 'passed', title: 'tiny › database is a migrated clone (1 item)' });

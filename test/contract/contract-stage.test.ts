@@ -7,7 +7,7 @@ import { ROOT, runCli } from '../helpers/cli.ts';
 
 async function contract(cwd: string, args: string[] = []) {
   const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-contract-'));
-  const r = await runCli(['run', '--stages', 'contract', '--reports', reports, ...args], { cwd, timeoutMs: 180_000 });
+  const r = await runCli(['run', '--stages', 'contract', '--no-coverage', '--reports', reports, ...args], { cwd, timeoutMs: 180_000 });
   const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
   const stage = result.stages[0];
   return { ...r, result, stage, failed: stage?.checks.filter((c) => c.status === 'failed') ?? [] };

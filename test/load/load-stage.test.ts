@@ -17,7 +17,7 @@ if (!k6) console.warn('SKIPPED (in test/load/load-stage.test.ts): the tests with
 async function load(args: string[], env: NodeJS.ProcessEnv) {
   const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-load-'));
   const history = path.join(reports, 'history.jsonl');
-  const r = await runCli(['run', '--stages', 'load', '--reports', reports, ...args], { cwd: ROOT, env: { GAUNTLET_LOAD_HISTORY: history, ...env }, timeoutMs: 600_000 });
+  const r = await runCli(['run', '--stages', 'load', '--no-coverage', '--reports', reports, ...args], { cwd: ROOT, env: { GAUNTLET_LOAD_HISTORY: history, ...env }, timeoutMs: 600_000 });
   const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
   const stage = result.stages[0];
   return { ...r, reports, history, result, stage, byId: new Map(stage?.checks.map((c) => [c.id, c]) ?? []) };

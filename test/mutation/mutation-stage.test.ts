@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli.ts';
 /** `gauntlet run --stages unit,mutation` on the tiny fixture, whose mutation stage runs real Stryker on test/fixtures/mutation. */
 async function run(env: Record<string, string> = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-mutation-'));
-  const result = await runCli(['run', '--stages', 'unit,mutation'], { env: { TINY_REPORTS: path.join(dir, 'reports'), TINY_OUT: path.join(dir, 'out'), ...env }, timeoutMs: 180_000 });
+  const result = await runCli(['run', '--stages', 'unit,mutation'], { env: { TINY_REPORTS: path.join(dir, 'reports'), TINY_OUT: path.join(dir, 'out'), TINY_MUTATION: '1', ...env }, timeoutMs: 180_000 });
   const read = (file: string) => readFile(path.join(dir, 'reports', file), 'utf8');
   return { ...result, read, json: JSON.parse(await read('results.json')) as RunResult };
 }
@@ -34,7 +34,7 @@ describe('mutation stage (Stryker with the vitest runner)', () => {
   });
 
   it('fails the stage, naming the command, when the mutation tool fails', async () => {
-    const r = await runCli(['run', '--stages', 'mutation'], { env: { TINY_REPORTS: path.join(await mkdtemp(path.join(os.tmpdir(), 'gauntlet-mutation-')), 'reports'), TINY_MUTATION_FAIL: '1' } });
+    const r = await runCli(['run', '--stages', 'mutation'], { env: { TINY_REPORTS: path.join(await mkdtemp(path.join(os.tmpdir(), 'gauntlet-mutation-')), 'reports'), TINY_MUTATION: 'fail' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('the mutation command exits 0');
     expect(r.stdout).toMatch(/stryker/i);

@@ -14,7 +14,7 @@ export const TOKEN_AUTH = path.join(ROOT, 'test/fixtures/token-auth/gauntlet.con
 /** `gauntlet run --stages security` through the real bin; the stage's result and its failed check ids. */
 export async function security(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-security-'));
-  const r = await runCli(['run', '--stages', 'security', '--reports', reports, ...args], { cwd: ROOT, env, timeoutMs: 180_000 });
+  const r = await runCli(['run', '--stages', 'security', '--no-coverage', '--reports', reports, ...args], { cwd: ROOT, env, timeoutMs: 180_000 });
   const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
   const stage = result.stages[0];
   const failed = stage?.checks.filter((c) => c.status === 'failed') ?? [];

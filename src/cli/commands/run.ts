@@ -18,6 +18,7 @@ export function runCommand(setExit: (code: number) => void) {
       require: { type: 'string', description: 'Comma-separated stages that must run: skipped or not available fails the gate' },
       reports: { type: 'string', description: 'Directory for the reports (default: the config\'s reports.dir)' },
       flaw: { type: 'string', description: "Switch on the target's seeded flaw(s), comma-separated (needs target.flaws in the config)" },
+      coverage: { type: 'boolean', default: true, description: 'Measure target.coverage while the stages run (--no-coverage for a run whose stages do not exercise the target as a whole, e.g. load or mutation alone)' },
       profile: { type: 'string', description: `The load profile (${LOAD_PROFILES.join(', ')}; default: stages.load.profile)` },
     },
     async run({ args }) {
@@ -31,6 +32,7 @@ export function runCommand(setExit: (code: number) => void) {
         stages,
         required,
         targetEnv: flawEnv(args.flaw, config),
+        coverage: args.coverage !== false,
         reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir), new HtmlReporter(config.reportsDir)],
       });
       process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md,index.html}\n`);

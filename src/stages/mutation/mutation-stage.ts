@@ -28,9 +28,11 @@ export const mutationStage: Stage = {
       context.onCheck(c);
       return { status: c.status === 'failed' ? 'failed' : 'passed', checks: [c] };
     };
+    const logFile = path.join(context.config.reportsDir, 'mutation.log');
     try {
       await runCommand({
         name: 'mutation',
+        logFile,
         what: 'The mutation command (stages.mutation.command)',
         command: spec.command,
         cwd: spec.cwd,
@@ -39,7 +41,7 @@ export const mutationStage: Stage = {
       });
     } catch (error) {
       if (!(error instanceof GauntletError)) throw error;
-      return check({ id: 'mutation:command', title: 'the mutation command exits 0', status: 'failed', message: [error.message, ...error.detail].join('\n') });
+      return check({ id: 'mutation:command', title: 'the mutation command exits 0', status: 'failed', message: [error.message, `Its whole output: ${logFile}`, ...error.detail].join('\n') });
     }
     const text = await readFile(reportFile, 'utf8').catch(() => undefined);
     if (text === undefined) {
