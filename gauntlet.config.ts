@@ -132,4 +132,10 @@ export default defineConfig({
       junit: 'reports/unit-junit.xml',
     },
   },
+  gates: {
+    // The gate's run mutates the auth path, where the suites detect 92 % of mutants (measured); the
+    // whole service (GAUNTLET_MUTATION=changed or full) is held to a lower bar until the nightly
+    // run's figures are known: a full run takes about 1.5 h on two cores and has not been measured.
+    mutation: { score: process.env.GAUNTLET_MUTATION ? 50 : 85 },
+  },
 });

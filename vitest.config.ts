@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation).
+          exclude: [...configDefaults.exclude, 'test/fixtures/**'],
           environment: 'node',
           globalSetup: ['./src/vitest/global-setup.ts'],
           testTimeout: 120_000,

@@ -1,4 +1,6 @@
 // @ts-check
+import os from 'node:os';
+
 /**
  * Stryker on companion-api's source, with the hand-written API contracts, security tests and journeys
  * as the tests (suites/mutation/vitest.config.ts runs the service inside the test worker, where the
@@ -44,7 +46,8 @@ export default {
   tempDirName: '.stryker-tmp',
   // The sandbox is a copy of the repository: leave out what the tests never read.
   ignorePatterns: ['/reports', '/load', '/docs', '/test', '/bench', '/.github', '/examples/notes-api'],
-  concurrency: 2,
+  // One test runner per core, less one for Stryker itself, but two at least (each runs the service and its suites).
+  concurrency: Math.max(2, os.availableParallelism() - 1),
   timeoutMS: 5_000,
   thresholds: { high: 80, low: 60, break: null },
 };
