@@ -86,7 +86,7 @@ describe('gauntlet run', () => {
   it('exits 2 on an unknown stage, listing the valid ones', async () => {
     const r = await run(['--stages', 'unit,smoke']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('GAUNTLET_USAGE: --stages names unknown stage: smoke.\nFix: Stages are: unit, contract, security, e2e, load (comma-separated, e.g. --stages unit,contract).\n');
+    expect(r.stderr).toBe('GAUNTLET_USAGE: --stages names unknown stage: smoke.\nFix: Stages are: unit, contract, security, e2e, load, mutation (comma-separated, e.g. --stages unit,contract).\n');
   });
 
   it('exits 2 on an unknown environment', async () => {

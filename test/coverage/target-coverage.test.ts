@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { evaluateGates } from '../../src/gates/evaluate.ts';
 import type { RunResult } from '../../src/results/types.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -52,8 +53,11 @@ describe('target coverage (target.coverage)', () => {
     expect(measured).toBe(Math.round((covered / total) * 10_000) / 100);
     expect(measured).toBeLessThan(100);
 
-    const atThreshold = await run({ COVERED_LINES_GATE: String(measured) });
-    expect(atThreshold.code).toBe(0);
+    const gateAt = (lines: number) => evaluateGates(r.json.stages, { required: [], thresholds: { coverage: { lines } } }).find((g) => g.name === 'coverage.lines');
+    expect(gateAt(measured)).toMatchObject({ passed: true, actual: measured });
+    expect(gateAt(Math.round((measured + 0.01) * 100) / 100)).toMatchObject({ passed: false, actual: measured });
+
+    // And through the CLI: the config's threshold a hundredth over the measured figure fails the run.
     const above = await run({ COVERED_LINES_GATE: (measured + 0.01).toFixed(2) });
     expect(above.code).toBe(1);
     expect(above.json.gates.find((g) => g.name === 'coverage.lines')).toMatchObject({ passed: false, actual: measured });
