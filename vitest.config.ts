@@ -41,6 +41,8 @@ export default defineConfig({
           globalSetup: ['./src/vitest/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
+          // Tests marked concurrent (the security flaw matrix) run two at a time: two cores.
+          maxConcurrency: 2,
         },
       },
     ],

@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.ts';
+import type { EnvironmentKind } from '../config/schema.ts';
 import { runCommand } from '../process/managed-process.ts';
 import type { CheckResult, StageResult } from '../results/types.ts';
 import { coverageMetrics, coverageResult, readCoverageReport, type CoverageReading } from './read-report.ts';
@@ -14,7 +15,14 @@ export interface TargetCoverage {
   /** Env vars for the target process (NODE_V8_COVERAGE for 'v8'). */
   env: Record<string, string>;
   /** After the target stopped: the figures, as a result whose metrics gates.coverage reads. */
-  collect(targetRanAsProcess: boolean): Promise<StageResult>;
+  collect(): Promise<StageResult>;
+}
+
+/** Whether this run starts the target as a process of its own (not a container, compose service or external URL). */
+function startsTargetProcess(config: ResolvedConfig, kind: Exclude<EnvironmentKind, 'auto'>): boolean {
+  if (!('command' in config.target.start)) return false;
+  if (kind === 'compose' && config.environment.compose.targetService !== undefined) return false;
+  return !(kind === 'external' && config.environment.external.targetUrl);
 }
 
 /**
@@ -22,9 +30,13 @@ export interface TargetCoverage {
  * target starts (stale data removed, so an old report never passes for a fresh one), collected after
  * it stopped: V8 writes its data, and coverage tools their files, when the process exits.
  */
-export async function prepareTargetCoverage(config: ResolvedConfig): Promise<TargetCoverage | undefined> {
+export async function prepareTargetCoverage(config: ResolvedConfig, kind: Exclude<EnvironmentKind, 'auto'>): Promise<TargetCoverage | undefined> {
   const spec = config.target.coverage;
   if (!spec) return undefined;
+  if (!startsTargetProcess(config, kind)) {
+    const reason = 'target.coverage measures a target Gauntlet starts as a process; in this run it is a container, a compose service or an external URL';
+    return { env: {}, collect: async () => ({ name: TARGET_COVERAGE, status: 'skipped', reason, durationMs: 0, checks: [], metrics: {} }) };
+  }
   const root = 'command' in config.target.start ? config.target.start.cwd : config.rootDir;
   const outputDir = path.join(config.reportsDir, 'coverage');
   const dataDir = path.join(config.reportsDir, '.v8-coverage');
@@ -36,7 +48,7 @@ export async function prepareTargetCoverage(config: ResolvedConfig): Promise<Tar
 
   return {
     env: spec.kind === 'v8' ? { NODE_V8_COVERAGE: dataDir } : {},
-    async collect(targetRanAsProcess) {
+    async collect() {
       const started = performance.now();
       const done = (reading: CoverageReading, reason?: string): StageResult => ({
         name: TARGET_COVERAGE,
@@ -46,9 +58,6 @@ export async function prepareTargetCoverage(config: ResolvedConfig): Promise<Tar
         checks: [reading.result],
         metrics: reading.summary ? coverageMetrics(reading.summary) : {},
       });
-      if (!targetRanAsProcess) {
-        return { name: TARGET_COVERAGE, status: 'skipped', reason: 'target.coverage measures a target Gauntlet starts as a process; this run used a container, compose service or external URL', durationMs: 0, checks: [], metrics: {} };
-      }
       if (spec.kind === 'file') {
         if (spec.report) {
           const report = spec.report;

@@ -31,7 +31,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const kind = await resolveEnvironmentKind(options.environment);
   events.onRunStart({ environment: kind, stages: options.stages, reportsDir: config.reportsDir });
 
-  const coverage = options.coverage === false ? undefined : await prepareTargetCoverage(config);
+  const coverage = options.coverage === false ? undefined : await prepareTargetCoverage(config, kind);
   let stack: Stack | undefined;
   const stages: StageResult[] = [];
   const stageGates: GateResult[] = [];
@@ -56,7 +56,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   if (coverage) {
     // Measured while every stage ran; readable only now that the target has exited.
     events.onStageStart(TARGET_COVERAGE);
-    const result = await coverage.collect(stack?.target?.pid !== undefined);
+    const result = await coverage.collect();
     result.checks.forEach((c) => events.onCheck(c));
     stages.push(result);
     events.onStageEnd(result);

@@ -22,6 +22,8 @@ describe.skipIf(!docker)('compose environment: docker-compose.test.yml with comp
     const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
     expect(result.environment).toBe('compose');
     expect(result.stages[0]).toMatchObject({ name: 'unit', status: 'passed' });
+    // The target ran as a compose service, not a process of Gauntlet's: its coverage is skipped, saying why.
+    expect(result.stages.find((s) => s.name === 'coverage')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('compose service') });
     const { stdout } = await exec('docker', ['ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', '{{.Names}}']);
     expect(stdout.split('\n').filter((n) => n.startsWith('gauntlet-'))).toEqual([]);
   }, 300_000);
