@@ -37,7 +37,7 @@ export async function prepareTargetCoverage(config: ResolvedConfig, kind: Exclud
     const reason = 'target.coverage measures a target Gauntlet starts as a process; in this run it is a container, a compose service or an external URL';
     return { env: {}, collect: async () => ({ name: TARGET_COVERAGE, status: 'skipped', reason, durationMs: 0, checks: [], metrics: {} }) };
   }
-  const root = 'command' in config.target.start ? config.target.start.cwd : config.rootDir;
+  const root = 'command' in config.target.start ? config.target.start.cwd : config.rootDir; // always the former here
   const outputDir = path.join(config.reportsDir, 'coverage');
   const dataDir = path.join(config.reportsDir, '.v8-coverage');
   await rm(outputDir, { recursive: true, force: true });
@@ -50,10 +50,9 @@ export async function prepareTargetCoverage(config: ResolvedConfig, kind: Exclud
     env: spec.kind === 'v8' ? { NODE_V8_COVERAGE: dataDir } : {},
     async collect() {
       const started = performance.now();
-      const done = (reading: CoverageReading, reason?: string): StageResult => ({
+      const done = (reading: CoverageReading): StageResult => ({
         name: TARGET_COVERAGE,
         status: reading.result.status === 'failed' ? 'failed' : 'passed',
-        ...(reason ? { reason } : {}),
         durationMs: Math.round(performance.now() - started),
         checks: [reading.result],
         metrics: reading.summary ? coverageMetrics(reading.summary) : {},
