@@ -78,7 +78,8 @@ type CoverageEvidence = { files: { file: string; lines: Counts; branches: Counts
 
 /** Every coverage measurement of the run: the target's while the stages ran (target.coverage), its unit tests' (stages.unit.coverage). */
 function coverageSection(stages: StageResult[], link: Link): string {
-  const checks = stages.flatMap((s) => s.checks).filter((c) => /:(coverage|target)$/.test(c.id) && c.id !== 'contract:coverage' && Array.isArray((c.evidence as { files?: unknown })?.files));
+  // Coverage checks are the ones whose evidence lists files (src/coverage/read-report.ts makes them).
+  const checks = stages.flatMap((s) => s.checks).filter((c) => Array.isArray((c.evidence as { files?: unknown } | undefined)?.files));
   if (checks.length === 0) return section('coverage', 'Code coverage', '<p class="muted">Nothing measured code coverage in this run (target.coverage measures the target while the stages run; stages.unit.coverage reads its unit tests\' report).</p>');
   const one = (c: CheckResult) => {
     const { files, report } = c.evidence as CoverageEvidence;
