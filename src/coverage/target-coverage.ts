@@ -37,7 +37,7 @@ export async function prepareTargetCoverage(config: ResolvedConfig, kind: Exclud
     const reason = 'target.coverage measures a target Gauntlet starts as a process; in this run it is a container, a compose service or an external URL';
     return { env: {}, collect: async () => ({ name: TARGET_COVERAGE, status: 'skipped', reason, durationMs: 0, checks: [], metrics: {} }) };
   }
-  const root = 'command' in config.target.start ? config.target.start.cwd : config.rootDir; // always the former here
+  const { cwd: root } = config.target.start as { cwd: string }; // a process target (startsTargetProcess)
   const outputDir = path.join(config.reportsDir, 'coverage');
   const dataDir = path.join(config.reportsDir, '.v8-coverage');
   await rm(outputDir, { recursive: true, force: true });

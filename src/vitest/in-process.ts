@@ -9,15 +9,6 @@ export interface InProcessServer {
 }
 
 /**
- * For a vitest setup file: runs a Node target inside the test worker for each test file, and points
- * gauntletContext().targetUrl (so every suite and journey) at it. The target gets the env vars it
- * would get as a process: target.start.env, then the environment's URLs under the names in
- * target.env, the upstream mocks' URLs, and port 0.
- *
- * Mutation testing needs this: Stryker switches mutants on in the process that runs the tests, so
- * the code that answers the suites' requests must run there too.
- */
-/**
  * The config, loaded once per worker process: a mutation run re-runs the test files hundreds of times
  * in the same worker, and the config does not change between runs (the target's code does).
  */
@@ -27,6 +18,15 @@ function cachedConfig(): Promise<ResolvedConfig> {
   return cache.__gauntletInProcessConfig__;
 }
 
+/**
+ * For a vitest setup file: runs a Node target inside the test worker for each test file, and points
+ * gauntletContext().targetUrl (so every suite and journey) at it. The target gets the env vars it
+ * would get as a process: target.start.env, then the environment's URLs under the names in
+ * target.env, the upstream mocks' URLs, and port 0.
+ *
+ * Mutation testing needs this: Stryker switches mutants on in the process that runs the tests, so
+ * the code that answers the suites' requests must run there too.
+ */
 export function serveInProcess(start: (env: NodeJS.ProcessEnv) => Promise<InProcessServer>): void {
   let server: InProcessServer | undefined;
   let startError: unknown;
