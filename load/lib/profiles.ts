@@ -23,3 +23,14 @@ export function scenariosFor(profile: string | undefined): NonNullable<Options['
   if (!chosen) throw new Error(`unknown PROFILE "${profile}": use one of ${Object.keys(PROFILES).join(', ')}`);
   return chosen;
 }
+
+/** The most VUs a profile runs at once: how many users the script's setup needs to sign in. */
+export function maxVus(scenarios: NonNullable<Options['scenarios']>): number {
+  let most = 1;
+  for (const scenario of Object.values(scenarios)) {
+    if ('vus' in scenario && typeof scenario.vus === 'number') most = Math.max(most, scenario.vus);
+    if ('startVUs' in scenario && typeof scenario.startVUs === 'number') most = Math.max(most, scenario.startVUs);
+    if ('stages' in scenario && Array.isArray(scenario.stages)) for (const stage of scenario.stages) most = Math.max(most, stage.target);
+  }
+  return most;
+}

@@ -10,11 +10,9 @@ export const commonArgs = {
   env: { type: 'string', description: `Environment: ${ENV_KINDS.join('|')} (default: the config's environment.default)` },
 } as const;
 
-/** Loads the config and prints its warnings (unknown keys) to stderr. */
+/** Loads and validates the config (every problem at once, exit 2). */
 export async function loadConfigForCli(file: string | undefined): Promise<ResolvedConfig> {
-  const { config, warnings } = await loadConfig(file);
-  for (const warning of warnings) process.stderr.write(`gauntlet: warning: ${warning}\n`);
-  return config;
+  return (await loadConfig(file)).config;
 }
 
 export function parseEnvKind(value: string | undefined, config: ResolvedConfig): EnvironmentKind {

@@ -20,6 +20,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await renderUsage(root)}\n`);
     return argv.length === 0 ? 2 : 0;
   }
+  // `gauntlet run --help`, `gauntlet env up -h`: the command's usage, and nothing is run.
+  if (argv.includes('--help') || argv.includes('-h')) {
+    const [command, parent] = await commandOf(root, argv);
+    process.stdout.write(`${await renderUsage(command, parent)}\n`);
+    return 0;
+  }
   try {
     await runCitty(root, { rawArgs: argv });
     return exitCode;
@@ -31,6 +37,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${formatError(error)}\n`);
     return isGauntletError(error) ? error.exitCode : 2;
   }
+}
+
+type Command = ReturnType<typeof defineCommand>;
+
+/** The (sub)command the leading words of argv name, and its parent. */
+async function commandOf(root: Command, argv: string[]): Promise<[Command, Command | undefined]> {
+  let command = root;
+  let parent: Command | undefined;
+  for (const word of argv) {
+    const subs = (typeof command.subCommands === 'function' ? await command.subCommands() : await command.subCommands) as Record<string, Command | (() => Promise<Command>)> | undefined;
+    const next = subs?.[word];
+    if (!next) break;
+    parent = command;
+    command = typeof next === 'function' ? await next() : next;
+  }
+  return [command, parent];
 }
 
 function isCittyUsageError(error: unknown): boolean {

@@ -17,7 +17,6 @@ export interface ResolvedConfig extends ResolvedConfigShape {
 
 export interface LoadedConfig {
   config: ResolvedConfig;
-  warnings: string[];
 }
 
 export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
@@ -48,8 +47,8 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
       fix: "End the file with `export default defineConfig({ ... })` (import { defineConfig } from 'gauntlet').",
     });
   }
-  const { config, warnings } = validateConfig(mod.default, path.relative(cwd, configFile) || configFile);
-  return { config: resolvePaths(config, configFile), warnings };
+  const { config } = validateConfig(mod.default, path.relative(cwd, configFile) || configFile);
+  return { config: resolvePaths(config, configFile) };
 }
 
 /** Turns the validated config's relative paths into absolute ones, once. */

@@ -10,7 +10,7 @@ export type { BodyBuilder } from './schema/target.ts';
 /**
  * The one schema for gauntlet.config.ts. It is also the only source of defaults:
  * inner code receives the parsed (fully resolved) object and never checks for undefined.
- * Objects are strict so unknown keys are found; they are reported as warnings (see validate.ts).
+ * Objects are strict so unknown keys are found; they are errors with a did-you-mean (see validate.ts).
  * One file per part: schema/target.ts (the target, its auth flow, upstreams), environment.ts,
  * stages.ts (one block per stage), gates.ts, common.ts (commands, env vars).
  */

@@ -16,8 +16,7 @@ function errorOf(input: unknown): GauntletError {
 
 describe('validateConfig', () => {
   it('fills every default from the schema', () => {
-    const { config, warnings } = validateConfig(minimal, 'c');
-    expect(warnings).toEqual([]);
+    const { config } = validateConfig(minimal, 'c');
     expect(config.target.health).toEqual({ path: '/health', status: 200, timeoutMs: 30_000, intervalMs: 100 });
     expect(config.target.env).toEqual({ databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' });
     expect(config.environment.default).toBe('auto');
@@ -29,9 +28,10 @@ describe('validateConfig', () => {
     const error = errorOf({ target: { start: { command: 'x' }, helth: { path: '/h' }, stopTimeoutMs: '5s' } });
     expect(error.code).toBe('GAUNTLET_CONFIG_INVALID');
     expect(error.exitCode).toBe(2);
-    expect(error.detail).toEqual([
+    expect(error.message).toBe('gauntlet.config.ts has 2 errors:');
+    expect(error.detail.sort()).toEqual([
+      'error: Config option "target.helth" is not known. Did you mean "target.health"?',
       'error: Config option "target.stopTimeoutMs" has the wrong type. It should be a number, but was a string ("5s").',
-      'warning: Config option "target.helth" is not known and is ignored. Did you mean "target.health"?',
     ]);
   });
 
@@ -50,14 +50,12 @@ describe('validateConfig', () => {
     expect(error.detail[0]).toBe('error: Config option "environment.default" should be one of "auto", "native", "testcontainers", "compose", "external", but was a string ("docker").');
   });
 
-  it('only warns about unknown keys, and drops them', () => {
-    const { config, warnings } = validateConfig({ ...minimal, reprots: { dir: 'x' } }, 'c');
-    expect(warnings).toEqual(['Config option "reprots" is not known and is ignored. Did you mean "reports"?']);
-    expect(config).not.toHaveProperty('reprots');
+  it('refuses an unknown key, nested too, with a did-you-mean: a typo must not turn a check off', () => {
+    expect(errorOf({ ...minimal, reprots: { dir: 'x' } }).detail).toEqual(['error: Config option "reprots" is not known. Did you mean "reports"?']);
+    expect(errorOf({ ...minimal, stages: { contract: { persistance: false } } }).detail).toEqual(['error: Config option "stages.contract.persistance" is not known. Did you mean "stages.contract.persistence"?']);
   });
 
   it('gives no did-you-mean for a key unlike any other', () => {
-    const { warnings } = validateConfig({ ...minimal, zzzzzzzz: 1 }, 'c');
-    expect(warnings).toEqual(['Config option "zzzzzzzz" is not known and is ignored.']);
+    expect(errorOf({ ...minimal, zzzzzzzz: 1 }).detail).toEqual(['error: Config option "zzzzzzzz" is not known.']);
   });
 });

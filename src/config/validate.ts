@@ -3,27 +3,17 @@ import type { z } from 'zod';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 import { configSchema, type ResolvedConfigShape } from './schema.ts';
 
-export interface ValidationOutcome {
-  config: ResolvedConfigShape;
-  warnings: string[];
-}
-
 /**
- * Validates once and collects every problem. Unknown keys are warnings (with a did-you-mean);
- * everything else is an error. When there is any error, one GauntletError lists errors and warnings.
+ * Validates once and collects every problem, each with its key path, what was expected and what was
+ * found. An unknown key is an error too, with a did-you-mean: a misspelt key (`persistance: false`)
+ * would otherwise turn its check off without a word. One GauntletError lists them all.
  */
-export function validateConfig(input: unknown, source: string): ValidationOutcome {
+export function validateConfig(input: unknown, source: string): { config: ResolvedConfigShape } {
   const result = configSchema.safeParse(input, { reportInput: true });
-  const issues = result.success ? [] : result.error.issues;
-  const warnings = issues.filter((i) => i.code === 'unrecognized_keys').flatMap(unknownKeyMessages);
-  const errors = issues.filter((i) => i.code !== 'unrecognized_keys').map(errorMessage);
-
-  if (errors.length === 0) {
-    const cleaned = warnings.length === 0 ? input : stripUnknown(input, issues);
-    return { config: configSchema.parse(cleaned), warnings };
-  }
-  throw new GauntletError('GAUNTLET_CONFIG_INVALID', `${source} has ${plural(errors.length, 'error')}${warnings.length ? ` and ${plural(warnings.length, 'warning')}` : ''}:`, {
-    detail: [...errors.map((e) => `error: ${e}`), ...warnings.map((w) => `warning: ${w}`)],
+  if (result.success) return { config: result.data };
+  const errors = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? unknownKeyMessages(i) : [errorMessage(i)]));
+  throw new GauntletError('GAUNTLET_CONFIG_INVALID', `${source} has ${plural(errors.length, 'error')}:`, {
+    detail: errors.map((e) => `error: ${e}`),
     fix: 'Correct the keys above in the config file; every option is listed in README.md#configuration.',
   });
 }
@@ -70,7 +60,7 @@ function unknownKeyMessages(issue: Issue): string[] {
     const at = keyPath([...issue.path, key]);
     const guess = known.map((k) => ({ k, d: distance(k, key) })).sort((a, b) => a.d - b.d)[0];
     const hint = guess && guess.d <= Math.max(2, Math.floor(key.length / 3)) ? ` Did you mean "${keyPath([...issue.path, guess.k])}"?` : '';
-    return `Config option "${at}" is not known and is ignored.${hint}`;
+    return `Config option "${at}" is not known.${hint}`;
   });
 }
 
@@ -107,17 +97,6 @@ function unwrap(node: unknown): unknown[] {
   if (def?.innerType) return unwrap(def.innerType);
   if (def?.options) return def.options.flatMap(unwrap);
   return [node];
-}
-
-function stripUnknown(input: unknown, issues: Issue[]): unknown {
-  const copy = structuredClone(input) as Record<string, unknown>;
-  for (const issue of issues) {
-    if (issue.code !== 'unrecognized_keys') continue;
-    let node: unknown = copy;
-    for (const segment of issue.path) node = (node as Record<PropertyKey, unknown>)[segment];
-    for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
-  }
-  return copy;
 }
 
 function plural(n: number, word: string): string {

@@ -1,3 +1,5 @@
+import { closedBeforeAnswer, NetworkError } from './network-error.ts';
+
 export interface HttpRequest {
   method: string;
   url: string;
@@ -40,8 +42,22 @@ export async function send(request: HttpRequest, timeoutMs = 15_000): Promise<Ht
     body = form;
   }
   const started = performance.now();
-  const response = await fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-  const text = await response.text();
+  const attempt = () => fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  let response: Response;
+  try {
+    response = await attempt().catch((error: unknown) => {
+      // A kept-alive connection the server closed while idle (uvicorn's and Node's 5 s timeout) fails
+      // before any byte of the answer: the server never saw the request. Once more, on a new connection.
+      if (!closedBeforeAnswer(error)) throw error;
+      sent += 1;
+      return attempt();
+    });
+  } catch (error) {
+    throw new NetworkError(request, error);
+  }
+  const text = await response.text().catch((error: unknown) => {
+    throw new NetworkError(request, error, 'while reading the answer');
+  });
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;

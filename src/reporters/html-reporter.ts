@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadFigures } from './load-figures.ts';
 import type { CheckResult, GateResult, RunResult, StageResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import type { Reporter } from './types.ts';
@@ -144,7 +145,9 @@ function loadSection(stages: StageResult[], gates: GateResult[]): string {
     return `<g transform="translate(0,${i * rowHeight})"><text x="0" y="18" font-size="12">${esc(g.name.replace(/^load\./, ''))}</text><rect x="250" y="6" width="${w.toFixed(1)}" height="16" class="${g.passed ? 'ok' : 'bad'}"/><line x1="${limit.toFixed(1)}" x2="${limit.toFixed(1)}" y1="2" y2="26" class="limit"/><text x="${(250 + w + 4).toFixed(1)}" y="18" font-size="11">${esc(g.actual)}</text></g>`;
   });
   const chart = bars.length ? `<svg role="img" aria-label="load thresholds" width="${width}" height="${bars.length * rowHeight + 4}">${rows.join('')}</svg><p class="muted">Bars: measured; line: the threshold. History and samples: <a href="load-report.html">load-report.html</a>.</p>` : '<p class="muted">No threshold had a measured value.</p>';
-  return section('load', 'Load thresholds', chart);
+  const figures = loadFigures(stages);
+  const measured = figures.length ? `<h3>Measured</h3>${table(['figure', 'value'], figures.map(([label, value]) => [esc(label), esc(value)]))}<p class="muted">Over the run and across runs (latency, throughput, memory, SQL statements per request): <a href="load-report.html">load-report.html</a>.</p>` : '';
+  return section('load', 'Load thresholds', chart + measured);
 }
 
 /** Turns an absolute path a check names into a link relative to the page. */

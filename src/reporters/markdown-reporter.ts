@@ -2,6 +2,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
+import { loadFigures } from './load-figures.ts';
 import type { Reporter } from './types.ts';
 
 /** reports/summary.md, also appended to $GITHUB_STEP_SUMMARY when that is set. */
@@ -39,6 +40,8 @@ export function renderMarkdown(result: RunResult): string {
     '| --- | --- | --- | --- |',
     ...result.gates.map((g) => `| ${g.name} | ${g.actual ?? 'not measured'} | ${g.comparator} ${g.threshold} | ${g.passed ? 'pass' : `**fail**${g.message ? `: ${cell(g.message)}` : ''}`} |`),
   ];
+  const figures = loadFigures(result.stages);
+  if (figures.length) lines.push('', '## Load', '', '| figure | measured |', '| --- | --- |', ...figures.map(([label, value]) => `| ${label} | ${value} |`));
   const failed = result.stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed'));
   if (failed.length) {
     lines.push('', '## Failed checks', '');

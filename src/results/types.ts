@@ -48,5 +48,19 @@ export interface RunResult {
   stages: StageResult[];
   gates: GateResult[];
   passed: boolean;
-  exitCode: 0 | 1;
+  /** 0 passed, 1 a gate failed, 2 the run could not finish (a config, environment or internal error: see `error`). */
+  exitCode: 0 | 1 | 2;
+  /** Why the run could not finish, when it could not: what ran is in `stages`. */
+  error?: RunError;
+}
+
+export interface RunError {
+  /** GAUNTLET_* for a known problem, GAUNTLET_INTERNAL for a bug. */
+  code: string;
+  message: string;
+  fix?: string;
+  /** The cause chain and, for an internal error, the stack. */
+  detail: string[];
+  /** The stage that was running, if any. */
+  stage?: string;
 }

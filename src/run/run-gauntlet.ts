@@ -6,7 +6,8 @@ import { prepareTargetCoverage, TARGET_COVERAGE } from '../coverage/target-cover
 import { evaluateGates } from '../gates/evaluate.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
-import type { GateResult, RunResult, StageResult } from '../results/types.ts';
+import type { GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
+import { runErrorCheck, runErrorOf } from './run-error.ts';
 import { STAGES } from '../stages/registry.ts';
 import type { StageName } from '../stages/types.ts';
 
@@ -21,9 +22,16 @@ export interface RunOptions {
   targetEnv?: Record<string, string>;
   /** Measure target.coverage (when configured). @default true */
   coverage?: boolean;
+  /** The stages by name (tests replace one to prove a failure is reported). @default STAGES */
+  registry?: typeof STAGES;
 }
 
-/** The whole run: provision → target → stages → gates → reports. Tears everything down in `finally`. */
+/**
+ * The whole run: provision → target → stages → gates → reports. Tears everything down in `finally`.
+ * Whatever fails, the reports are written: a stage that throws is a failed stage and the others
+ * still run; an environment or target that cannot start leaves the stages unrun and says why. Either
+ * way the run's `error` says what happened and its exit code is 2.
+ */
 export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const { config } = options;
   const events = combineReporters(options.reporters);
@@ -35,6 +43,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   let stack: Stack | undefined;
   const stages: StageResult[] = [];
   const stageGates: GateResult[] = [];
+  let failure: RunError | undefined;
   try {
     stack = await startStack(config, kind, {
       withTarget: true,
@@ -45,25 +54,48 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
     for (const name of options.stages) {
       events.onStageStart(name);
-      const { result, gates } = await runStage(name, { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: events.onCheck });
+      const started = performance.now();
+      const context = { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: events.onCheck };
+      const { result, gates } = await runStage(name, context, options.registry ?? STAGES).catch((error: unknown) => {
+        failure ??= runErrorOf(error, name);
+        const check = runErrorCheck(runErrorOf(error, name));
+        events.onCheck(check);
+        return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs: Math.round(performance.now() - started), checks: [check], metrics: {} }, gates: [] };
+      });
       stages.push(result);
       stageGates.push(...gates);
       events.onStageEnd(result);
     }
+  } catch (error) {
+    failure = runErrorOf(error);
   } finally {
-    await stack?.stop();
+    await stack?.stop().catch((error: unknown) => {
+      failure ??= runErrorOf(error);
+    });
+  }
+  if (failure && !failure.stage) {
+    // Nothing ran, or the run broke between stages: say so for every stage that did not run.
+    const check = runErrorCheck(failure);
+    events.onCheck(check);
+    stages.push({ name: 'gauntlet', status: 'failed', reason: failure.message, durationMs: 0, checks: [check], metrics: {} });
+    for (const name of options.stages.filter((n) => !stages.some((s) => s.name === n))) {
+      stages.push({ name, status: 'skipped', reason: `not run: ${failure.code}: ${failure.message}`, durationMs: 0, checks: [], metrics: {} });
+    }
   }
   if (coverage) {
     // Measured while every stage ran; readable only now that the target has exited.
     events.onStageStart(TARGET_COVERAGE);
-    const result = await coverage.collect();
+    const result = await coverage.collect().catch((error: unknown) => {
+      const check = runErrorCheck(runErrorOf(error, TARGET_COVERAGE));
+      return { name: TARGET_COVERAGE, status: 'failed' as const, reason: check.message, durationMs: 0, checks: [check], metrics: {} };
+    });
     result.checks.forEach((c) => events.onCheck(c));
     stages.push(result);
     events.onStageEnd(result);
   }
 
   const gates = [...evaluateGates(stages, { required: options.required, thresholds: config.gates }), ...stageGates];
-  const passed = gates.every((g) => g.passed);
+  const passed = !failure && gates.every((g) => g.passed);
   const result: RunResult = {
     schemaVersion: 1,
     startedAt: startedAt.toISOString(),
@@ -73,14 +105,15 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     stages,
     gates,
     passed,
-    exitCode: passed ? 0 : 1,
+    exitCode: failure ? 2 : passed ? 0 : 1,
+    ...(failure ? { error: failure } : {}),
   };
   await events.onRunEnd(result);
   return result;
 }
 
-async function runStage(name: StageName, context: Parameters<NonNullable<(typeof STAGES)[StageName]>['run']>[0]): Promise<{ result: StageResult; gates: GateResult[] }> {
-  const stage = STAGES[name];
+async function runStage(name: StageName, context: Parameters<NonNullable<(typeof STAGES)[StageName]>['run']>[0], registry: typeof STAGES): Promise<{ result: StageResult; gates: GateResult[] }> {
+  const stage = registry[name];
   const started = performance.now();
   if (!stage) {
     return { result: { name, status: 'not-available', reason: 'this version of Gauntlet has no such stage yet', durationMs: 0, checks: [], metrics: {} }, gates: [] };

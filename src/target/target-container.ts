@@ -52,6 +52,7 @@ export class TargetContainer {
     return {
       url,
       pid: undefined,
+      containerId: container.getId(),
       logFile: `docker logs ${container.getId()}`,
       lastLogLines: (n = 50) => logs.slice(-n),
       restart: async () => {

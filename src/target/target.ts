@@ -20,6 +20,8 @@ export interface TargetWiring {
 export interface StartedTarget {
   readonly url: string;
   readonly pid: number | undefined;
+  /** The container that runs it (an image target, a compose service): where its memory and CPU are read. */
+  readonly containerId?: string;
   readonly logFile: string;
   lastLogLines(n?: number): string[];
   /** Stops and starts the process again on the same port (e.g. to prove data survives a restart). */

@@ -8,9 +8,9 @@ describe('config errors at the CLI', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       [
-        'GAUNTLET_CONFIG_INVALID: bad.config.ts has 1 error and 1 warning:',
+        'GAUNTLET_CONFIG_INVALID: bad.config.ts has 2 errors:',
         '  error: Config option "target.stopTimeoutMs" has the wrong type. It should be a number, but was a string ("5s").',
-        '  warning: Config option "target.helth" is not known and is ignored. Did you mean "target.health"?',
+        '  error: Config option "target.helth" is not known. Did you mean "target.health"?',
         'Fix: Correct the keys above in the config file; every option is listed in README.md#configuration.',
         '',
       ].join('\n'),

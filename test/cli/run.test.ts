@@ -81,6 +81,14 @@ describe('gauntlet run', () => {
     expect(r.stderr).toContain('| tiny: refusing to start: TINY_FAIL_START is set');
     expect(r.stderr).toContain('Fix: ');
     expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack
+    // The reports are written all the same, saying what happened and that no stage ran.
+    const result = await r.json();
+    expect(result).toMatchObject({ exitCode: 2, passed: false, error: { code: 'GAUNTLET_TARGET_EXITED' } });
+    expect(result.stages.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(result.stages[1]?.reason).toMatch(/^not run: GAUNTLET_TARGET_EXITED: tiny health at /);
+    expect(await r.read('summary.md')).toContain('**the run could not finish** (`gauntlet:error`)');
+    expect(await r.read('junit.xml')).toContain('name="the run could not finish"');
+    expect(await r.read('index.html')).toContain('GAUNTLET_TARGET_EXITED');
   });
 
   it('exits 2 on an unknown stage, listing the valid ones', async () => {

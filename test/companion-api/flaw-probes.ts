@@ -1,4 +1,7 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { waitFor } from '../../src/wait/wait-for.ts';
 import type { Api } from '../helpers/api.ts';
 
 /** The JWT secret gauntlet.config.ts gives the example target (a test secret, as the security stage may use). */
@@ -19,6 +22,12 @@ export interface Probe {
 async function queriesCounted(api: Api): Promise<number> {
   const text = (await api.call('GET', '/metrics')).text;
   return Number(/^companion_db_queries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+/** prom-client's process_resident_memory_bytes, from the service's own /metrics. */
+async function residentMemory(api: Api): Promise<number> {
+  const text = (await api.call('GET', '/metrics')).text;
+  return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
 async function loginsUntil429(api: Api, email: string, headers: (i: number) => Record<string, string>): Promise<number[]> {
@@ -143,6 +152,31 @@ export const PROBES: Record<string, Probe> = {
       const used = (await queriesCounted(api)) - before;
       if (r.status !== 200 || r.json.length !== 20) throw new Error(`list failed: ${r.status}`);
       return used > 20;
+    },
+  },
+  'memory-leak-per-request': {
+    shows: '40 requests keep about 40 MiB of resident memory',
+    isolated: true,
+    async run(api) {
+      const before = await residentMemory(api);
+      for (let i = 0; i < 40; i++) await api.call('GET', '/health');
+      return (await residentMemory(api)) - before > 24 * 1024 * 1024;
+    },
+  },
+  'redis-key-without-ttl': {
+    shows: "a reply's moderation copy in Redis has no expiry",
+    async run(api) {
+      const u = await api.user();
+      const id = (await api.call('POST', '/conversations', { token: u.accessToken, body: { title: 'ttl' } })).json.id;
+      const exchange = (await api.call('POST', `/conversations/${id}/messages`, { token: u.accessToken, body: { content: 'hello' } })).json;
+      const redis = new Redis(inject('gauntlet').redisUrl);
+      try {
+        // The copy is written without waiting for it: wait until it exists, then read its TTL.
+        await waitFor({ what: `reply:${exchange.reply.id} in Redis`, check: async () => (await redis.exists(`reply:${exchange.reply.id}`)) === 1, timeoutMs: 5_000, intervalMs: 20 });
+        return (await redis.ttl(`reply:${exchange.reply.id}`)) === -1;
+      } finally {
+        redis.disconnect();
+      }
     },
   },
   'cors-wildcard-credentials': {

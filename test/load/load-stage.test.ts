@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,7 +24,7 @@ async function load(args: string[], env: NodeJS.ProcessEnv) {
   return { ...r, reports, history, result, stage, byId: new Map(stage?.checks.map((c) => [c.id, c]) ?? []) };
 }
 
-describe('load stage without k6', () => {
+describe.concurrent('load stage without k6', () => {
   const noK6 = { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin', K6_BINARY: '' };
 
   it('is skipped with the install hint, never passed', async () => {
@@ -50,7 +51,7 @@ describe('load stage without k6', () => {
  * Gauntlet passes to k6, that it reads the handleSummary JSON, treats the exit code as
  * authoritative, samples health, keeps the history and writes the report.
  */
-describe('load stage harness (k6 stand-in replaying recorded k6 v1.6.0 output)', () => {
+describe.concurrent('load stage harness (k6 stand-in replaying recorded k6 v1.6.0 output)', () => {
   it('a passing run: thresholds become checks and gates, the run joins the history, the report is written', async () => {
     const r = await load(['--profile', 'smoke'], { K6_BINARY: REPLAY, K6_REPLAY: 'pass' });
     expect(r.stage?.checks.filter((c) => c.status === 'failed')).toEqual([]);
@@ -88,22 +89,59 @@ describe('load stage harness (k6 stand-in replaying recorded k6 v1.6.0 output)',
   });
 });
 
+/**
+ * The real k6 (../shared/tools/k6 on PATH in CI) against companion-api, smoke profile: the clean
+ * service passes, and each server-side flaw fails the check made for it.
+ */
 describe.skipIf(!k6)('load stage with a real k6', () => {
+  const failedIds = (r: Awaited<ReturnType<typeof load>>) => r.stage?.checks.filter((c) => c.status === 'failed').map((c) => c.id) ?? [];
+
   it('k6 inspect accepts every script in load/', async () => {
     for (const script of ['load/companion-api.k6.ts']) {
-      const { stdout } = await promisify(execFile)(k6?.path as string, ['inspect', script], { cwd: ROOT, env: { ...process.env, DATA_FILE: path.join(ROOT, 'test/fixtures/load-data.json') } });
+      const { stdout } = await promisify(execFile)(k6?.path as string, ['inspect', '-e', `DATA_FILE=${path.join(ROOT, 'test/fixtures/load-data.json')}`, script], { cwd: ROOT });
       expect(JSON.parse(stdout)).toHaveProperty('scenarios');
     }
   });
 
-  it('catches the N+1 flaw as a latency regression against a clean baseline', async () => {
-    const clean = await load(['--profile', 'smoke'], {});
-    expect(clean.code).toBe(0);
-    const env = { GAUNTLET_LOAD_HISTORY: clean.history };
-    for (let i = 0; i < 2; i++) expect((await load(['--profile', 'smoke'], env)).code).toBe(0);
-    const flawed = await load(['--profile', 'smoke', '--flaw', 'n-plus-one-list'], env);
-    expect(flawed.stage?.checks.filter((c) => c.status === 'failed' && c.id.startsWith('load:regression:')).length).toBeGreaterThan(0);
-  }, 900_000);
+  // Two chains side by side: the latency comparison (clean baseline, then the N+1) and the memory and Redis flaws.
+  describe.concurrent('server-side flaws, each caught by its own check', () => {
+    it('clean passes with every server-side figure measured; n-plus-one-list then fails statements per request and the regression of list-conversations', async () => {
+      // 30 conversations a user: the N+1 list runs 60 extra queries, well clear of the timing noise of a busy runner.
+      const more = { CONVERSATIONS_PER_USER: '30' };
+      const clean = await load(['--profile', 'smoke'], more);
+      expect(failedIds(clean)).toEqual([]);
+      expect(clean.code).toBe(0);
+      for (const id of ['memory-growth', 'statements-per-request', 'statement-repeats', 'statement-time', 'redis-keys-without-ttl']) {
+        expect(clean.byId.get(`load:server:${id}`), id).toMatchObject({ status: 'passed' });
+      }
+      expect(clean.byId.get('load:server:statements-per-request')?.message).toMatch(/^\d+ statements for \d+ requests during k6's scenarios: [\d.]+ per request/);
+      const [entry] = await readHistory(clean.history);
+      expect(entry?.figures['server.statementsPerRequest']).toBeGreaterThan(0);
+      expect(entry?.figures['server.peakRssMb']).toBeGreaterThan(10);
+      expect(clean.result.gates.find((g) => g.name === 'load.server.statementsPerRequest')).toMatchObject({ passed: true, threshold: 4 });
+
+      const flawed = await load(['--profile', 'smoke', '--flaw', 'n-plus-one-list'], { ...more, GAUNTLET_LOAD_HISTORY: clean.history });
+      expect(flawed.code).toBe(1);
+      expect(failedIds(flawed)).toEqual(expect.arrayContaining(['load:server:statements-per-request', 'load:server:statement-repeats', 'load:regression:http_req_duration{name:list-conversations}.p(95)']));
+      expect(flawed.byId.get('load:server:statement-repeats')?.message).toMatch(/from messages where conversation_id = \$1/);
+      expect(flawed.result.gates.find((g) => g.name === 'load.server.statementsPerRequest')).toMatchObject({ passed: false });
+      // Compared per endpoint, not one verdict for the run.
+      expect(flawed.byId.get('load:regression:http_req_duration{name:progress}.p(95)')?.status).not.toBe('skipped');
+    });
+
+    it('memory-leak-per-request fails the memory-growth gate; redis-key-without-ttl fails the keys-without-TTL gate', async () => {
+      const leak = await load(['--profile', 'smoke', '--flaw', 'memory-leak-per-request'], {});
+      expect(leak.code).toBe(1);
+      expect(failedIds(leak)).toEqual(['load:server:memory-growth']);
+      expect(leak.byId.get('load:server:memory-growth')?.message).toMatch(/^resident memory grew [\d.]+ MiB .*: more than 64 MiB, a leak per request is likely$/);
+      expect(leak.result.gates.find((g) => g.name === 'load.server.memoryGrowthMb')).toMatchObject({ passed: false });
+
+      const ttl = await load(['--profile', 'smoke', '--flaw', 'redis-key-without-ttl'], {});
+      expect(ttl.code).toBe(1);
+      expect(failedIds(ttl)).toEqual(['load:server:redis-keys-without-ttl']);
+      expect(ttl.result.gates.find((g) => g.name === 'load.server.keysWithoutTtlPer1kRequests')).toMatchObject({ passed: false });
+    });
+  });
 });
 
 describe('gauntlet load --emit k6-operator', () => {
@@ -114,8 +152,34 @@ describe('gauntlet load --emit k6-operator', () => {
     expect(r.code).toBe(0);
     const yaml = await readFile(out, 'utf8');
     expect(yaml).toMatch(/kind: TestRun\nmetadata:\n {2}name: companion-api-load\nspec:\n {2}parallelism: 8\n/);
-    const [configMap] = parseAllDocuments(yaml).map((d) => d.toJS() as { data: Record<string, string> });
+    const [configMap, testRun] = parseAllDocuments(yaml).map((d) => d.toJS() as { data: Record<string, string>; spec: { script: { configMap: { name: string; file: string } } } });
     expect((JSON.parse(configMap?.data['data.json'] ?? '{}') as { users: unknown[] }).users).toHaveLength(120);
+    // Structure and required fields, as the operator's CRD and the API server would take them.
+    const ajv = new Ajv({ allErrors: true });
+    const fixture = async (name: string) => JSON.parse(await readFile(path.join(ROOT, 'test/fixtures/k6-operator', name), 'utf8')) as object;
+    const validTestRun = ajv.compile(await fixture('testrun.schema.json'));
+    const validConfigMap = ajv.compile(await fixture('configmap.schema.json'));
+    expect(validTestRun(testRun), JSON.stringify(validTestRun.errors)).toBe(true);
+    expect(validConfigMap(configMap), JSON.stringify(validConfigMap.errors)).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(configMap))).toBeLessThan(1024 * 1024); // a ConfigMap's limit
+    // The TestRun points at the ConfigMap and at a file in it, and the bundled script is plain JavaScript k6 can run.
+    expect(testRun?.spec.script.configMap.name).toBe((configMap as unknown as { metadata: { name: string } }).metadata.name);
+    const script = configMap?.data[testRun?.spec.script.configMap.file ?? ''];
+    expect(script).toMatch(/function handleSummary/);
+    if (k6) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-k6op-script-'));
+      await writeFile(path.join(dir, 'script.js'), script ?? '');
+      await writeFile(path.join(dir, 'data.json'), configMap?.data['data.json'] ?? '');
+      const { stdout } = await promisify(execFile)(k6.path, ['inspect', '-e', 'PROFILE=load', '-e', 'DATA_FILE=./data.json', 'script.js'], { cwd: dir });
+      expect(JSON.parse(stdout)).toMatchObject({ scenarios: { load: { executor: 'ramping-vus' } } });
+    }
+  });
+
+  it('refuses an invalid TestRun: the schema check bites', async () => {
+    const ajv = new Ajv({ allErrors: true });
+    const valid = ajv.compile(JSON.parse(await readFile(path.join(ROOT, 'test/fixtures/k6-operator/testrun.schema.json'), 'utf8')) as object);
+    expect(valid({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'Companion_API' }, spec: { parallelism: 0, script: {} } })).toBe(false);
+    expect(valid.errors?.map((e) => e.instancePath).sort()).toEqual(['/metadata/name', '/spec/parallelism', '/spec/script']);
   });
 
   it.each([

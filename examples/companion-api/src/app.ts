@@ -30,6 +30,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app, deps.seams);
   registerInputHygiene(app);
+  app.addHook('onRequest', async (request) => {
+    deps.seams.retainRequest(request);
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { jwtVerify } from 'jose';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { HttpProblem } from './lib/problem.ts';
 import type { AccessClaims } from './modules/auth/token-service.ts';
@@ -49,6 +50,10 @@ export interface Seams {
   /** CORS origin decision for a request origin, given the allowlist. */
   corsAllows(origin: string | undefined, allowed: Set<string>): boolean | string;
   securityHeaders: boolean;
+  /** Keeps an assistant reply in Redis for the moderation queue, for a bounded time. */
+  cacheReply(redis: Redis, messageId: string, content: string): Promise<unknown>;
+  /** Called on every request; the correct service keeps nothing of it past the response. */
+  retainRequest(request: FastifyRequest): void;
 }
 
 export function correctSeams(): Seams {
@@ -87,6 +92,8 @@ export function correctSeams(): Seams {
     },
     corsAllows: (origin, allowed) => origin !== undefined && allowed.has(origin),
     securityHeaders: true,
+    cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),
+    retainRequest: () => undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
+import { formatRunError } from '../../run/run-error.ts';
 import { runGauntlet } from '../../run/run-gauntlet.ts';
 import { ConsoleReporter } from '../../reporters/console-reporter.ts';
 import { HtmlReporter } from '../../reporters/html-reporter.ts';
@@ -35,6 +36,7 @@ export function runCommand(setExit: (code: number) => void) {
         coverage: args.coverage !== false,
         reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir), new HtmlReporter(config.reportsDir)],
       });
+      if (result.error) process.stderr.write(`${formatRunError(result.error)}\n`);
       process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md,index.html}\n`);
       setExit(result.exitCode);
     },

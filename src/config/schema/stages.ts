@@ -85,6 +85,27 @@ const load = z.strictObject({
   data: z.strictObject({ users: z.number().int().min(1).max(10_000).default(20), seed: z.number().int().default(1) }).prefault({}),
   /** Sampling of the target's health and metrics while the load runs. */
   sample: z.strictObject({ intervalMs: z.number().int().min(100).default(1_000), metricsPath: z.string().startsWith('/').optional() }).prefault({}),
+  /**
+   * Limits on the server's side of the run, sampled from what Gauntlet started: the target's memory
+   * (/proc or the engine's stats), its database's statements (pg_stat_statements) and Redis. 0 turns
+   * a limit off; a figure that cannot be read here is skipped with the reason.
+   */
+  server: z
+    .strictObject({
+      /** SQL statements per HTTP request (an N+1 shows here at 1 VU, long before p95). @default 10 */
+      statementsPerRequest: z.number().min(0).default(10),
+      /** Calls of any one statement shape per HTTP request (a query per row of a list: the N+1 signature). @default 2 */
+      statementRepeatsPerRequest: z.number().min(0).default(2),
+      /** Mean time of the slowest statement shape, in ms (the "DB p95 < 50 ms" promise, as pg_stat_statements can tell). @default 50 */
+      statementMeanMs: z.number().min(0).default(50),
+      /** Growth of the target's resident memory over the steady phase, in MiB. @default 64 */
+      memoryGrowthMb: z.number().min(0).default(64),
+      /** Redis keys without a TTL added per 1,000 requests. @default 10 */
+      keysWithoutTtlPer1kRequests: z.number().min(0).default(10),
+      /** The share of the run's samples at the start that is warm-up, left out of the memory growth. @default 0.3 */
+      warmupFraction: z.number().min(0).max(0.9).default(0.3),
+    })
+    .prefault({}),
   history: z
     .strictObject({
       /** JSON lines, one per run, relative to the config (commit it, or keep it as a CI artifact). */

@@ -118,6 +118,7 @@ export class ComposeEnvironment implements Environment {
         return {
           url,
           pid: undefined,
+          containerId: container.getId(),
           logFile: `docker logs ${container.getId()}`,
           lastLogLines: (n = 50) => containerLogs.slice(-n),
           restart: async () => {

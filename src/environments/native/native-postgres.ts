@@ -33,7 +33,9 @@ export class NativePostgres implements RestartableService {
     this.process = new ManagedProcess({
       name: 'postgres',
       command: [bins.postgres, '-D', data, '-p', String(this.port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300',
+        // Statements per request and their times, for the load stage (server-stats/postgres-stats.ts).
+        ...(bins.statStatements ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top'] : [])],
       uid: bins.runAs?.uid,
       gid: bins.runAs?.gid,
       logFile: this.options.logFile,

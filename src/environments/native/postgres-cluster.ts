@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chown, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
@@ -16,6 +16,17 @@ export interface ClusterBinaries {
   version: string;
   /** Set when we are root: Postgres refuses to run as root, so it runs as this user. */
   runAs: { uid: number; gid: number } | undefined;
+  /** Whether the pg_stat_statements module is installed beside the server (preloaded only then: a missing one stops Postgres from starting). */
+  statStatements: boolean;
+}
+
+/** pg_stat_statements.so in the server's library directory (Debian: ../lib; Homebrew and source builds: ../lib/postgresql). */
+async function hasStatStatements(postgres: string): Promise<boolean> {
+  const root = path.dirname(path.dirname(await realpath(postgres).catch(() => postgres)));
+  for (const dir of [path.join(root, 'lib'), path.join(root, 'lib', 'postgresql')]) {
+    if (await exists(path.join(dir, 'pg_stat_statements.so')) || await exists(path.join(dir, 'pg_stat_statements.dylib'))) return true;
+  }
+  return false;
 }
 
 export async function resolvePostgresBinaries(binDir: string | undefined): Promise<ClusterBinaries> {
@@ -32,7 +43,7 @@ export async function resolvePostgresBinaries(binDir: string | undefined): Promi
       });
     }
   }
-  return { postgres, initdb, version, runAs };
+  return { postgres, initdb, version, runAs, statStatements: await hasStatStatements(postgres) };
 }
 
 /**

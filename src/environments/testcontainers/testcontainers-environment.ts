@@ -32,6 +32,8 @@ export class TestcontainersEnvironment implements Environment {
         .withUsername(pgConfig.user)
         .withPassword(pgConfig.password)
         .withDatabase('postgres')
+        // Statements per request and their times, for the load stage (server-stats/postgres-stats.ts).
+        .withCommand(['postgres', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'fsync=off'])
         .withExposedPorts({ container: 5432, host: pgPort })
         .start(),
       new RedisContainer(redisConfig.image).withExposedPorts({ container: 6379, host: redisPort }).start(),

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { HistoryEntry } from './history.ts';
 import type { Sample } from './sampler.ts';
+import type { ServerSample } from '../../server-stats/server-sampler.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -19,7 +20,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '
  * One self-contained HTML page: the history of runs (latency percentiles, throughput, error rate per
  * run) and this run's samples of /health and /metrics. Data is embedded as JSON; Chart.js draws it.
  */
-export async function renderLoadReport(input: { title: string; history: HistoryEntry[]; samples: Sample[]; healthyStatus: number }): Promise<string> {
+export async function renderLoadReport(input: { title: string; history: HistoryEntry[]; samples: Sample[]; server?: ServerSample[]; healthyStatus: number }): Promise<string> {
   const runs = input.history.map((h, i) => ({
     label: `#${i + 1} ${h.at.slice(0, 16).replace('T', ' ')}${h.commit ? ` ${h.commit.slice(0, 7)}` : ''}`,
     profile: h.profile,
@@ -29,7 +30,31 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
     p99: h.figures['http_req_duration.p(99)'] ?? null,
     rps: h.figures['http_reqs.rate'] ?? null,
     errors: h.figures['http_req_failed.rate'] === undefined ? null : (h.figures['http_req_failed.rate'] as number) * 100,
+    statementsPerRequest: h.figures['server.statementsPerRequest'] ?? null,
+    memoryGrowthMb: h.figures['server.memoryGrowthMb'] ?? null,
+    peakRssMb: h.figures['server.peakRssMb'] ?? null,
   }));
+  // The server's side over this run: memory, CPU and statements per second between samples.
+  const server = input.server ?? [];
+  const rate = (i: number, pick: (s: ServerSample) => number | undefined) => {
+    const a = server[i - 1];
+    const b = server[i];
+    const va = a && pick(a);
+    const vb = b && pick(b);
+    return a && b && va !== undefined && vb !== undefined && b.t > a.t ? Math.round(((vb - va) / ((b.t - a.t) / 1000)) * 100) / 100 : null;
+  };
+  const serverSeries = {
+    t: server.map((s) => (s.t / 1000).toFixed(1)),
+    rssMb: server.map((s) => (s.rssBytes === undefined ? null : Math.round((s.rssBytes / 1048576) * 10) / 10)),
+    cpuPercent: server.map((_, i) => (i === 0 ? null : (rate(i, (s) => s.cpuSeconds) ?? 0) * 100)),
+    statementsPerSecond: server.map((_, i) => (i === 0 ? null : rate(i, (s) => s.statements))),
+    connections: server.map((s) => s.connections ?? null),
+    keysWithoutTtl: server.map((s) => s.redis?.keysWithoutTtl ?? null),
+    // k6's side at the same moments (its REST API): requests per second, and its p95 so far.
+    rps: server.map((_, i) => (i === 0 ? null : rate(i, (s) => s.client?.requests))),
+    p95: server.map((s) => (s.client?.p95Ms === undefined ? null : Math.round(s.client.p95Ms * 10) / 10)),
+    vus: server.map((s) => s.client?.vus ?? null),
+  };
   const counters = [...new Set(input.samples.flatMap((s) => Object.keys(s.counters)))].slice(0, 6);
   const base = input.samples[0]?.counters ?? {};
   const sampled = {
@@ -40,7 +65,7 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
   const rows = runs
     .slice(-20)
     .reverse()
-    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${escapeHtml(r.profile)}</td><td>${r.passed ? 'pass' : 'FAIL'}</td><td>${r.med?.toFixed(1) ?? '–'}</td><td>${r.p95?.toFixed(1) ?? '–'}</td><td>${r.p99?.toFixed(1) ?? '–'}</td><td>${r.rps?.toFixed(1) ?? '–'}</td><td>${r.errors?.toFixed(3) ?? '–'}</td></tr>`)
+    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${escapeHtml(r.profile)}</td><td>${r.passed ? 'pass' : 'FAIL'}</td><td>${r.med?.toFixed(1) ?? '–'}</td><td>${r.p95?.toFixed(1) ?? '–'}</td><td>${r.p99?.toFixed(1) ?? '–'}</td><td>${r.rps?.toFixed(1) ?? '–'}</td><td>${r.errors?.toFixed(3) ?? '–'}</td><td>${r.statementsPerRequest?.toFixed(2) ?? '–'}</td><td>${r.memoryGrowthMb?.toFixed(1) ?? '–'}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
@@ -50,14 +75,17 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
 <h2>Latency per run (ms)</h2><canvas id="latency"></canvas>
 <h2>Throughput (requests/s) and error rate (%) per run</h2><canvas id="throughput"></canvas>
 <h2>This run: /health and /metrics while the load ran</h2><canvas id="samples"></canvas>
+<h2>This run: latency and throughput as k6 saw them (p95 so far, requests/s, VUs)</h2><canvas id="client"></canvas>
+<h2>This run: the server's side (memory, CPU, SQL statements per second, connections, Redis keys without a TTL)</h2><canvas id="server"></canvas>
+<h2>Server per run: SQL statements per request and memory (MiB)</h2><canvas id="server-runs"></canvas>
 <h2>Last runs</h2>
-<table><thead><tr><th>run</th><th>profile</th><th>gate</th><th>median</th><th>p95</th><th>p99</th><th>req/s</th><th>errors %</th></tr></thead><tbody>
+<table><thead><tr><th>run</th><th>profile</th><th>gate</th><th>median</th><th>p95</th><th>p99</th><th>req/s</th><th>errors %</th><th>SQL/request</th><th>memory growth MiB</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 <script>${await chartJs()}</script>
-<script id="data" type="application/json">${escapeJson({ runs, sampled })}</script>
+<script id="data" type="application/json">${escapeJson({ runs, sampled, serverSeries })}</script>
 <script>
-const { runs, sampled } = JSON.parse(document.getElementById('data').textContent);
+const { runs, sampled, serverSeries } = JSON.parse(document.getElementById('data').textContent);
 const labels = runs.map((r) => r.label);
 new Chart(document.getElementById('latency'), { type: 'line', data: { labels, datasets: [
   { label: 'median', data: runs.map((r) => r.med) }, { label: 'p95', data: runs.map((r) => r.p95) }, { label: 'p99', data: runs.map((r) => r.p99) } ] } });
@@ -68,6 +96,18 @@ new Chart(document.getElementById('samples'), { type: 'line', data: { labels: sa
   { label: 'healthy (1) / not (0)', data: sampled.healthy, stepped: true, yAxisID: 'y1' },
   ...Object.entries(sampled.counters).map(([name, values]) => ({ label: name + ' (since start)', data: values, yAxisID: 'y' })) ] },
   options: { scales: { y: { position: 'left' }, y1: { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false } } } } });
+new Chart(document.getElementById('client'), { type: 'line', data: { labels: serverSeries.t, datasets: [
+  { label: 'p95 so far (ms)', data: serverSeries.p95, yAxisID: 'y' }, { label: 'requests/s', data: serverSeries.rps, yAxisID: 'y1' }, { label: 'VUs', data: serverSeries.vus, yAxisID: 'y1' } ] },
+  options: { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } } });
+new Chart(document.getElementById('server'), { type: 'line', data: { labels: serverSeries.t, datasets: [
+  { label: 'RSS MiB', data: serverSeries.rssMb, yAxisID: 'y' }, { label: 'CPU % of a core', data: serverSeries.cpuPercent, yAxisID: 'y1' },
+  { label: 'SQL statements/s', data: serverSeries.statementsPerSecond, yAxisID: 'y1' }, { label: 'connections', data: serverSeries.connections, yAxisID: 'y1' },
+  { label: 'Redis keys without TTL', data: serverSeries.keysWithoutTtl, yAxisID: 'y1' } ] },
+  options: { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } } });
+new Chart(document.getElementById('server-runs'), { type: 'line', data: { labels, datasets: [
+  { label: 'SQL statements per request', data: runs.map((r) => r.statementsPerRequest), yAxisID: 'y' },
+  { label: 'memory growth MiB', data: runs.map((r) => r.memoryGrowthMb), yAxisID: 'y1' }, { label: 'peak RSS MiB', data: runs.map((r) => r.peakRssMb), yAxisID: 'y1' } ] },
+  options: { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } } });
 </script>
 </body></html>
 `;

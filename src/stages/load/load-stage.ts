@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { createFactories } from '../../../factories/index.ts';
 import { logger } from '../../log/logger.ts';
 import { mayTarget } from '../../net/loopback.ts';
+import { freePort } from '../../process/free-port.ts';
 import { ManagedProcess } from '../../process/managed-process.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
@@ -12,19 +13,29 @@ import { appendHistory, compareWithBaseline, readHistory, type TrackedMetric } f
 import { renderLoadReport } from './html-report.ts';
 import { findK6, K6_INSTALL_HINT } from './k6-binary.ts';
 import { startSampler, summariseSamples } from './sampler.ts';
-import { figuresOf, parseSummary, SummaryError } from './summary.ts';
+import { databaseOf } from '../../server-stats/postgres-stats.ts';
+import { startServerSampler } from '../../server-stats/server-sampler.ts';
+import { serverVerdict } from '../../server-stats/verdict.ts';
+import { figuresOf, parseSummary, SummaryError, type Figures } from './summary.ts';
 import { verdict } from './verdict.ts';
 
 const log = logger('k6');
 
-/** What a regression is measured on: latency up, throughput down, errors up. */
-export function trackedMetrics(tolerancePercent: number): TrackedMetric[] {
+/**
+ * What a regression is measured on: latency up (the whole run's and each tagged endpoint's p95, so
+ * one endpoint three times slower is a regression even when the whole run's p95 is not),
+ * throughput down, errors up, and the server doing more work per request.
+ */
+export function trackedMetrics(tolerancePercent: number, figures: Figures = {}): TrackedMetric[] {
+  const endpoints = Object.keys(figures).filter((key) => /^http_req_duration\{name:[^}]+\}\.p\(95\)$/.test(key)).sort();
   return [
     { key: 'http_req_duration.med', worse: 'higher', tolerancePercent, minimumChange: 5 },
     { key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent, minimumChange: 5 },
     { key: 'http_req_duration.p(99)', worse: 'higher', tolerancePercent, minimumChange: 10 },
+    ...endpoints.map((key) => ({ key, worse: 'higher' as const, tolerancePercent, minimumChange: 5 })),
     { key: 'http_reqs.rate', worse: 'lower', tolerancePercent, minimumChange: 1 },
     { key: 'http_req_failed.rate', worse: 'higher', tolerancePercent, minimumChange: 0.001 },
+    { key: 'server.statementsPerRequest', worse: 'higher', tolerancePercent, minimumChange: 0.5 },
   ];
 }
 
@@ -74,13 +85,25 @@ export const loadStage: Stage = {
       intervalMs: settings.sample.intervalMs,
       maxSamples: Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1,
     });
+    const k6Api = `127.0.0.1:${await freePort()}`;
+    const server = await startServerSampler({
+      k6Api: `http://${k6Api}`,
+      pid: target.pid,
+      containerId: target.containerId,
+      adminUrl: context.gauntlet.adminUrl ?? undefined,
+      database: databaseOf(context.gauntlet.databaseUrl),
+      redisUrl: context.gauntlet.redisUrl,
+      intervalMs: settings.sample.intervalMs,
+      maxSamples: Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1,
+    });
     const env = { BASE_URL: target.url, PROFILE: settings.profile, DATA_FILE: dataFile, SUMMARY_FILE: summaryFile, ...settings.env };
-    const args = ['run', '--no-color', '--quiet', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
+    const args = ['run', '--no-color', '--quiet', '--address', k6Api, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
     log('%s %s', k6.path, args.join(' '));
     const proc = new ManagedProcess({ name: 'k6', command: [k6.path, ...args], cwd: path.dirname(path.resolve(settings.script)), logFile: path.join(dir, 'k6.log') });
     const timer = setTimeout(() => void proc.stop('SIGTERM', 10_000), settings.timeoutSeconds * 1000);
     const exit = await proc.exited.finally(() => clearTimeout(timer));
     const samples = await sampler.stop();
+    const observed = await server.stop();
     const exitCode = exit.code ?? 128;
 
     const summaryText = await readFile(summaryFile, 'utf8').catch(() => undefined);
@@ -106,16 +129,21 @@ export const loadStage: Stage = {
       evidence: { ...sampled },
     });
 
-    const figures = figuresOf(summary);
+    // Every request the target answered meanwhile: k6's and the sampler's (health, and metrics when read).
+    const counts = { k6: summary.metrics.http_reqs?.values.count ?? 0, samplerPerSample: settings.sample.metricsPath ? 2 : 1 };
+    const serverSide = serverVerdict(observed, counts, settings.server);
+    checks.push(...serverSide.checks);
+    gates.push(...serverSide.gates);
+    const figures: Figures = { ...figuresOf(summary), ...Object.fromEntries(Object.entries(serverSide.figures).map(([k, v]) => [`server.${k}`, v])) };
     const historyFile = path.resolve(settings.history.file);
     const history = await readHistory(historyFile);
     const scriptId = path.relative(process.cwd(), path.resolve(settings.script));
-    checks.push(...compareWithBaseline(figures, history, { script: scriptId, profile: settings.profile }, trackedMetrics(settings.history.tolerancePercent), settings.history.baselineRuns));
+    checks.push(...compareWithBaseline(figures, history, { script: scriptId, profile: settings.profile }, trackedMetrics(settings.history.tolerancePercent, figures), settings.history.baselineRuns));
     const passed = checks.every((c) => c.status !== 'failed');
     const entry = { at: new Date().toISOString(), profile: settings.profile, script: scriptId, target: config.target.name, commit: await gitCommit(process.cwd()), passed, figures, samples: sampled };
     if (settings.history.record) await appendHistory(historyFile, entry);
     const reportFile = path.join(config.reportsDir, 'load-report.html');
-    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry], samples, healthyStatus: config.target.health.status }));
+    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry], samples, server: observed.samples, healthyStatus: config.target.health.status }));
     for (const check of checks) context.onCheck(check);
     const metrics = Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, v]) => [`load.${k}`, v]));
     return { status: passed ? 'passed' : 'failed', checks, gates, metrics };

@@ -10,8 +10,10 @@ import { flaw as jwtExpiryNotEnforced } from './jwt-expiry-not-enforced.ts';
 import { flaw as logoutDoesNotRevoke } from './logout-does-not-revoke.ts';
 import { flaw as malformedInput500 } from './malformed-input-500.ts';
 import { flaw as massAssignmentRole } from './mass-assignment-role.ts';
+import { flaw as memoryLeakPerRequest } from './memory-leak-per-request.ts';
 import { flaw as nPlusOneList } from './n-plus-one-list.ts';
 import { flaw as noLoginRateLimit } from './no-login-rate-limit.ts';
+import { flaw as redisKeyWithoutTtl } from './redis-key-without-ttl.ts';
 import { flaw as refreshReuseUndetected } from './refresh-reuse-undetected.ts';
 import { flaw as securityHeadersMissing } from './security-headers-missing.ts';
 import { flaw as spoofableRateLimitKey } from './spoofable-rate-limit-key.ts';
@@ -37,6 +39,8 @@ export const FLAWS: readonly Flaw[] = [
   crisisDetectionBypassed,
   upstreamFailure500,
   nPlusOneList,
+  memoryLeakPerRequest,
+  redisKeyWithoutTtl,
   corsWildcardCredentials,
   userEnumeration,
   securityHeadersMissing,

@@ -4,7 +4,7 @@ import { summary } from '../seams.ts';
 export const flaw: Flaw = {
   name: 'n-plus-one-list',
   summary: 'The conversation list runs two more queries per conversation (N+1), so it slows as users chat.',
-  caughtBy: 'load: latency regression against a clean baseline (GET /conversations)',
+  caughtBy: 'load: load:server:statements-per-request and load:server:statement-repeats (pg_stat_statements, smoke profile), and the regression of list-conversations p95 against a clean baseline',
   apply(seams) {
     seams.listConversations = async (pool, userId, q) => {
       const { rows } = await pool.query<{ id: string; title: string; created_at: Date }>(

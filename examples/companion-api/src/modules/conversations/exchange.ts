@@ -46,6 +46,8 @@ export async function reply(deps: Deps, repo: ConversationRepository, conversati
   if (prepared.risk.level === 'high') content = CRISIS_PREFIX + content;
   const saved = await repo.addMessage(conversationId, 'assistant', content, null, degraded);
   deps.metrics.messages.inc({ role: 'assistant' });
+  // Best effort: the moderation queue's copy never fails the exchange (Redis down is handled by the limits).
+  void deps.seams.cacheReply(deps.redis, saved.id, content).catch(() => undefined);
   return {
     message: toMessage(prepared.message),
     reply: toMessage(saved),
