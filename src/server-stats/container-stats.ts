@@ -23,6 +23,7 @@ export function usageOfDockerStats(stats: DockerStats): ProcessUsage | undefined
 export async function containerUsage(id: string): Promise<ProcessUsage | undefined> {
   const client = await getContainerRuntimeClient();
   const container = client.container.getById(id);
-  const stats = (await container.stats({ stream: false })) as DockerStats;
+  // one-shot: one reading now, instead of the engine waiting a second for a second one (Docker API 1.41+).
+  const stats = (await container.stats({ stream: false, 'one-shot': true } as { stream: false })) as DockerStats;
   return usageOfDockerStats(stats);
 }
