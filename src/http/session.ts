@@ -1,3 +1,4 @@
+import { registerSecret } from '../redact/secrets.ts';
 import { randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { BodyBuilder } from '../config/schema.ts';
@@ -32,7 +33,9 @@ export class AuthFlowError extends Error {
 /** Fresh credentials for a test user, unique per call. */
 export function freshCredentials(seed: number, label = 'user'): Credentials {
   const tag = `${seed}${randomBytes(4).toString('hex')}`;
-  return { email: `gauntlet.${label}.${tag}@example.com`, password: `Gauntlet-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}` };
+  const credentials = { email: `gauntlet.${label}.${tag}@example.com`, password: `Gauntlet-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}` };
+  registerSecret(credentials.password, `«the password of ${credentials.email}»`);
+  return credentials;
 }
 
 /** Fills {{email}}, {{password}}, {{name}}, {{refreshToken}} and {{accessToken}} in a body template. */
@@ -87,6 +90,8 @@ export function tokensFrom(auth: AuthConfig, response: HttpResponse, what: strin
   if (auth.refreshToken && (typeof refreshToken !== 'string' || refreshToken === '')) {
     throw new AuthFlowError(`the ${what} response has no string at "${auth.refreshToken.path}" (target.auth.refreshToken.path): ${response.text.slice(0, 300)}`, response);
   }
+  registerSecret(token, `«an access token: log in as the test user (target.auth.login) and put its ${auth.token.cookie ? `cookie ${auth.token.cookie}` : 'token'} here»`);
+  registerSecret(refreshToken as string | undefined, '«a refresh token: log in as the test user (target.auth.login) and put its refresh token here»');
   return { token, refreshToken: refreshToken as string | undefined };
 }
 

@@ -25,7 +25,7 @@ const result: RunResult = {
       metrics: {},
       checks: [
         { id: 'contract:coverage', stage: 'contract', title: 'API coverage: 50% of operations', status: 'passed', evidence: { operations: [{ operation: 'GET /things', exercised: true, observed: ['200'], documented: ['200', '404'] }, { operation: 'DELETE /things/{id}', exercised: false, observed: [], documented: ['204'] }] } },
-        { id: 'contract:GET /things', stage: 'contract', title: 'GET /things <b>bold</b>', status: 'failed', message: 'answered 500', evidence: { request: "curl -i 'http://127.0.0.1:1/things'" } },
+        { id: 'contract:GET /things', stage: 'contract', title: 'GET /things <b>bold</b>', status: 'failed', message: "answered 500\nreproduce: curl -i 'http://127.0.0.1:1/things'", evidence: { request: "curl -i 'http://127.0.0.1:1/things'" } },
       ],
     },
     { name: 'load', status: 'passed', durationMs: 3_000, metrics: {}, checks: [] },
@@ -47,6 +47,7 @@ describe('renderHtml', () => {
 
   it('lists failed checks with the reproduction, coverage per file, API coverage per operation and a load chart', () => {
     expect(html).toContain("<pre class=\"repro\">curl -i 'http://127.0.0.1:1/things'</pre>");
+    expect(html.split("curl -i 'http://127.0.0.1:1/things'")).toHaveLength(2); // the reproduction once, not again in the message
     expect(html).toMatch(/<td>src\/a\.ts<\/td><td><span class="meter"><span style="width:75\.0%" class="bad">/);
     expect(html).toMatch(/<code>DELETE \/things\/\{id\}<\/code><\/td><td><span class="badge bad">failed<\/span>/);
     expect(html).toMatch(/<svg role="img" aria-label="load thresholds"[^>]*><g[^>]*><text[^>]*>http_req_duration\.p\(95\)&lt;200<\/text><rect[^>]*class="ok"/);

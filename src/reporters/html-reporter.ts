@@ -67,7 +67,9 @@ function failedSection(stages: StageResult[]): string {
   if (failed.length === 0) return section('failed', 'Failed checks', '<p class="ok-text">No check failed.</p>');
   const item = (c: CheckResult) => {
     const request = typeof c.evidence?.request === 'string' ? c.evidence.request : undefined;
-    return `<article class="failure"><h3>${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${c.message ? `<pre>${esc(c.message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
+    // The reproduction once: in its own block, not again inside the message.
+    const message = request ? c.message?.split('\n').filter((line) => !line.includes(request)).join('\n') : c.message;
+    return `<article class="failure"><h3>${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${message ? `<pre>${esc(message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
   };
   return section('failed', `Failed checks (${failed.length})`, failed.map(item).join(''));
 }

@@ -1,9 +1,15 @@
+import { stripVTControlCharacters } from 'node:util';
 import { isGauntletError } from '../errors/gauntlet-error.ts';
 import { causeChain } from '../http/network-error.ts';
 import type { CheckResult, RunError } from '../results/types.ts';
 
-/** An error that stopped (part of) a run, as data the reports can show: code, message, fix, causes. */
+/** An error that stopped (part of) a run, as data the reports can show: code, message, fix, causes (terminal codes stripped). */
 export function runErrorOf(error: unknown, stage?: string): RunError {
+  const found = describeError(error, stage);
+  return { ...found, message: stripVTControlCharacters(found.message), detail: found.detail.map((l) => stripVTControlCharacters(l)) };
+}
+
+function describeError(error: unknown, stage?: string): RunError {
   const chain = causeChain(error).slice(1);
   const causes = chain.map((e) => `caused by: ${e.message}${(e as { code?: string }).code ? ` (${(e as { code?: string }).code})` : ''}`);
   if (isGauntletError(error)) {

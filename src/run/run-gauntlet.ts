@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
 import { redact } from '../database/database-manager.ts';
@@ -6,7 +7,8 @@ import { prepareTargetCoverage, TARGET_COVERAGE } from '../coverage/target-cover
 import { evaluateGates } from '../gates/evaluate.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
-import type { GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
+import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
+import type { CheckResult, GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
 import { runErrorCheck, runErrorOf } from './run-error.ts';
 import { STAGES } from '../stages/registry.ts';
 import type { StageName } from '../stages/types.ts';
@@ -34,7 +36,10 @@ export interface RunOptions {
  */
 export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const { config } = options;
-  const events = combineReporters(options.reporters);
+  registerConfigSecrets(config);
+  // Every check reaches the reporters (the console too) with the run's secrets replaced by placeholders.
+  const reporters = combineReporters(options.reporters);
+  const events = { ...reporters, onCheck: (check: CheckResult) => reporters.onCheck(redactDeep(check)), onStageEnd: (stage: StageResult) => reporters.onStageEnd(redactDeep(stage)) };
   const startedAt = new Date();
   const kind = await resolveEnvironmentKind(options.environment);
   events.onRunStart({ environment: kind, stages: options.stages, reportsDir: config.reportsDir });
@@ -102,14 +107,24 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     durationMs: Date.now() - startedAt.getTime(),
     environment: kind,
     target: { name: config.target.name, url: stack?.context.targetUrl ?? null },
-    stages,
+    stages: redactDeep(stages.map(withoutTerminalCodes)),
     gates,
     passed,
     exitCode: failure ? 2 : passed ? 0 : 1,
-    ...(failure ? { error: failure } : {}),
+    ...(failure ? { error: redactDeep(failure) } : {}),
   };
   await events.onRunEnd(result);
   return result;
+}
+
+/** Colour and cursor codes (a test runner's output in a message) have no place in a report file. */
+function withoutTerminalCodes(stage: StageResult): StageResult {
+  const clean = (text: string | undefined) => (text === undefined ? undefined : stripVTControlCharacters(text));
+  return {
+    ...stage,
+    ...(stage.reason !== undefined ? { reason: clean(stage.reason) } : {}),
+    checks: stage.checks.map((c) => ({ ...c, title: stripVTControlCharacters(c.title), ...(c.message !== undefined ? { message: clean(c.message) } : {}) })),
+  };
 }
 
 async function runStage(name: StageName, context: Parameters<NonNullable<(typeof STAGES)[StageName]>['run']>[0], registry: typeof STAGES): Promise<{ result: StageResult; gates: GateResult[] }> {

@@ -27,7 +27,7 @@ describe('an internal error mid-run', () => {
       name: 'contract' as const,
       description: 'throws as a bug would',
       async run(): Promise<never> {
-        const socket = new Error('other side closed') as Error & { code: string };
+        const socket = new Error('\u001b[31mother side closed\u001b[39m') as Error & { code: string };
         socket.code = 'UND_ERR_SOCKET';
         throw new TypeError("Cannot read properties of undefined (reading 'id')", { cause: socket });
       },
@@ -52,9 +52,10 @@ describe('an internal error mid-run', () => {
     const json = JSON.parse(await read('results.json')) as RunResult;
     expect(json.error?.code).toBe('GAUNTLET_INTERNAL');
     expect(json.stages[0]?.checks[0]).toMatchObject({ id: 'contract:error', status: 'failed', message: expect.stringContaining('caused by: other side closed (UND_ERR_SOCKET)') });
-    for (const file of ['junit.xml', 'summary.md', 'index.html']) {
+    for (const file of ['results.json', 'junit.xml', 'summary.md', 'index.html']) {
       const text = await read(file);
-      expect(text, file).toContain('the contract stage could not finish');
+      expect(text, file).not.toMatch(/\u001b\[|\\u001b/); // colour codes stripped
+      expect(text, file).toContain('could not finish');
       expect(text, file).toContain('other side closed (UND_ERR_SOCKET)');
     }
   });

@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { registerSecret } from '../../redact/secrets.ts';
 
 /**
  * Forged variants of a real access token, for the authentication checks. jose decodes and signs;
@@ -45,5 +46,8 @@ export function withTamperedClaims(token: string): string {
 export async function resign(token: string, secret: string, algorithm: string, patch: Record<string, unknown> = {}): Promise<string> {
   const header = decodeProtectedHeader(token);
   const claims = { ...decodeJwt(token), ...patch };
-  return new SignJWT(claims).setProtectedHeader({ ...header, alg: algorithm }).sign(new TextEncoder().encode(secret));
+  const signed = await new SignJWT(claims).setProtectedHeader({ ...header, alg: algorithm }).sign(new TextEncoder().encode(secret));
+  // One that has not expired is as good as an issued token: never shown. An expired one is the attack a check sends.
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 > Date.now()) registerSecret(signed, '«a token re-signed with stages.security.jwt.secret: log in as the test user and put its token here»');
+  return signed;
 }
