@@ -77,7 +77,10 @@ export async function startStack(config: ResolvedConfig, kind: Exclude<Environme
       control: started,
       context: {
         environment: kind,
-        targetUrl: target?.url ?? null,
+        // A getter (JSON.stringify keeps its value): a restarted container target may have a new port.
+        get targetUrl() {
+          return target?.url ?? null;
+        },
         databaseUrl,
         adminUrl: database ? database.adminUrl : null,
         // Per-test clones (cleanDatabase) need the template; with reset 'migrate' there is none.

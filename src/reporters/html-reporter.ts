@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadFigures } from './load-figures.ts';
+import { sparklines } from './sparkline.ts';
 import type { CheckResult, GateResult, RunResult, StageResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import type { Reporter } from './types.ts';
@@ -148,8 +149,9 @@ function loadSection(stages: StageResult[], gates: GateResult[]): string {
   });
   const chart = bars.length ? `<svg role="img" aria-label="load thresholds" width="${width}" height="${bars.length * rowHeight + 4}">${rows.join('')}</svg><p class="muted">Bars: measured; line: the threshold. History and samples: <a href="load-report.html">load-report.html</a>.</p>` : '<p class="muted">No threshold had a measured value.</p>';
   const figures = loadFigures(stages);
+  const overTime = load.timeline ? `<h3>Over the run</h3>${sparklines(load.timeline)}` : '';
   const measured = figures.length ? `<h3>Measured</h3>${table(['figure', 'value'], figures.map(([label, value]) => [esc(label), esc(value)]))}<p class="muted">Over the run and across runs (latency, throughput, memory, SQL statements per request): <a href="load-report.html">load-report.html</a>.</p>` : '';
-  return section('load', 'Load thresholds', chart + measured);
+  return section('load', 'Load thresholds', chart + measured + overTime);
 }
 
 /** Turns an absolute path a check names into a link relative to the page. */
@@ -170,6 +172,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;
 pre{background:#f6f8fa;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}.failure{border-left:3px solid #cf222e;padding-left:10px;margin:12px 0}
 .meter{display:inline-block;width:90px;height:8px;background:#eee;vertical-align:middle}.meter span{display:block;height:8px}.meter .ok,rect.ok{background:#1f883d;fill:#1f883d}.meter .bad,rect.bad{background:#cf222e;fill:#cf222e}
 line.limit{stroke:#1d2330;stroke-width:2}
+figure.spark{display:inline-block;margin:6px 16px 6px 0;color:#0969da}figure.spark figcaption{color:#667;font-size:12px}
 </style></head><body>
 <header><h1>Gauntlet: ${esc(result.target.name)}</h1>
 <p class="verdict ${result.passed ? 'ok' : 'bad'}" id="verdict">${result.passed ? 'Passed' : 'Failed'}: exit ${result.exitCode}</p>

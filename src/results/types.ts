@@ -26,6 +26,13 @@ export interface StageResult {
   checks: CheckResult[];
   /** Figures a stage measured (e.g. operations covered), for gates and reports. */
   metrics: Record<string, number>;
+  /** Figures over the stage's run, sampled (the load stage: latency, throughput, memory, SQL per request); `t` in seconds. */
+  timeline?: Timeline;
+}
+
+export interface Timeline {
+  t: number[];
+  series: Record<string, (number | null)[]>;
 }
 
 export type Comparator = '>=' | '<=' | '==';

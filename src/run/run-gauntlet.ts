@@ -145,6 +145,7 @@ async function runStage(name: StageName, context: Parameters<NonNullable<(typeof
     durationMs: Math.round(performance.now() - started),
     checks: outcome.checks,
     metrics: outcome.metrics ?? {},
+    ...(outcome.timeline ? { timeline: outcome.timeline } : {}),
   };
   return { result, gates: outcome.status === 'passed' || outcome.status === 'failed' ? (outcome.gates ?? []) : [] };
 }

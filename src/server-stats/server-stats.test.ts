@@ -131,3 +131,16 @@ describe('server verdict', () => {
     expect(serverVerdict(o, { k6: 150, samplerPerSample: 2 }, limits).checks[0]).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^inconclusive: /) });
   });
 });
+
+describe('the timeline for the reports', () => {
+  it('gives p95, requests/s, memory and SQL per request between samples, at most the points asked', async () => {
+    const { timelineOf } = await import('./timeline.ts');
+    const samples = observation().samples; // 12 samples, 1 s apart; from sample 2 on, 10 requests and 20 statements a second
+    const timeline = timelineOf(samples);
+    expect(timeline.t).toHaveLength(12);
+    expect(timeline.series['requests/s']?.slice(0, 4)).toEqual([null, 0, 10, 10]);
+    expect(timeline.series['SQL statements per request']?.slice(2, 4)).toEqual([2, 2]);
+    expect(timeline.series['resident memory (MiB)']?.[0]).toBe(200);
+    expect(timelineOf(samples, 4).t).toEqual([0, 3, 6, 9, 11]); // every third, and the last
+  });
+});

@@ -12,9 +12,9 @@ const exec = promisify(execFile);
 const docker = await dockerOrSay('test/environments/compose.test.ts');
 
 describe.skipIf(!docker)('compose environment: docker-compose.test.yml with companion-api as a service (skipped without a Docker engine)', () => {
-  it('builds and starts the example target through compose, runs a stage, and removes the whole project', async () => {
+  it('builds and starts the example target through compose, runs the contract stage with its restart, and removes the whole project', async () => {
     const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-compose-'));
-    const r = await runCli(['run', '--env', 'compose', '--stages', 'unit', '--reports', reports], { cwd: ROOT, timeoutMs: 300_000 });
+    const r = await runCli(['run', '--env', 'compose', '--stages', 'unit,contract', '--reports', reports], { cwd: ROOT, timeoutMs: 300_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/environment compose ready/);
@@ -22,6 +22,9 @@ describe.skipIf(!docker)('compose environment: docker-compose.test.yml with comp
     const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
     expect(result.environment).toBe('compose');
     expect(result.stages[0]).toMatchObject({ name: 'unit', status: 'passed' });
+    // The persistence check restarts the container, which the engine publishes on a new host port: followed.
+    expect(result.stages[1]).toMatchObject({ name: 'contract', status: 'passed' });
+    expect(result.stages[1]?.checks.find((c) => c.id === 'contract:persistence')).toMatchObject({ status: 'passed' });
     // The target ran as a compose service, not a process of Gauntlet's: its coverage is skipped, saying why.
     expect(result.stages.find((s) => s.name === 'coverage')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('compose service') });
     const { stdout } = await exec('docker', ['ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', '{{.Names}}']);

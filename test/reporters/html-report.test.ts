@@ -3,6 +3,7 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { jwtVerify } from 'jose';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/results/types.ts';
@@ -12,12 +13,41 @@ import { ROOT, runCli } from '../helpers/cli.ts';
 const BROWSER = [process.env.CHROMIUM_BINARY, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
 const SECTIONS = ['stages', 'gates', 'failed', 'coverage', 'api-coverage', 'mutation', 'load'];
 
+const SECRET = 'gauntlet-test-secret-0123456789abcdef0123'; // gauntlet.config.ts: target.start.env.JWT_SECRET and stages.security.jwt.secret
+const ADMIN_PASSWORD = 'Gauntlet-admin-Pw9';
+
+/**
+ * No report and no console line holds a token the target issued, a test user's password or a
+ * secret of the config; the failing authorization checks' reproductions (user B's requests) carry a
+ * placeholder that says what goes there. Forged tokens stay as sent (alg none): they are the attack,
+ * and no JWT left is one the target would accept.
+ */
+async function expectNoSecret(reports: (readonly [string, string])[], r: { stdout: string; stderr: string }): Promise<void> {
+  const key = new TextEncoder().encode(SECRET);
+  let tokensSeen = 0;
+  for (const [name, text] of [...reports, ['stdout', r.stdout] as const, ['stderr', r.stderr] as const]) {
+    expect(text, name).not.toContain(SECRET);
+    expect(text, name).not.toContain(ADMIN_PASSWORD);
+    expect(text, name).not.toMatch(/Gauntlet-[0-9a-f]+-Pw9/); // a test user's password
+    for (const [jwt] of text.matchAll(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g)) {
+      tokensSeen++;
+      await expect(jwtVerify(jwt, key, { algorithms: ['HS256'] }), `${name} holds a valid token`).rejects.toThrow();
+    }
+  }
+  expect(tokensSeen).toBeGreaterThan(0); // the forged alg-none token is there, as sent: the scan is not vacuous
+  const result = JSON.parse(reports[0]?.[1] ?? '{}') as RunResult;
+  const authz = result.stages.flatMap((s) => s.checks).filter((c) => c.status === 'failed' && c.id.startsWith('security:authz:object:'));
+  expect(authz.length).toBeGreaterThan(0);
+  for (const check of authz) expect(check.message).toContain("-H 'authorization: Bearer «an access token: log in as the test user (target.auth.login) and put its token here»'");
+}
+
 describe('the reports of a failing run', () => {
-  it('name the failing check in all four reports, carry the example target\'s out-of-process coverage, and index.html renders every section in a real browser', async () => {
+  it('name the failing check in all four reports, hold no secret of the run, carry the example target\'s out-of-process coverage, and index.html renders every section in a real browser', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-reports-'));
-    const r = await runCli(['run', '--stages', 'security', '--flaw', 'jwt-alg-none', '--reports', dir], { cwd: ROOT, timeoutMs: 240_000 });
+    const r = await runCli(['run', '--stages', 'security', '--flaw', 'jwt-alg-none,broken-object-authorization', '--reports', dir], { cwd: ROOT, timeoutMs: 240_000 });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const read = (file: string) => readFile(path.join(dir, file), 'utf8');
+    await expectNoSecret(await Promise.all(['results.json', 'junit.xml', 'summary.md', 'index.html'].map(async (f) => [f, await read(f)] as const)), r);
     const result = JSON.parse(await read('results.json')) as RunResult;
     const failed = result.stages.flatMap((s) => s.checks).filter((c) => c.status === 'failed');
     const check = failed.find((c) => c.id === 'security:auth:alg-none');

@@ -116,14 +116,28 @@ export class ComposeEnvironment implements Environment {
           });
         }
         return {
-          url,
+          // A getter: the engine publishes the restarted container on a new host port.
+          get url() {
+            return url;
+          },
           pid: undefined,
           containerId: container.getId(),
           logFile: `docker logs ${container.getId()}`,
           lastLogLines: (n = 50) => containerLogs.slice(-n),
           restart: async () => {
             await container.restart();
-            await waitFor({ what: `compose service ${service}`, check: () => httpStatusIs(`${url}${health.path}`, health.status), timeoutMs: health.timeoutMs });
+            // Testcontainers re-reads the published ports on restart.
+            url = `http://${container.getHost()}:${container.getMappedPort(compose.targetPort)}`;
+            try {
+              await waitFor({ what: `compose service ${service} health at ${url}${health.path} after a restart`, check: () => httpStatusIs(`${url}${health.path}`, health.status), timeoutMs: health.timeoutMs, intervalMs: health.intervalMs });
+            } catch (cause) {
+              const logs = await serviceLogs(compose.file, project, service);
+              throw new GauntletError('GAUNTLET_TARGET_EXITED', `compose service ${service} did not become healthy after a restart: ${(cause as Error).message.split('\n')[0]}`, {
+                cause,
+                detail: [`last log lines of ${service}:`, ...logs.map((l) => `| ${l}`)],
+                fix: `Check that ${service} keeps its data and configuration over a restart (${compose.file}).`,
+              });
+            }
           },
           stop: async () => undefined, // removed with the project
         };

@@ -54,6 +54,14 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
     rps: server.map((_, i) => (i === 0 ? null : rate(i, (s) => s.client?.requests))),
     p95: server.map((s) => (s.client?.p95Ms === undefined ? null : Math.round(s.client.p95Ms * 10) / 10)),
     vus: server.map((s) => s.client?.vus ?? null),
+    // SQL statements per HTTP request between two samples (k6's requests; the sampler's few are left out).
+    statementsPerRequest: server.map((_, i) => {
+      const a = server[i - 1];
+      const b = server[i];
+      if (!a || !b || a.statements === undefined || b.statements === undefined || !a.client || !b.client) return null;
+      const requests = b.client.requests - a.client.requests;
+      return requests > 0 ? Math.round(((b.statements - a.statements) / requests) * 100) / 100 : null;
+    }),
   };
   const counters = [...new Set(input.samples.flatMap((s) => Object.keys(s.counters)))].slice(0, 6);
   const base = input.samples[0]?.counters ?? {};
@@ -101,7 +109,7 @@ new Chart(document.getElementById('client'), { type: 'line', data: { labels: ser
   options: { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } } });
 new Chart(document.getElementById('server'), { type: 'line', data: { labels: serverSeries.t, datasets: [
   { label: 'RSS MiB', data: serverSeries.rssMb, yAxisID: 'y' }, { label: 'CPU % of a core', data: serverSeries.cpuPercent, yAxisID: 'y1' },
-  { label: 'SQL statements/s', data: serverSeries.statementsPerSecond, yAxisID: 'y1' }, { label: 'connections', data: serverSeries.connections, yAxisID: 'y1' },
+  { label: 'SQL statements/s', data: serverSeries.statementsPerSecond, yAxisID: 'y1' }, { label: 'SQL statements per request', data: serverSeries.statementsPerRequest, yAxisID: 'y1' }, { label: 'connections', data: serverSeries.connections, yAxisID: 'y1' },
   { label: 'Redis keys without TTL', data: serverSeries.keysWithoutTtl, yAxisID: 'y1' } ] },
   options: { scales: { y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } } });
 new Chart(document.getElementById('server-runs'), { type: 'line', data: { labels, datasets: [

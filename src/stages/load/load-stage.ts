@@ -15,6 +15,7 @@ import { findK6, K6_INSTALL_HINT } from './k6-binary.ts';
 import { startSampler, summariseSamples } from './sampler.ts';
 import { databaseOf } from '../../server-stats/postgres-stats.ts';
 import { startServerSampler } from '../../server-stats/server-sampler.ts';
+import { timelineOf } from '../../server-stats/timeline.ts';
 import { serverVerdict } from '../../server-stats/verdict.ts';
 import { figuresOf, parseSummary, SummaryError, type Figures } from './summary.ts';
 import { verdict } from './verdict.ts';
@@ -146,6 +147,6 @@ export const loadStage: Stage = {
     await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry], samples, server: observed.samples, healthyStatus: config.target.health.status }));
     for (const check of checks) context.onCheck(check);
     const metrics = Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, v]) => [`load.${k}`, v]));
-    return { status: passed ? 'passed' : 'failed', checks, gates, metrics };
+    return { status: passed ? 'passed' : 'failed', checks, gates, metrics, timeline: timelineOf(observed.samples) };
   },
 };
