@@ -44,7 +44,7 @@ export class PostgresStats {
         await client.end();
         return {
           available: false,
-          reason: `pg_stat_statements is not loaded in this Postgres (shared_preload_libraries = '${preload}'): start it with -c shared_preload_libraries=pg_stat_statements (the native, Testcontainers and compose environments Gauntlet starts do)`,
+          reason: `pg_stat_statements is not loaded in this Postgres (shared_preload_libraries = '${preload}'): start it with -c shared_preload_libraries=pg_stat_statements (Gauntlet's Testcontainers and compose environments do, and its native one when the server has the module: Debian's and Homebrew's postgresql packages ship it)`,
         };
       }
       await client.query('create extension if not exists pg_stat_statements');
