@@ -35,6 +35,14 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('takes the database URL variable as a name, or as a name and the scheme the target wants', () => {
+    expect(validateConfig(minimal, 'c').config.target.env).toMatchObject({ databaseUrl: 'DATABASE_URL', databaseScheme: undefined });
+    const env = validateConfig({ target: { ...minimal.target, env: { databaseUrl: { name: 'DB_DSN', scheme: 'postgresql+asyncpg' } } } }, 'c').config.target.env;
+    expect(env).toEqual({ databaseUrl: 'DB_DSN', databaseScheme: 'postgresql+asyncpg', redisUrl: 'REDIS_URL', port: 'PORT' });
+    expect(errorOf({ target: { ...minimal.target, env: { databaseUrl: { name: 'X', scheme: 'postgres sql' } } } }).detail.join('\n')).toContain('target.env.databaseUrl');
+    expect(errorOf({ target: { ...minimal.target, env: { databseUrl: 'X' } } }).detail).toEqual(['error: Config option "target.env.databseUrl" is not known. Did you mean "target.env.databaseUrl"?']);
+  });
+
   it('names a missing required key', () => {
     const error = errorOf({ target: {} });
     expect(error.detail.join('\n')).toContain('Config option "target.start"');

@@ -93,8 +93,9 @@ function acceptedForms(path: PropertyKey[]): string {
 }
 
 function unwrap(node: unknown): unknown[] {
-  const def = (node as { _zod?: { def?: { innerType?: unknown; options?: unknown[] } } })._zod?.def;
+  const def = (node as { _zod?: { def?: { innerType?: unknown; options?: unknown[]; in?: unknown } } })._zod?.def;
   if (def?.innerType) return unwrap(def.innerType);
+  if (def?.in) return unwrap(def.in); // a transform: its input's shape
   if (def?.options) return def.options.flatMap(unwrap);
   return [node];
 }

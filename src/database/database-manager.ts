@@ -13,6 +13,14 @@ export function databaseUrl(adminUrl: string, database: string): string {
   return url.toString();
 }
 
+/**
+ * The URL in the scheme the target's driver wants (`postgresql`, `postgresql+asyncpg`), from the
+ * `postgres://` Gauntlet builds; unchanged without one (target.env.databaseUrl's `scheme`).
+ */
+export function withScheme(url: string, scheme: string | undefined): string {
+  return scheme ? url.replace(/^[a-z][a-z0-9+.-]*:/, `${scheme}:`) : url;
+}
+
 export interface CloneHandle {
   name: string;
   url: string;
@@ -28,7 +36,7 @@ export type ResetStrategy = 'template' | 'migrate';
 
 export class DatabaseManager {
   readonly templateName: string;
-  private migration: { spec: CommandSpec | undefined; envVarName: string } | undefined;
+  private migration: { spec: CommandSpec | undefined; envVarName: string; scheme?: string | undefined } | undefined;
 
   /**
    * `strategy`: 'template' migrates once and clones (fast); 'migrate' creates every database empty
@@ -52,8 +60,8 @@ export class DatabaseManager {
   }
 
   /** Creates the template, runs the migrate command against it, then creates the app database from it. */
-  async prepare(migrate: CommandSpec | undefined, envVarName: string): Promise<void> {
-    this.migration = { spec: migrate, envVarName };
+  async prepare(migrate: CommandSpec | undefined, envVarName: string, scheme?: string): Promise<void> {
+    this.migration = { spec: migrate, envVarName, scheme };
     if (this.strategy === 'migrate') {
       await this.createMigrated(this.database);
       return;
@@ -95,7 +103,7 @@ export class DatabaseManager {
       what: 'The migrate command',
       command: migrate.command,
       cwd: migrate.cwd,
-      env: { ...process.env, ...migrate.env, [this.migration?.envVarName as string]: url },
+      env: { ...process.env, ...migrate.env, [this.migration?.envVarName as string]: withScheme(url, this.migration?.scheme) },
       timeoutMs: migrate.timeoutMs,
     });
   }

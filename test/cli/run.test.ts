@@ -91,6 +91,17 @@ describe('gauntlet run', () => {
     expect(await r.read('index.html')).toContain('GAUNTLET_TARGET_EXITED');
   });
 
+  it('gives the target and its migrate command the database URL in the scheme the config names (postgresql+asyncpg)', async () => {
+    const wanted = { TINY_EXPECT_SCHEME: 'postgresql+asyncpg' };
+    const r = await run(['--stages', 'unit'], { ...wanted, TINY_DB_SCHEME: 'postgresql+asyncpg' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // Without the scheme, the migrate command refuses postgres:// as SQLAlchemy does, and the run says so.
+    const refused = await run(['--stages', 'unit'], wanted);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('tiny: refusing a postgres:// database URL: expected postgresql+asyncpg://');
+  });
+
   it('exits 2 on an unknown stage, listing the valid ones', async () => {
     const r = await run(['--stages', 'unit,smoke']);
     expect(r.code).toBe(2);

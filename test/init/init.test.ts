@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ describe('gauntlet init', () => {
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^wrote .*gauntlet\.config\.ts: 23 operations; inferred the auth flow, refresh, logout, account deletion, the Bearer header\./);
     const written = await readFile(out, 'utf8');
+    expect(written).toMatch(/env: \{ NODE_ENV: 'test', LOG_LEVEL: 'warn' \}/); // a repeated flag keeps every value
     expect(written).toContain("login: { path: '/auth/login', body: { email: '{{email}}', password: '{{password}}' } },");
     expect(written).toContain("refresh: { path: '/auth/refresh', body: { refreshToken: '{{refreshToken}}' } },");
 
@@ -47,6 +48,17 @@ describe('gauntlet init', () => {
     expect(run.code).toBe(0);
     expect(result.gates.find((g) => g.name === 'apiCoverage.operations')?.actual).toBe(100);
   }, 300_000);
+
+  it('reads an absolute --openapi path as a file, not as a path on the target', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
+    const document = path.join(dir, 'openapi.json');
+    await writeFile(document, await (await fetch(`${target.url}/openapi.json`)).text());
+    const out = path.join(dir, 'gauntlet.config.ts');
+    const init = await runCli(['init', '--openapi', document, '--start', 'node server.js', '--out', out], { cwd: dir });
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(await readFile(out, 'utf8')).toContain("openapi: { file: './openapi.json' },"); // beside the config, and init started nothing
+  });
 
   it('refuses to overwrite, and says which answers are missing when there is no terminal', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));

@@ -21,6 +21,16 @@ function parseInitEnv(value: string | undefined): 'auto' | 'native' | 'testconta
 /** Repeated flags arrive as an array, a single one as a string. */
 const many = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 
+/** Every value of a repeatable flag (`--target-env A=1 --target-env B=2`, or `--target-env=A=1`): the parser keeps only the last. */
+export function repeated(rawArgs: string[], flag: string): string[] {
+  const values: string[] = [];
+  rawArgs.forEach((arg, i) => {
+    if (arg === flag && rawArgs[i + 1] !== undefined) values.push(rawArgs[i + 1] as string);
+    else if (arg.startsWith(`${flag}=`)) values.push(arg.slice(flag.length + 1));
+  });
+  return values;
+}
+
 function keyValues(values: string[], flag: string): Record<string, string> {
   return Object.fromEntries(
     values.map((v) => {
@@ -82,7 +92,7 @@ export const initCommand = defineCommand({
     force: { type: 'boolean', description: 'Overwrite an existing file' },
     env: { type: 'string', description: 'Environment to start the target on when --openapi is a path: auto|native|testcontainers (default auto)' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const out = path.resolve(args.out ?? 'gauntlet.config.ts');
     const outDir = path.dirname(out);
     if (!args.force && (await access(out).then(() => true, () => false))) {
@@ -96,11 +106,13 @@ export const initCommand = defineCommand({
       });
     }
     const isUrl = /^https?:\/\//.test(openapi);
-    const env = keyValues(many(args['target-env']), '--target-env');
-    const upstreams = many(args.upstream).map((u) => parseUpstream(u, outDir));
+    const env = keyValues(rawArgs.length ? repeated(rawArgs, '--target-env') : many(args['target-env']), '--target-env');
+    const upstreams = (rawArgs.length ? repeated(rawArgs, '--upstream') : many(args.upstream)).map((u) => parseUpstream(u, outDir));
+    // A path on the target (/openapi.json) unless a file is there: an absolute path to a document is a file.
+    const onTarget = openapi.startsWith('/') && !(await access(openapi).then(() => true, () => false));
     const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
-    const { doc, problems } = openapi.startsWith('/')
+    const { doc, problems } = onTarget
       ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
       : await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
     const inferred = infer(doc);
@@ -112,7 +124,7 @@ export const initCommand = defineCommand({
       cwd,
       ...(args.migrate ? { migrate: args.migrate } : {}),
       env,
-      openapi: isUrl ? { url: new URL(openapi).pathname } : openapi.startsWith('/') ? { url: openapi } : { file: relative(outDir, path.resolve(openapi)) },
+      openapi: isUrl ? { url: new URL(openapi).pathname } : onTarget ? { url: openapi } : { file: relative(outDir, path.resolve(openapi)) },
       upstreams,
     };
     await mkdir(outDir, { recursive: true });

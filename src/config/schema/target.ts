@@ -85,14 +85,25 @@ export const target = z.strictObject({
   /** @default 'target' */
   name: z.string().min(1).default('target'),
   start: z.union([processStart, imageStart]),
-  /** Names of the env vars the target reads. */
+  /**
+   * Names of the env vars the target reads. `databaseUrl` is a name, or `{ name, scheme }` when the
+   * target wants another URL scheme than `postgres://`: SQLAlchemy needs `postgresql`, an async
+   * driver `postgresql+asyncpg` (the migrate and seed commands get the same URL).
+   */
   env: z
     .strictObject({
-      databaseUrl: z.string().min(1).default('DATABASE_URL'),
+      databaseUrl: z
+        .union([
+          z.string().min(1),
+          z.strictObject({ name: z.string().min(1).default('DATABASE_URL'), scheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'expected a URL scheme, e.g. "postgresql+asyncpg"').optional() }),
+        ])
+        .default('DATABASE_URL'),
       redisUrl: z.string().min(1).default('REDIS_URL'),
       port: z.string().min(1).default('PORT'),
     })
-    .prefault({}),
+    .prefault({})
+    // Resolved once: the name, and the scheme apart (databaseUrlFor applies it).
+    .transform(({ databaseUrl, ...names }) => ({ ...names, databaseUrl: typeof databaseUrl === 'string' ? databaseUrl : databaseUrl.name, databaseScheme: typeof databaseUrl === 'string' ? undefined : databaseUrl.scheme })),
   /** Builds what the target's image needs (run before compose builds it, and before an image target starts). */
   build: commandSpec.optional(),
   migrate: commandSpec.optional(),
