@@ -6,6 +6,21 @@ import { renderConfig } from './render.ts';
 
 const NOTES = fileURLToPath(new URL('../../examples/notes-api/openapi.json', import.meta.url));
 
+describe('the header scheme word in an API key description', () => {
+  it.each([
+    ['Token <token>', 'Token'],
+    ['Token xxxxxx', 'Token'],
+    ['Send `Authorization: Token abc123.def` with every request', 'Token'],
+    ['Use "Bearer {jwt}"', 'Bearer'],
+    ['JWT eyJhbGciOiJIUzI1NiJ9', 'JWT'],
+    ['Enter your token here', undefined],
+    ['Use the Authorization header', undefined],
+  ])('%j → %s', async (description, word) => {
+    const { schemeWord } = await import('./infer.ts');
+    expect(schemeWord(description)).toBe(word);
+  });
+});
+
 describe('gauntlet init inference', () => {
   it('reads the auth flow, token paths, header scheme, owned resources and admin operations of notes-api', async () => {
     const { doc } = await loadDocument({ file: NOTES }, 'http://127.0.0.1');
@@ -36,7 +51,10 @@ describe('gauntlet init inference', () => {
     expect(inferred.health).toEqual({ path: '/health', found: false });
     const text = renderConfig(inferred, { importFrom: 'gauntlet', name: 'bob', start: "python -c 'print(1)'", cwd: '.', env: { A: 'x' }, openapi: { url: '/openapi.json' }, upstreams: [] });
     expect(text).toContain("start: { command: 'python -c \\'print(1)\\'', cwd: '.', env: { A: 'x' } },");
-    expect(text).toContain("health: { path: '/health' }, // not in the document: check it");
+    expect(text).toContain("health: { path: '/openapi.json' }, // no health operation in the document: the OpenAPI document answers once the app is up");
+    expect(renderConfig(inferred, { importFrom: 'gauntlet', name: 'bob', start: 'x', cwd: '.', env: {}, openapi: { file: './openapi.yml' }, upstreams: [] })).toContain("health: { path: '/' }, // no health operation in the document: check that / answers 200 once the app is up");
+    // A documented health operation under a base path is found too.
+    expect(infer({ openapi: '3.1.0', paths: { '/api/v1/ping': { get: { responses: { '200': { description: 'ok' } } } } } }).health).toEqual({ path: '/api/v1/ping', found: true });
     expect(text).toContain('// auth: no login operation found.');
     expect(text).toContain(' * TO CHECK: security scheme "c" (mutualTLS) is not one init understands: set target.auth.header by hand.');
   });

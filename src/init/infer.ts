@@ -68,7 +68,10 @@ const successSchema = (op: Operation | undefined) => op?.responses.find((r) => r
 export function infer(doc: OpenApiDocument): Inferred {
   const ops = listOperations(doc);
   const notes: string[] = [];
-  const healthPath = ['/health', '/healthz', '/health/live', '/livez', '/ready', '/readyz', '/status'].find((p) => doc.paths?.[p]);
+  // A documented health operation: a well-known path, else any GET whose path names one (/api/v1/health, /ping).
+  const healthPath =
+    ['/health', '/healthz', '/health/live', '/livez', '/ready', '/readyz', '/status'].find((p) => doc.paths?.[p]) ??
+    Object.keys(doc.paths ?? {}).find((p) => !p.includes('{') && /\/(health|healthz|livez|readyz|ready|status|ping)$/i.test(p) && (doc.paths?.[p] as Record<string, unknown> | undefined)?.get);
 
   const schemes = Object.entries(((doc.components as Record<string, unknown> | undefined)?.securitySchemes ?? {}) as Record<string, Record<string, string>>);
   let header: Inferred['header'];
@@ -77,7 +80,7 @@ export function infer(doc: OpenApiDocument): Inferred {
   if (scheme?.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is HTTP bearer` };
   else if (scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') header = { name: 'authorization', scheme: 'Bearer', why: `security scheme "${schemeName}" is ${scheme.type}: its tokens are sent as bearer tokens` };
   else if (scheme?.type === 'apiKey' && scheme.in === 'header') {
-    const word = /^\s*([A-Za-z]+)\s+</.exec(scheme.description ?? '')?.[1];
+    const word = schemeWord(scheme.description ?? '');
     header = { name: scheme.name ?? 'authorization', scheme: word ?? '', why: `security scheme "${schemeName}" is an API key in the ${scheme.name} header${word ? `; its description says "${word} <token>"` : ''}` };
   } else if (scheme?.type === 'apiKey' && scheme.in === 'cookie') cookie = scheme.name;
   else if (scheme) notes.push(`security scheme "${schemeName}" (${scheme.type}${scheme.in ? ` in ${scheme.in}` : ''}) is not one init understands: set target.auth.header by hand`);
@@ -117,4 +120,14 @@ export function infer(doc: OpenApiDocument): Inferred {
     adminOperations: admin.map((op) => op.id),
     notes,
   };
+}
+
+/**
+ * The word before the token in an API-key scheme's description: "Token <token>", "Token xxxxxx",
+ * `Authorization: Token abc.def`, "Bearer {jwt}". Undefined when the description shows none.
+ */
+export function schemeWord(description: string): string | undefined {
+  const placeholder = /^\s*([A-Za-z][A-Za-z-]*)\s+[<{]/.exec(description)?.[1];
+  if (placeholder) return placeholder;
+  return /(?:^|[\s"'`:(])(Token|Bearer|JWT|Basic)\s+(?:[<{]|x{3,}|[A-Za-z0-9._~+/=-]{6,})/.exec(description)?.[1];
 }

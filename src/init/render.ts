@@ -44,7 +44,9 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
   line("    env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },");
   if (answers.migrate) line(`    migrate: { command: ${js(answers.migrate)}, cwd: ${js(answers.cwd)} },`);
   else line("    // migrate: { command: 'alembic upgrade head' },  // runs against a template database, cloned per run");
-  line(`    health: { path: ${js(inferred.health.path)} },${inferred.health.found ? '' : ' // not in the document: check it'}`);
+  // No health operation documented: the OpenAPI document's own path answers 200 once the app is up.
+  const health = inferred.health.found ? inferred.health.path : 'url' in answers.openapi ? answers.openapi.url : '/';
+  line(`    health: { path: ${js(health)} },${inferred.health.found ? '' : ` // no health operation in the document: ${'url' in answers.openapi ? 'the OpenAPI document answers once the app is up' : 'check that / answers 200 once the app is up'}`}`);
   line(`    openapi: ${js(answers.openapi)},`);
   if (inferred.login) {
     line('    auth: {');

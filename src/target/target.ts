@@ -74,7 +74,10 @@ export class TargetProcess {
         timeoutMs: target.health.timeoutMs,
         intervalMs: target.health.intervalMs,
         process: proc,
-        fix: `Check target.start (command, cwd) and target.env (the env var names it reads: ${target.env.databaseUrl}, ${target.env.redisUrl}, ${target.env.port}); the full log is in ${logFile}.`,
+        fix: (last) =>
+          /answered \d+/.test(last)
+            ? `The target is listening, but ${target.health.path} does not answer ${target.health.status}: set target.health.path (and target.health.status) to an endpoint that answers ${target.health.status} once the target is ready: a documented health operation, /healthz, / or the OpenAPI document's path. The full log is in ${logFile}.`
+            : `Check target.start (command, cwd) and target.env (the env var names it reads: ${target.env.databaseUrl}, ${target.env.redisUrl}, ${target.env.port}); the full log is in ${logFile}.`,
       });
       log('%s healthy at %s in %d ms', target.name, url, Math.round(performance.now() - started));
     };

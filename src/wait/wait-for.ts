@@ -12,7 +12,12 @@ export interface WaitOptions {
   /** The process behind it: its exit ends the wait early, and its last log lines go into the error. */
   process?: ManagedProcess;
   logLines?: number;
-  fix?: string;
+  /** What to do: a sentence, or one written from the last failed check (a health path that answers 404 wants another fix than a dead port). */
+  fix?: string | ((lastFailure: string) => string);
+}
+
+function fixFor(options: WaitOptions, lastFailure: string): string | undefined {
+  return typeof options.fix === 'function' ? options.fix(lastFailure) : options.fix;
 }
 
 /** Polls `check` until it is true. The error says how long it waited, the last failure and the last log lines. */
@@ -26,7 +31,7 @@ export async function waitFor(options: WaitOptions): Promise<number> {
       throw new GauntletError(
         'GAUNTLET_TARGET_EXITED',
         `${options.what}: the process exited (${status.signal ? `signal ${status.signal}` : `exit code ${status.code}`}) after ${elapsed(started)} before it was ready.`,
-        { detail: logDetail(options), fix: options.fix ?? 'Read the log lines above; they usually name the missing setting or dependency.' },
+        { detail: logDetail(options), fix: fixFor(options, lastFailure) ?? 'Read the log lines above; they usually name the missing setting or dependency.' },
       );
     }
     try {
@@ -37,7 +42,7 @@ export async function waitFor(options: WaitOptions): Promise<number> {
     if (performance.now() - started >= options.timeoutMs) {
       throw new GauntletError('GAUNTLET_WAIT_TIMEOUT', `${options.what} was not ready after ${elapsed(started)} (timeout ${options.timeoutMs} ms); last check: ${lastFailure}.`, {
         detail: logDetail(options),
-        fix: options.fix ?? 'Raise the timeout in gauntlet.config.ts if it is just slow, or read the log lines above.',
+        fix: fixFor(options, lastFailure) ?? 'Raise the timeout in gauntlet.config.ts if it is just slow, or read the log lines above.',
       });
     }
     await sleep(interval);

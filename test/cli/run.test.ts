@@ -91,6 +91,13 @@ describe('gauntlet run', () => {
     expect(await r.read('index.html')).toContain('GAUNTLET_TARGET_EXITED');
   });
 
+  it('a health path the target does not serve: the timeout shows the answer and names target.health.path, not target.start', async () => {
+    const r = await run(['--stages', 'unit'], { TINY_HEALTH_PATH: '/healthz' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^GAUNTLET_WAIT_TIMEOUT: tiny health at http:\/\/127\.0\.0\.1:\d+\/healthz was not ready after .*; last check: GET .*\/healthz answered 404, expected 200\./);
+    expect(r.stderr).toMatch(/Fix: The target is listening, but \/healthz does not answer 200: set target\.health\.path/);
+  });
+
   it('gives the target and its migrate command the database URL in the scheme the config names (postgresql+asyncpg)', async () => {
     const wanted = { TINY_EXPECT_SCHEME: 'postgresql+asyncpg' };
     const r = await run(['--stages', 'unit'], { ...wanted, TINY_DB_SCHEME: 'postgresql+asyncpg' });
