@@ -1,3 +1,4 @@
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePaths } from '../config/load.ts';
@@ -24,7 +25,9 @@ export interface StartSpec {
  * command, starts the target the way the config will, reads its document, and tears it all down.
  * Readiness is the document itself answering 200 (the health path is not known yet).
  */
-export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDocument> {
+export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDocument & { logDir: string }> {
+  // A directory of its own per run: two inits at once never share (or clobber) a log.
+  const logDir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
   const { config } = validateConfig(
     {
       target: {
@@ -35,14 +38,14 @@ export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDoc
         openapi: { url: spec.openapiPath },
       },
       upstreams: spec.upstreams,
-      reports: { dir: path.join(os.tmpdir(), 'gauntlet-init') },
+      reports: { dir: logDir },
     },
     'gauntlet init',
   );
   const resolved = resolvePaths(config, spec.configFile);
   const stack = await startStack(resolved, await resolveEnvironmentKind(spec.kind), { withTarget: true });
   try {
-    return await loadDocument({ url: spec.openapiPath }, stack.target?.url as string);
+    return { ...(await loadDocument({ url: spec.openapiPath }, stack.target?.url as string)), logDir };
   } finally {
     await stack.stop();
   }

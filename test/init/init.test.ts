@@ -49,6 +49,29 @@ describe('gauntlet init', () => {
     expect(result.gates.find((g) => g.name === 'apiCoverage.operations')?.actual).toBe(100);
   }, 300_000);
 
+  it('starts a target it has never seen to read its document (notes-api: Token scheme, nested token, a required secret), and its config runs the contract stage unedited', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
+    const out = path.join(dir, 'gauntlet.config.ts');
+    const notes = path.join(ROOT, 'examples/notes-api');
+    const init = await runCli(
+      ['init', '--openapi', '/openapi.json', '--start', 'node server.mjs', '--cwd', notes, '--migrate', 'node migrate.mjs', '--target-env', 'SECRET=notes-test-secret-0123456789abcdef0123456789', '--target-env', 'LOGIN_WINDOW_SECONDS=3', '--env', 'native', '--out', out],
+      { cwd: dir, timeoutMs: 120_000 },
+    );
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/^init started the target to read its document; its log and the services' are in .*gauntlet-init-\w+\n/);
+    expect(init.stdout).toContain('inferred the auth flow, refresh, logout, account deletion, the Token header.');
+    const written = await readFile(out, 'utf8');
+    expect(written).toContain("env: { SECRET: 'notes-test-secret-0123456789abcdef0123456789', LOGIN_WINDOW_SECONDS: '3' }");
+    expect(written).toContain("openapi: { url: '/openapi.json' },");
+
+    const reports = path.join(dir, 'reports');
+    const run = await runCli(['run', '--config', out, '--stages', 'contract', '--env', 'native', '--no-coverage', '--reports', reports], { cwd: dir, timeoutMs: 240_000 });
+    const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+    expect(result.stages[0]?.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}\n${c.message}`)).toEqual([]);
+    expect(run.code).toBe(0);
+  }, 300_000);
+
   it('reads an absolute --openapi path as a file, not as a path on the target', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
     const document = path.join(dir, 'openapi.json');

@@ -112,9 +112,11 @@ export const initCommand = defineCommand({
     const onTarget = openapi.startsWith('/') && !(await access(openapi).then(() => true, () => false));
     const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
-    const { doc, problems } = onTarget
+    const loaded = onTarget
       ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
       : await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
+    const { doc, problems } = loaded;
+    if ('logDir' in loaded) process.stdout.write(`init started the target to read its document; its log and the services' are in ${loaded.logDir}\n`);
     const inferred = infer(doc);
     if (problems.length) inferred.notes.push(`the document has ${problems.length} schema problem(s); the contract stage will report them`);
     const answers: InitAnswers = {
