@@ -21,6 +21,24 @@ describe('the header scheme word in an API key description', () => {
   });
 });
 
+describe('auth bodies wrapped in a key', () => {
+  it('puts the placeholders inside the wrapper, the same for registration and login', () => {
+    const user = (props: Record<string, object>, required: string[]) => ({ required: ['user'], content: { 'application/json': { schema: { type: 'object', required: ['user'], properties: { user: { type: 'object', required, properties: props } } } } } });
+    const ok = { '201': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { user: { type: 'object', properties: { token: { type: 'string' } } } } } } } } };
+    const doc = {
+      openapi: '3.1.0',
+      paths: {
+        '/users': { post: { requestBody: user({ username: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } }, ['username', 'email', 'password']), responses: ok } },
+        '/users/login': { post: { requestBody: user({ email: { type: 'string' }, password: { type: 'string' } }, ['email', 'password']), responses: ok } },
+      },
+    };
+    const inferred = infer(doc as never);
+    expect(inferred.register?.body).toEqual({ user: { username: '{{email}}', email: '{{email}}', password: '{{password}}' } });
+    expect(inferred.login?.body).toEqual({ user: { email: '{{email}}', password: '{{password}}' } });
+    expect(inferred.tokenPath).toBe('user.token');
+  });
+});
+
 describe('gauntlet init inference', () => {
   it('reads the auth flow, token paths, header scheme, owned resources and admin operations of notes-api', async () => {
     const { doc } = await loadDocument({ file: NOTES }, 'http://127.0.0.1');

@@ -34,16 +34,25 @@ const post = (ops: Operation[], re: RegExp, secured?: boolean) => ops.find((op) 
 /** A login that takes an HTML form (FastAPI's OAuth2PasswordRequestForm), not JSON. */
 const isForm = (op: Operation) => !op.body?.media.some((m) => /json/.test(m.contentType)) && op.body?.media.some((m) => m.contentType === 'application/x-www-form-urlencoded') === true;
 
-/** A body template: credentials become {{email}}, {{password}}, {{name}}; other required fields get a sample. */
+/**
+ * A body template: credentials become {{email}}, {{password}}, {{name}}; other required fields get a
+ * sample. A body wrapped in a key (`{ "user": { "email", "password" } }`) gets its template inside.
+ */
 function bodyTemplate(op: Operation | undefined, extra: Record<string, string> = {}): Record<string, unknown> {
   const media = op?.body?.media.find((m) => /json/.test(m.contentType)) ?? op?.body?.media.find((m) => m.contentType === 'application/x-www-form-urlencoded');
-  const schema = media?.schema ?? {};
+  return objectTemplate(media?.schema ?? {}, extra, 0);
+}
+
+function objectTemplate(schema: JsonSchema, extra: Record<string, string>, depth: number): Record<string, unknown> {
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   const body: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(props)) {
     if (extra[name]) body[name] = extra[name];
-    else if (prop.format === 'email' || /^(e-?mail|username|user_?name|login)$/i.test(name)) body[name] = '{{email}}';
+    else if (prop.properties && depth < 3) {
+      const inner = objectTemplate(prop, extra, depth + 1);
+      if (required.has(name) || Object.values(inner).some((v) => typeof v === 'string' && v.startsWith('{{'))) body[name] = inner;
+    } else if (prop.format === 'email' || /^(e-?mail|username|user_?name|login)$/i.test(name)) body[name] = '{{email}}';
     else if (/pass(word)?/i.test(name)) body[name] = '{{password}}';
     else if (/name/i.test(name)) body[name] = '{{name}}';
     else if (required.has(name)) body[name] = sampleFor(prop, 1);
