@@ -1,4 +1,5 @@
 import type { GateResult, StageResult } from '../results/types.ts';
+import { failedBySeverity } from '../results/severity.ts';
 import { gate } from './compare.ts';
 
 export interface GateOptions {
@@ -6,6 +7,8 @@ export interface GateOptions {
   required: string[];
   /** Threshold gates on stage metrics: `apiCoverage.operations >= 100` is `{ apiCoverage: { operations: 100 } }`. */
   thresholds?: Record<string, Record<string, number>>;
+  /** Whether a failed check that is only a deviation from the document fails its stage's gate ('fail'), or is counted apart ('report'). @default 'fail' */
+  deviations?: 'fail' | 'report';
 }
 
 /**
@@ -16,8 +19,12 @@ export function evaluateGates(stages: StageResult[], options: GateOptions): Gate
   const ran = stages.filter((s) => s.status === 'passed' || s.status === 'failed');
   const gates: GateResult[] = [gate('stages.ran', ran.length, '>=', 1, ran.length ? undefined : 'no stage ran: nothing was checked')];
   for (const stage of ran) {
-    const failed = stage.checks.filter((c) => c.status === 'failed').length;
-    gates.push(gate(`${stage.name}.failedChecks`, failed, '<=', 0));
+    const { bugs, deviations } = failedBySeverity(stage.checks);
+    if (options.deviations === 'report') {
+      gates.push(gate(`${stage.name}.failedChecks`, bugs.length, '<=', 0));
+      // Counted and shown, never failing: gates.deviations is 'report'.
+      if (deviations.length) gates.push({ ...gate(`${stage.name}.deviations`, deviations.length, '>=', 0), message: `${deviations.length} deviation(s) from the document, reported only (gates.deviations: 'report')` });
+    } else gates.push(gate(`${stage.name}.failedChecks`, bugs.length + deviations.length, '<=', 0));
   }
   for (const [group, values] of Object.entries(options.thresholds ?? {})) {
     for (const [key, threshold] of Object.entries(values)) {

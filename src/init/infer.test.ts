@@ -74,6 +74,7 @@ describe('gauntlet init inference', () => {
     // A documented health operation under a base path is found too.
     expect(infer({ openapi: '3.1.0', paths: { '/api/v1/ping': { get: { responses: { '200': { description: 'ok' } } } } } }).health).toEqual({ path: '/api/v1/ping', found: true });
     expect(text).toContain('// auth: no login operation found.');
+    expect(text).toContain("// rateLimits: [{ name: '…', operation: 'METHOD /path',");
     expect(text).toContain(' * TO CHECK: security scheme "c" (mutualTLS) is not one init understands: set target.auth.header by hand.');
   });
 });

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
+import { failedBySeverity } from '../results/severity.ts';
 import type { Reporter } from './types.ts';
 
 const STAGE_MARK: Record<StageResult['status'], string> = {
@@ -35,7 +36,7 @@ export class ConsoleReporter implements Reporter {
 
   onCheck(check: CheckResult): void {
     if (check.status !== 'failed') return;
-    this.write(`  ${pc.red('✗')} ${check.title}`);
+    this.write(`  ${pc.red('✗')} ${check.severity === 'deviation' ? pc.yellow('[deviation]') : pc.red('[bug]')} ${check.title}`);
     if (check.message) for (const line of check.message.split('\n').slice(0, 8)) this.write(pc.dim(`      ${line}`));
   }
 
@@ -46,6 +47,13 @@ export class ConsoleReporter implements Reporter {
   }
 
   onRunEnd(result: RunResult): void {
+    const { bugs, deviations } = failedBySeverity(result.stages.flatMap((s) => s.checks));
+    if (bugs.length + deviations.length) {
+      // Bugs first: a 500 must not drown among documentation mismatches.
+      this.write(pc.bold(`\nFailed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`));
+      for (const c of bugs) this.write(`  ${pc.red('bug')}        ${c.title} ${pc.dim(`(${c.id})`)}`);
+      for (const c of deviations) this.write(`  ${pc.yellow('deviation')}  ${c.title} ${pc.dim(`(${c.id})`)}`);
+    }
     this.write(pc.bold('\nGates'));
     for (const g of result.gates) {
       const mark = g.passed ? pc.green('PASS') : pc.red('FAIL');

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { failedBySeverity } from '../results/severity.ts';
 import { loadFigures } from './load-figures.ts';
 import { sparklines } from './sparkline.ts';
 import type { CheckResult, GateResult, RunResult, StageResult } from '../results/types.ts';
@@ -64,15 +65,16 @@ function gatesSection(gates: GateResult[]): string {
 }
 
 function failedSection(stages: StageResult[]): string {
-  const failed = stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed'));
+  const { bugs, deviations } = failedBySeverity(stages.flatMap((s) => s.checks));
+  const failed = [...bugs, ...deviations]; // bugs first
   if (failed.length === 0) return section('failed', 'Failed checks', '<p class="ok-text">No check failed.</p>');
   const item = (c: CheckResult) => {
     const request = typeof c.evidence?.request === 'string' ? c.evidence.request : undefined;
     // The reproduction once: in its own block, not again inside the message.
     const message = request ? c.message?.split('\n').filter((line) => !line.includes(request)).join('\n') : c.message;
-    return `<article class="failure"><h3>${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${message ? `<pre>${esc(message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
+    return `<article class="failure ${c.severity ?? 'bug'}"><h3><span class="severity">${c.severity === 'deviation' ? 'deviation' : 'bug'}</span> ${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${message ? `<pre>${esc(message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
   };
-  return section('failed', `Failed checks (${failed.length})`, failed.map(item).join(''));
+  return section('failed', `Failed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`, failed.map(item).join(''));
 }
 
 type Counts = { covered: number; total: number };
@@ -172,6 +174,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;
 pre{background:#f6f8fa;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}.failure{border-left:3px solid #cf222e;padding-left:10px;margin:12px 0}
 .meter{display:inline-block;width:90px;height:8px;background:#eee;vertical-align:middle}.meter span{display:block;height:8px}.meter .ok,rect.ok{background:#1f883d;fill:#1f883d}.meter .bad,rect.bad{background:#cf222e;fill:#cf222e}
 line.limit{stroke:#1d2330;stroke-width:2}
+.failure.deviation{border-left-color:#bf8700}.severity{font-size:11px;text-transform:uppercase;color:#cf222e;margin-right:4px}.deviation .severity{color:#9a6700}
 figure.spark{display:inline-block;margin:6px 16px 6px 0;color:#0969da}figure.spark figcaption{color:#667;font-size:12px}
 </style></head><body>
 <header><h1>Gauntlet: ${esc(result.target.name)}</h1>

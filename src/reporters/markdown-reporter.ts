@@ -1,6 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from '../results/types.ts';
+import { failedBySeverity } from '../results/severity.ts';
+import type { CheckResult, RunResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import { loadFigures } from './load-figures.ts';
 import type { Reporter } from './types.ts';
@@ -42,10 +43,15 @@ export function renderMarkdown(result: RunResult): string {
   ];
   const figures = loadFigures(result.stages);
   if (figures.length) lines.push('', '## Load', '', '| figure | measured |', '| --- | --- |', ...figures.map(([label, value]) => `| ${label} | ${value} |`));
-  const failed = result.stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed'));
-  if (failed.length) {
-    lines.push('', '## Failed checks', '');
-    for (const c of failed) lines.push(`- **${cell(c.title)}** (\`${c.id}\`)${c.message ? `\n  \`\`\`\n  ${c.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\`` : ''}`);
+  const { bugs, deviations } = failedBySeverity(result.stages.flatMap((s) => s.checks));
+  const item = (c: CheckResult) => lines.push(`- **${cell(c.title)}** (\`${c.id}\`)${c.message ? `\n  \`\`\`\n  ${c.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\`` : ''}`);
+  if (bugs.length) {
+    lines.push('', `## Bugs (${bugs.length})`, '');
+    bugs.forEach(item);
+  }
+  if (deviations.length) {
+    lines.push('', `## Deviations from the document (${deviations.length})`, '');
+    deviations.forEach(item);
   }
   return `${lines.join('\n')}\n`;
 }

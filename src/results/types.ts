@@ -9,7 +9,11 @@ export interface CheckResult {
   message?: string;
   durationMs?: number;
   evidence?: Record<string, unknown>;
+  /** For a failed check: a bug (5xx, crash, auth bypass, broken authorization, leak, lost data, a failing test) or a deviation from the document (undocumented status or content type, another body shape). */
+  severity?: Severity;
 }
+
+export type Severity = 'bug' | 'deviation';
 
 /**
  * passed/failed: the stage ran. skipped: it could not run here (k6 missing, no command configured),

@@ -8,6 +8,7 @@ import { evaluateGates } from '../gates/evaluate.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
+import { withSeverity } from '../results/severity.ts';
 import type { CheckResult, GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
 import { runErrorCheck, runErrorOf } from './run-error.ts';
 import { STAGES } from '../stages/registry.ts';
@@ -39,7 +40,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   registerConfigSecrets(config);
   // Every check reaches the reporters (the console too) with the run's secrets replaced by placeholders.
   const reporters = combineReporters(options.reporters);
-  const events = { ...reporters, onCheck: (check: CheckResult) => reporters.onCheck(redactDeep(check)), onStageEnd: (stage: StageResult) => reporters.onStageEnd(redactDeep(stage)) };
+  const events = { ...reporters, onCheck: (check: CheckResult) => reporters.onCheck(redactDeep(withSeverity(check))), onStageEnd: (stage: StageResult) => reporters.onStageEnd(redactDeep(stage)) };
   const startedAt = new Date();
   const kind = await resolveEnvironmentKind(options.environment);
   events.onRunStart({ environment: kind, stages: options.stages, reportsDir: config.reportsDir });
@@ -99,7 +100,8 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onStageEnd(result);
   }
 
-  const gates = [...evaluateGates(stages, { required: options.required, thresholds: config.gates }), ...stageGates];
+  const { deviations, ...thresholds } = config.gates;
+  const gates = [...evaluateGates(stages, { required: options.required, thresholds, deviations }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
   const result: RunResult = {
     schemaVersion: 1,
@@ -123,7 +125,7 @@ function withoutTerminalCodes(stage: StageResult): StageResult {
   return {
     ...stage,
     ...(stage.reason !== undefined ? { reason: clean(stage.reason) } : {}),
-    checks: stage.checks.map((c) => ({ ...c, title: stripVTControlCharacters(c.title), ...(c.message !== undefined ? { message: clean(c.message) } : {}) })),
+    checks: stage.checks.map((c) => withSeverity({ ...c, title: stripVTControlCharacters(c.title), ...(c.message !== undefined ? { message: clean(c.message) } : {}) })),
   };
 }
 

@@ -49,7 +49,8 @@ describe('gauntlet run', () => {
   it('fails (exit 1) when a unit test fails, naming the check in every report', async () => {
     const r = await run(['--stages', 'unit'], { TINY_UNIT: 'fail' });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('✗ tiny › adds numbers');
+    expect(r.stdout).toContain('✗ [bug] tiny › adds numbers');
+    expect(r.stdout).toContain('Failed checks: 1 bug, 0 deviations from the document');
     expect(r.stdout).toContain('FAIL unit.failedChecks: 1 (must be <= 0)');
     const result = await r.json();
     expect(result.passed).toBe(false);

@@ -72,6 +72,32 @@ describe('gauntlet init', () => {
     expect(run.code).toBe(0);
   }, 300_000);
 
+  it('a target in a style init had to learn (absolute --openapi file, two --target-env, auth bodies wrapped in a key, "Token xxxxxx" in a description, no /health): its config runs unedited and the auth flow works', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
+    const out = path.join(dir, 'gauntlet.config.ts');
+    const fixture = path.join(ROOT, 'test/fixtures/wrapped-auth');
+    const init = await runCli(['init', '--openapi', path.join(fixture, 'openapi.json'), '--start', 'node server.mjs', '--cwd', fixture, '--target-env', 'SECRET=wrapped-secret-0123456789', '--target-env', 'GREETING=hello', '--out', out], { cwd: dir });
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('inferred the auth flow, the Token header.');
+    const written = await readFile(out, 'utf8');
+    expect(written).toContain("env: { SECRET: 'wrapped-secret-0123456789', GREETING: 'hello' }");
+    expect(written).toContain("register: { path: '/api/users', body: { user: { username: '{{email}}', email: '{{email}}', password: '{{password}}' } } },");
+    expect(written).toContain("login: { path: '/api/users/login', body: { user: { email: '{{email}}', password: '{{password}}' } } },");
+    expect(written).toContain("token: { path: 'user.token' },");
+    expect(written).toContain("header: { name: 'Authorization', scheme: 'Token' },");
+    expect(written).toContain("health: { path: '/' }, // no health operation in the document");
+    expect(written).toContain("operation: 'POST /api/users/login'"); // the commented rate-limit example names a real operation
+
+    const reports = path.join(dir, 'reports');
+    const run = await runCli(['run', '--config', out, '--stages', 'contract', '--env', 'native', '--no-coverage', '--reports', reports], { cwd: dir, timeoutMs: 240_000 });
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+    expect(result.stages[0]?.status).not.toBe('skipped'); // the run reached the stage
+    expect(result.stages[0]?.checks.find((c) => c.id === 'contract:auth')).toMatchObject({ status: 'passed' });
+    expect(result.stages[0]?.checks.find((c) => c.id === 'contract:GET /api/user:valid')).toMatchObject({ status: 'passed' }); // the Token header was accepted
+  }, 300_000);
+
   it('reads an absolute --openapi path as a file, not as a path on the target', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
     const document = path.join(dir, 'openapi.json');

@@ -23,6 +23,14 @@ export const gates = z
         parameters: z.number().min(0).max(100).default(0),
       })
       .prefault({}),
+    /**
+     * Failed checks that are only deviations from the OpenAPI document (an undocumented status or
+     * content type, another body shape): 'fail' fails the gate like a bug, 'report' counts them apart.
+     * @default 'fail': the document is the contract clients are built on, and a gate that passes a
+     * broken contract is worse than none; 'report' is for a first run on an API whose document is
+     * known to be loose, to see its bugs first.
+     */
+    deviations: z.enum(['fail', 'report']).default('fail'),
     mutation: z
       .strictObject({
         /** Percent of valid mutants the suites detect (stages.mutation). @default 0 (reported, not gated) */

@@ -1,0 +1,31 @@
+import type { CheckResult, Severity } from './types.ts';
+
+/** Problems in a contract check's message that make it a bug, not a deviation from the document. */
+const BUG_SIGNS = /a server error|exposes|expected a 4xx|crash|no answer|did not survive|lost|changed after/i;
+
+/**
+ * How much a failed check matters. A **bug** hurts users or data whatever the document says: a 5xx,
+ * a crash, a security finding (auth bypass, broken authorization, injection, a leak), lost data, an
+ * invalid request accepted, a failing test or journey, a crossed load threshold. A **deviation** is
+ * a response that works but is not what the OpenAPI document promises: an undocumented status or
+ * content type, another body shape (FastAPI's `{"detail": …}` where an envelope is documented). Only
+ * the contract stage's response checks can be deviations, and only when every problem they list is one.
+ */
+export function severityOf(check: CheckResult): Severity {
+  if (check.stage !== 'contract') return 'bug';
+  if (check.id === 'contract:document') return 'deviation'; // the document itself is not valid OpenAPI
+  if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error')) return 'bug';
+  const problems = (check.message ?? '').split('\n').filter((line) => !/^(reproduce|minimal reproduction|response):/.test(line));
+  return problems.some((line) => BUG_SIGNS.test(line)) ? 'bug' : 'deviation';
+}
+
+/** The check with its severity when it failed; others unchanged. */
+export function withSeverity(check: CheckResult): CheckResult {
+  return check.status === 'failed' ? { ...check, severity: severityOf(check) } : check;
+}
+
+/** Failed checks, bugs first, each group in run order. */
+export function failedBySeverity(checks: CheckResult[]): { bugs: CheckResult[]; deviations: CheckResult[] } {
+  const failed = checks.filter((c) => c.status === 'failed').map(withSeverity);
+  return { bugs: failed.filter((c) => c.severity === 'bug'), deviations: failed.filter((c) => c.severity === 'deviation') };
+}
