@@ -1,4 +1,5 @@
 import { logger } from '../log/logger.ts';
+import { repeatEvery } from '../wait/repeat-every.ts';
 import { K6_RUNNING, readK6Live, type K6Live } from './k6-live.ts';
 import { containerUsage } from './container-stats.ts';
 import { PostgresStats, type StatementTotals } from './postgres-stats.ts';
@@ -93,6 +94,7 @@ export async function startServerSampler(options: ServerSamplerOptions): Promise
 
   const samples: ServerSample[] = [];
   let statementsAtSteadyStart: StatementTotals | undefined;
+  let lastTotals: StatementTotals | undefined;
   const started = Date.now();
   const probe = async () => {
     const sample: ServerSample = { t: Date.now() - started };
@@ -110,26 +112,20 @@ export async function startServerSampler(options: ServerSamplerOptions): Promise
       options.k6Api ? readK6Live(options.k6Api).then((client) => client && Object.assign(sample, { client })) : undefined,
       sources.redis.available ? redis.figures().then((figures) => Object.assign(sample, { redis: figures }), (e) => failed('redis', e)) : undefined,
     ]);
+    if (totals) lastTotals = totals;
     if (!statementsAtSteadyStart && totals && (sample.client?.status ?? 0) >= K6_RUNNING) statementsAtSteadyStart = totals;
     samples.push(sample);
   };
 
+  // The first sample before k6 starts (the baseline), then one an interval.
   await probe();
-  let running = true;
-  const loop = (async () => {
-    while (running && samples.length < options.maxSamples) {
-      const next = Date.now() + options.intervalMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
-      if (running) await probe();
-    }
-  })();
+  const loop = repeatEvery(options.intervalMs, options.maxSamples - 1, probe, { afterInterval: true });
 
   return {
     async stop() {
-      running = false;
-      await loop;
+      await loop.stop();
       await probe(); // the figures at the very end
-      const statements = postgres && sources.postgres.available ? await postgres.totals().catch(() => undefined) : undefined;
+      const statements = sources.postgres.available ? lastTotals : undefined;
       await postgres?.close();
       redis.close();
       return { sources, samples, ...(statements ? { statements } : {}), ...(statementsAtSteadyStart ? { statementsAtSteadyStart } : {}) };

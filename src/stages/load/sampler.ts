@@ -1,4 +1,5 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { repeatEvery } from '../../wait/repeat-every.ts';
 
 export interface Sample {
   /** Milliseconds since the sampler started. */
@@ -27,8 +28,6 @@ export function counterTotals(text: string): Record<string, number> {
 export function startSampler(options: { healthUrl: string; healthStatus: number; metricsUrl: string | undefined; intervalMs: number; maxSamples?: number }): { stop(): Promise<Sample[]> } {
   const samples: Sample[] = [];
   const started = Date.now();
-  const max = options.maxSamples ?? 3_600;
-  let running = true;
   const probe = async () => {
     const health = await fetch(options.healthUrl, { signal: AbortSignal.timeout(options.intervalMs * 2) })
       .then(async (r) => {
@@ -44,17 +43,10 @@ export function startSampler(options: { healthUrl: string; healthStatus: number;
       : {};
     samples.push({ t: Date.now() - started, health, counters });
   };
-  const loop = (async () => {
-    while (running && samples.length < max) {
-      const next = Date.now() + options.intervalMs;
-      await probe();
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
-    }
-  })();
+  const loop = repeatEvery(options.intervalMs, options.maxSamples ?? 3_600, probe);
   return {
     async stop() {
-      running = false;
-      await loop;
+      await loop.stop();
       return samples;
     },
   };
