@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { HistoryEntry } from './history.ts';
 import type { Sample } from './sampler.ts';
 import type { ServerSample } from '../../server-stats/server-sampler.ts';
+import { ratePerSecond, statementsPerRequest } from '../../server-stats/timeline.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -36,32 +37,18 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
   }));
   // The server's side over this run: memory, CPU and statements per second between samples.
   const server = input.server ?? [];
-  const rate = (i: number, pick: (s: ServerSample) => number | undefined) => {
-    const a = server[i - 1];
-    const b = server[i];
-    const va = a && pick(a);
-    const vb = b && pick(b);
-    return a && b && va !== undefined && vb !== undefined && b.t > a.t ? Math.round(((vb - va) / ((b.t - a.t) / 1000)) * 100) / 100 : null;
-  };
   const serverSeries = {
     t: server.map((s) => (s.t / 1000).toFixed(1)),
     rssMb: server.map((s) => (s.rssBytes === undefined ? null : Math.round((s.rssBytes / 1048576) * 10) / 10)),
-    cpuPercent: server.map((_, i) => (i === 0 ? null : (rate(i, (s) => s.cpuSeconds) ?? 0) * 100)),
-    statementsPerSecond: server.map((_, i) => (i === 0 ? null : rate(i, (s) => s.statements))),
+    cpuPercent: ratePerSecond(server, (s) => s.cpuSeconds).map((v, i) => (i === 0 ? null : (v ?? 0) * 100)),
+    statementsPerSecond: ratePerSecond(server, (s) => s.statements),
     connections: server.map((s) => s.connections ?? null),
     keysWithoutTtl: server.map((s) => s.redis?.keysWithoutTtl ?? null),
     // k6's side at the same moments (its REST API): requests per second, and its p95 so far.
-    rps: server.map((_, i) => (i === 0 ? null : rate(i, (s) => s.client?.requests))),
+    rps: ratePerSecond(server, (s) => s.client?.requests),
     p95: server.map((s) => (s.client?.p95Ms === undefined ? null : Math.round(s.client.p95Ms * 10) / 10)),
     vus: server.map((s) => s.client?.vus ?? null),
-    // SQL statements per HTTP request between two samples (k6's requests; the sampler's few are left out).
-    statementsPerRequest: server.map((_, i) => {
-      const a = server[i - 1];
-      const b = server[i];
-      if (!a || !b || a.statements === undefined || b.statements === undefined || !a.client || !b.client) return null;
-      const requests = b.client.requests - a.client.requests;
-      return requests > 0 ? Math.round(((b.statements - a.statements) / requests) * 100) / 100 : null;
-    }),
+    statementsPerRequest: statementsPerRequest(server),
   };
   const counters = [...new Set(input.samples.flatMap((s) => Object.keys(s.counters)))].slice(0, 6);
   const base = input.samples[0]?.counters ?? {};
