@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
-import { failedBySeverity } from '../results/severity.ts';
+import { describeFailed, failedBySeverity } from '../results/severity.ts';
 import type { Reporter } from './types.ts';
 
 const STAGE_MARK: Record<StageResult['status'], string> = {
@@ -50,7 +50,7 @@ export class ConsoleReporter implements Reporter {
     const { bugs, deviations } = failedBySeverity(result.stages.flatMap((s) => s.checks));
     if (bugs.length + deviations.length) {
       // Bugs first: a 500 must not drown among documentation mismatches.
-      this.write(pc.bold(`\nFailed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`));
+      this.write(pc.bold(`\n${describeFailed(bugs, deviations)}`));
       for (const c of bugs) this.write(`  ${pc.red('bug')}        ${c.title} ${pc.dim(`(${c.id})`)}`);
       for (const c of deviations) this.write(`  ${pc.yellow('deviation')}  ${c.title} ${pc.dim(`(${c.id})`)}`);
     }

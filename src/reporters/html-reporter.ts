@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { failedBySeverity } from '../results/severity.ts';
+import { describeFailed, failedBySeverity } from '../results/severity.ts';
+import { esc } from './_html.ts';
 import { loadFigures } from './load-figures.ts';
 import { sparklines } from './sparkline.ts';
 import type { CheckResult, GateResult, RunResult, StageResult } from '../results/types.ts';
@@ -22,12 +23,6 @@ export class HtmlReporter implements Reporter {
   }
 }
 
-const esc = (value: unknown) =>
-  String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
 
 const STATUS_CLASS: Record<string, string> = { passed: 'ok', failed: 'bad', skipped: 'skip', 'not-available': 'skip' };
 
@@ -74,7 +69,7 @@ function failedSection(stages: StageResult[]): string {
     const message = request ? c.message?.split('\n').filter((line) => !line.includes(request)).join('\n') : c.message;
     return `<article class="failure ${c.severity ?? 'bug'}"><h3><span class="severity">${c.severity === 'deviation' ? 'deviation' : 'bug'}</span> ${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${message ? `<pre>${esc(message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
   };
-  return section('failed', `Failed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`, failed.map(item).join(''));
+  return section('failed', describeFailed(bugs, deviations), failed.map(item).join(''));
 }
 
 type Counts = { covered: number; total: number };

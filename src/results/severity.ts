@@ -29,3 +29,8 @@ export function failedBySeverity(checks: CheckResult[]): { bugs: CheckResult[]; 
   const failed = checks.filter((c) => c.status === 'failed').map(withSeverity);
   return { bugs: failed.filter((c) => c.severity === 'bug'), deviations: failed.filter((c) => c.severity === 'deviation') };
 }
+
+/** "Failed checks: 2 bugs, 1 deviation from the document": the heading every report shows. */
+export function describeFailed(bugs: CheckResult[], deviations: CheckResult[]): string {
+  return `Failed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`;
+}

@@ -63,8 +63,9 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
       const started = performance.now();
       const context = { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: events.onCheck };
       const { result, gates } = await runStage(name, context, options.registry ?? STAGES).catch((error: unknown) => {
-        failure ??= runErrorOf(error, name);
-        const check = runErrorCheck(runErrorOf(error, name));
+        const broken = runErrorOf(error, name);
+        failure ??= broken;
+        const check = runErrorCheck(broken);
         events.onCheck(check);
         return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs: Math.round(performance.now() - started), checks: [check], metrics: {} }, gates: [] };
       });
@@ -109,7 +110,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     durationMs: Date.now() - startedAt.getTime(),
     environment: kind,
     target: { name: config.target.name, url: stack?.context.targetUrl ?? null },
-    stages: redactDeep(stages.map(withoutTerminalCodes)),
+    stages: redactDeep(stages.map(forReports)),
     gates,
     passed,
     exitCode: failure ? 2 : passed ? 0 : 1,
@@ -119,8 +120,8 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   return result;
 }
 
-/** Colour and cursor codes (a test runner's output in a message) have no place in a report file. */
-function withoutTerminalCodes(stage: StageResult): StageResult {
+/** The stage as the report files get it: colour and cursor codes stripped (a test runner's output in a message), each failed check classified. */
+function forReports(stage: StageResult): StageResult {
   const clean = (text: string | undefined) => (text === undefined ? undefined : stripVTControlCharacters(text));
   return {
     ...stage,

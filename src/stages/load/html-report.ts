@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { HistoryEntry } from './history.ts';
 import type { Sample } from './sampler.ts';
+import { esc } from '../../reporters/_html.ts';
 import type { ServerSample } from '../../server-stats/server-sampler.ts';
 import { ratePerSecond, statementsPerRequest } from '../../server-stats/timeline.ts';
 
@@ -15,7 +16,6 @@ async function chartJs(): Promise<string> {
 }
 
 const escapeJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 /**
  * One self-contained HTML page: the history of runs (latency percentiles, throughput, error rate per
@@ -60,13 +60,13 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
   const rows = runs
     .slice(-20)
     .reverse()
-    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${escapeHtml(r.profile)}</td><td>${r.passed ? 'pass' : 'FAIL'}</td><td>${r.med?.toFixed(1) ?? '–'}</td><td>${r.p95?.toFixed(1) ?? '–'}</td><td>${r.p99?.toFixed(1) ?? '–'}</td><td>${r.rps?.toFixed(1) ?? '–'}</td><td>${r.errors?.toFixed(3) ?? '–'}</td><td>${r.statementsPerRequest?.toFixed(2) ?? '–'}</td><td>${r.memoryGrowthMb?.toFixed(1) ?? '–'}</td></tr>`)
+    .map((r) => `<tr><td>${esc(r.label)}</td><td>${esc(r.profile)}</td><td>${r.passed ? 'pass' : 'FAIL'}</td><td>${r.med?.toFixed(1) ?? '–'}</td><td>${r.p95?.toFixed(1) ?? '–'}</td><td>${r.p99?.toFixed(1) ?? '–'}</td><td>${r.rps?.toFixed(1) ?? '–'}</td><td>${r.errors?.toFixed(3) ?? '–'}</td><td>${r.statementsPerRequest?.toFixed(2) ?? '–'}</td><td>${r.memoryGrowthMb?.toFixed(1) ?? '–'}</td></tr>`)
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(input.title)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:320px;margin-bottom:2rem}table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}</style>
 </head><body>
-<h1>${escapeHtml(input.title)}</h1>
+<h1>${esc(input.title)}</h1>
 <h2>Latency per run (ms)</h2><canvas id="latency"></canvas>
 <h2>Throughput (requests/s) and error rate (%) per run</h2><canvas id="throughput"></canvas>
 <h2>This run: /health and /metrics while the load ran</h2><canvas id="samples"></canvas>
