@@ -39,7 +39,7 @@ async function timeClones(): Promise<Stats> {
   const env = await new NativeEnvironment(config.environment).start();
   try {
     const db = new DatabaseManager(env.postgres.adminUrl, 'app');
-    await db.prepare(config.target.migrate, config.target.env.databaseUrl);
+    await db.prepare(config.target.migrate, config.target.env);
     const times: number[] = [];
     for (let i = 0; i < CLONES; i++) {
       const t = performance.now();

@@ -21,6 +21,17 @@ export function withScheme(url: string, scheme: string | undefined): string {
   return scheme ? url.replace(/^[a-z][a-z0-9+.-]*:/, `${scheme}:`) : url;
 }
 
+/** The names target.env resolves to: the database URL's env var and the scheme its driver wants. */
+export interface DatabaseUrlNames {
+  databaseUrl: string;
+  databaseScheme?: string | undefined;
+}
+
+/** The env var that hands a command or the target its database URL, in the scheme it wants. */
+export function databaseUrlEnv(names: DatabaseUrlNames, url: string): Record<string, string> {
+  return { [names.databaseUrl]: withScheme(url, names.databaseScheme) };
+}
+
 export interface CloneHandle {
   name: string;
   url: string;
@@ -36,7 +47,7 @@ export type ResetStrategy = 'template' | 'migrate';
 
 export class DatabaseManager {
   readonly templateName: string;
-  private migration: { spec: CommandSpec | undefined; envVarName: string; scheme?: string | undefined } | undefined;
+  private migration: { spec: CommandSpec | undefined; names: DatabaseUrlNames } | undefined;
 
   /**
    * `strategy`: 'template' migrates once and clones (fast); 'migrate' creates every database empty
@@ -60,8 +71,8 @@ export class DatabaseManager {
   }
 
   /** Creates the template, runs the migrate command against it, then creates the app database from it. */
-  async prepare(migrate: CommandSpec | undefined, envVarName: string, scheme?: string): Promise<void> {
-    this.migration = { spec: migrate, envVarName, scheme };
+  async prepare(migrate: CommandSpec | undefined, names: DatabaseUrlNames): Promise<void> {
+    this.migration = { spec: migrate, names };
     if (this.strategy === 'migrate') {
       await this.createMigrated(this.database);
       return;
@@ -95,15 +106,15 @@ export class DatabaseManager {
   }
 
   private async migrate(url: string): Promise<void> {
-    const migrate = this.migration?.spec;
-    if (!migrate) return;
+    if (!this.migration?.spec) return;
+    const { spec: migrate, names } = this.migration;
     log('migrate %s: %o', redact(url), migrate.command);
     await runCommand({
       name: 'migrate',
       what: 'The migrate command',
       command: migrate.command,
       cwd: migrate.cwd,
-      env: { ...process.env, ...migrate.env, [this.migration?.envVarName as string]: withScheme(url, this.migration?.scheme) },
+      env: { ...process.env, ...migrate.env, ...databaseUrlEnv(names, url) },
       timeoutMs: migrate.timeoutMs,
     });
   }

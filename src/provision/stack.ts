@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load.ts';
 import { startControl, type StartedControl } from '../control/control-server.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
-import { DatabaseManager, withScheme } from '../database/database-manager.ts';
+import { DatabaseManager, databaseUrlEnv } from '../database/database-manager.ts';
 import type { StartedComposeEnvironment } from '../environments/compose/compose-environment.ts';
 import { assertDisposable } from '../environments/external/external-environment.ts';
 import { createEnvironment } from '../environments/resolve.ts';
@@ -117,7 +117,7 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
     return { database: undefined, databaseUrl: env.postgres.adminUrl };
   }
   const database = new DatabaseManager(env.postgres.adminUrl, config.environment.postgres.database, config.environment.postgres.reset);
-  await database.prepare(target.migrate, target.env.databaseUrl, target.env.databaseScheme);
+  await database.prepare(target.migrate, target.env);
   if (target.seed) {
     await runCommand({
       name: 'seed',
@@ -125,7 +125,7 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
       command: target.seed.command,
       cwd: target.seed.cwd,
       timeoutMs: target.seed.timeoutMs,
-      env: { ...process.env, ...target.seed.env, [target.env.databaseUrl]: withScheme(database.appUrl, target.env.databaseScheme), [target.env.redisUrl]: env.redis.url },
+      env: { ...process.env, ...target.seed.env, ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url },
     });
   }
   return { database, databaseUrl: database.appUrl };

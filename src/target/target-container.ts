@@ -1,6 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ResolvedConfig } from '../config/load.ts';
-import { withScheme } from '../database/database-manager.ts';
+import { databaseUrlEnv } from '../database/database-manager.ts';
 import { requireDocker } from '../environments/docker.ts';
 import { registerCleanup } from '../process/cleanup.ts';
 import { freePort } from '../process/free-port.ts';
@@ -31,7 +31,7 @@ export class TargetContainer {
       .withEnvironment({
         ...start.env,
         ...this.wiring.env,
-        [target.env.databaseUrl]: withScheme(this.wiring.databaseUrl, target.env.databaseScheme),
+        ...databaseUrlEnv(target.env, this.wiring.databaseUrl),
         [target.env.redisUrl]: this.wiring.redisUrl,
         [target.env.port]: String(port),
       })

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.ts';
-import { withScheme } from '../database/database-manager.ts';
+import { databaseUrlEnv } from '../database/database-manager.ts';
 import { logger } from '../log/logger.ts';
 import { registerCleanup } from '../process/cleanup.ts';
 import { freePort } from '../process/free-port.ts';
@@ -60,7 +60,7 @@ export class TargetProcess {
       ...process.env,
       ...start.env,
       ...this.wiring.env,
-      [target.env.databaseUrl]: withScheme(this.wiring.databaseUrl, target.env.databaseScheme),
+      ...databaseUrlEnv(target.env, this.wiring.databaseUrl),
       [target.env.redisUrl]: this.wiring.redisUrl,
       [target.env.port]: String(port),
     };

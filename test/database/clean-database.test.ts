@@ -36,7 +36,7 @@ describe("reset strategy 'migrate': every database created empty and migrated (n
   it('migrates the app database and each clone with the migrate command, and drops clones', async () => {
     const context = inject('gauntlet');
     const manager = new DatabaseManager(context.adminUrl as string, `mig_${Date.now().toString(36)}`, 'migrate');
-    await manager.prepare({ command: ['node', 'migrate.mjs'], cwd: TINY, env: {}, timeoutMs: 30_000 }, 'DATABASE_URL');
+    await manager.prepare({ command: ['node', 'migrate.mjs'], cwd: TINY, env: {}, timeoutMs: 30_000 }, { databaseUrl: 'DATABASE_URL' });
     expect(await query(manager.appUrl, 'select name from items')).toEqual([{ name: 'seed' }]);
     await expect(query(manager.templateUrl, 'select 1')).rejects.toThrow(/does not exist/); // no template in this mode
     const clone = await manager.clone('mig');

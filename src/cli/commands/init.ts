@@ -18,9 +18,6 @@ function parseInitEnv(value: string | undefined): 'auto' | 'native' | 'testconta
   throw new GauntletError('GAUNTLET_USAGE', `--env ${value} is not an environment init can start.`, { fix: 'Use auto, native or testcontainers.' });
 }
 
-/** Repeated flags arrive as an array, a single one as a string. */
-const many = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
-
 /** Every value of a repeatable flag (`--target-env A=1 --target-env B=2`, or `--target-env=A=1`): the parser keeps only the last. */
 export function repeated(rawArgs: string[], flag: string): string[] {
   const values: string[] = [];
@@ -106,8 +103,8 @@ export const initCommand = defineCommand({
       });
     }
     const isUrl = /^https?:\/\//.test(openapi);
-    const env = keyValues(rawArgs.length ? repeated(rawArgs, '--target-env') : many(args['target-env']), '--target-env');
-    const upstreams = (rawArgs.length ? repeated(rawArgs, '--upstream') : many(args.upstream)).map((u) => parseUpstream(u, outDir));
+    const env = keyValues(repeated(rawArgs, '--target-env'), '--target-env');
+    const upstreams = repeated(rawArgs, '--upstream').map((u) => parseUpstream(u, outDir));
     // A path on the target (/openapi.json) unless a file is there: an absolute path to a document is a file.
     const onTarget = openapi.startsWith('/') && !(await access(openapi).then(() => true, () => false));
     const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));

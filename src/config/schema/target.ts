@@ -102,7 +102,7 @@ export const target = z.strictObject({
       port: z.string().min(1).default('PORT'),
     })
     .prefault({})
-    // Resolved once: the name, and the scheme apart (databaseUrlFor applies it).
+    // Resolved once: the name, and the scheme apart (database-manager.ts's databaseUrlEnv applies it).
     .transform(({ databaseUrl, ...names }) => ({ ...names, databaseUrl: typeof databaseUrl === 'string' ? databaseUrl : databaseUrl.name, databaseScheme: typeof databaseUrl === 'string' ? undefined : databaseUrl.scheme })),
   /** Builds what the target's image needs (run before compose builds it, and before an image target starts). */
   build: commandSpec.optional(),

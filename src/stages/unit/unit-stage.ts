@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { coverageMetrics, readCoverageReport } from '../../coverage/read-report.ts';
-import { withScheme } from '../../database/database-manager.ts';
+import { databaseUrlEnv } from '../../database/database-manager.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
 
@@ -19,7 +19,7 @@ export const unitStage: Stage = {
     let checks;
     try {
       checks = await runJUnitSuite('unit', unit, {
-        ...(clone ? { [names.databaseUrl]: withScheme(clone.url, names.databaseScheme) } : {}),
+        ...(clone ? databaseUrlEnv(names, clone.url) : {}),
         [names.redisUrl]: context.environment.redis.url,
         GAUNTLET_TARGET_URL: context.target.url,
       }, unit.coverage ? [unit.coverage.file] : []);
