@@ -1,7 +1,6 @@
 import type { Timeline } from '../results/types.ts';
 import type { ServerSample } from './server-sampler.ts';
-
-const round = (n: number) => Math.round(n * 100) / 100;
+import { round } from './verdict.ts';
 
 /** A cumulative figure's change per second between consecutive samples; null for the first and where a reading is missing. */
 export function ratePerSecond(samples: ServerSample[], pick: (s: ServerSample) => number | undefined): (number | null)[] {

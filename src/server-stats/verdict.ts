@@ -29,7 +29,8 @@ export interface ServerFigures {
 }
 
 const MB = 1024 * 1024;
-const round = (n: number) => Math.round(n * 100) / 100;
+/** Two decimals, as every server-side figure is reported. */
+export const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * The growth of resident memory over the steady phase: a least-squares line through the samples

@@ -79,12 +79,14 @@ export const loadStage: Stage = {
     await rm(summaryFile, { force: true });
     await writeFile(dataFile, JSON.stringify({ users: createFactories(settings.data.seed).users.many(settings.data.users) }));
 
+    // Both samplers are bounded by the run's timeout: one sample an interval, and the last.
+    const maxSamples = Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1;
     const sampler = startSampler({
       healthUrl: `${target.url}${config.target.health.path}`,
       healthStatus: config.target.health.status,
       metricsUrl: settings.sample.metricsPath ? `${target.url}${settings.sample.metricsPath}` : undefined,
       intervalMs: settings.sample.intervalMs,
-      maxSamples: Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1,
+      maxSamples,
     });
     const k6Api = `127.0.0.1:${await freePort()}`;
     const server = await startServerSampler({
@@ -95,7 +97,7 @@ export const loadStage: Stage = {
       database: databaseOf(context.gauntlet.databaseUrl),
       redisUrl: context.gauntlet.redisUrl,
       intervalMs: settings.sample.intervalMs,
-      maxSamples: Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1,
+      maxSamples,
     });
     const env = { BASE_URL: target.url, PROFILE: settings.profile, DATA_FILE: dataFile, SUMMARY_FILE: summaryFile, ...settings.env };
     const args = ['run', '--no-color', '--quiet', '--address', k6Api, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
