@@ -13,6 +13,8 @@ const docker = await dockerOrSay('test/environments/compose.test.ts');
 
 describe.skipIf(!docker)('compose environment: docker-compose.test.yml with companion-api as a service (skipped without a Docker engine)', () => {
   it('builds and starts the example target through compose, runs the contract stage with its restart, and removes the whole project', async () => {
+    // Only this run's project counts: an earlier run on this engine (killed by hand, say) may have left its own.
+    const before = await composeContainers();
     const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-compose-'));
     const r = await runCli(['run', '--env', 'compose', '--stages', 'unit,contract', '--reports', reports], { cwd: ROOT, timeoutMs: 300_000 });
     expect(r.stderr).toBe('');
@@ -27,7 +29,12 @@ describe.skipIf(!docker)('compose environment: docker-compose.test.yml with comp
     expect(result.stages[1]?.checks.find((c) => c.id === 'contract:persistence')).toMatchObject({ status: 'passed' });
     // The target ran as a compose service, not a process of Gauntlet's: its coverage is skipped, saying why.
     expect(result.stages.find((s) => s.name === 'coverage')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('compose service') });
-    const { stdout } = await exec('docker', ['ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', '{{.Names}}']);
-    expect(stdout.split('\n').filter((n) => n.startsWith('gauntlet-'))).toEqual([]);
+    expect((await composeContainers()).filter((name) => !before.includes(name))).toEqual([]);
   }, 300_000);
 });
+
+/** The names of the containers of Gauntlet's compose projects on this engine. */
+async function composeContainers(): Promise<string[]> {
+  const { stdout } = await exec('docker', ['ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', '{{.Names}}']);
+  return stdout.split('\n').filter((n) => n.startsWith('gauntlet-'));
+}
