@@ -38,8 +38,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation).
-          exclude: [...configDefaults.exclude, 'test/fixtures/**'],
+          // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation);
+          // the installed-package test has its own config (vitest.package.config.ts, npm run test:package).
+          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**'],
           environment: 'node',
           globalSetup: ['./src/vitest/global-setup.ts'],
           testTimeout: 120_000,

@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.ts';
 import { loadDocument } from '../openapi/document.ts';
 import { infer } from './infer.ts';
 import { renderConfig } from './render.ts';
@@ -76,5 +80,20 @@ describe('gauntlet init inference', () => {
     expect(text).toContain('// auth: no login operation found.');
     expect(text).toContain("// rateLimits: [{ name: '…', operation: 'METHOD /path',");
     expect(text).toContain(' * TO CHECK: security scheme "c" (mutualTLS) is not one init understands: set target.auth.header by hand.');
+  });
+});
+
+describe('the import of a written config', () => {
+  it('names nothing when Gauntlet runs from npx cache, and the file still loads as a config', async () => {
+    const { importFrom } = await import('../cli/commands/init.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-import-'));
+    expect(importFrom(path.join(dir, 'gauntlet.config.ts'), '/root/.npm/_npx/0a1b/node_modules/gauntlet/dist/config/define-config.js')).toBeUndefined();
+    expect(importFrom(path.join(dir, 'gauntlet.config.ts'), path.join(path.dirname(dir), 'gauntlet/src/config/define-config.ts'))).toBe('../gauntlet/src/config/define-config.ts');
+    const inferred = infer({ openapi: '3.1.0', info: { title: 'x' }, paths: { '/health': { get: { responses: { '200': { description: 'ok' } } } } } });
+    const file = path.join(dir, 'gauntlet.config.ts');
+    await writeFile(file, renderConfig(inferred, { importFrom: undefined, name: 'x', start: 'python3 app.py', cwd: '.', env: {}, openapi: { url: '/openapi.json' }, upstreams: [] }));
+    const { config } = await loadConfig(file);
+    expect(config.target).toMatchObject({ name: 'x', health: { path: '/health' } });
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,8 +1,8 @@
 import type { Inferred } from './infer.ts';
 
 export interface InitAnswers {
-  /** How `import { defineConfig } from '…'` names the engine from where the file is written. */
-  importFrom: string;
+  /** How `import { defineConfig } from '…'` names the engine from where the file is written; undefined: nothing to import (Gauntlet ran through npx). */
+  importFrom: string | undefined;
   name: string;
   start: string;
   /** Relative to the config file. */
@@ -29,7 +29,13 @@ function js(value: unknown): string {
 export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
   const lines: string[] = [];
   const line = (s = '') => lines.push(s);
-  line(`import { defineConfig } from '${answers.importFrom}';`);
+  if (answers.importFrom) line(`import { defineConfig } from '${answers.importFrom}';`);
+  else {
+    line('// Gauntlet ran through npx and is not installed in this project, so there is nothing to import (a path');
+    line("// into npx's cache would break when the cache is cleared). `npm i -D <gauntlet>` gives the config its types:");
+    line("// then write `import { defineConfig } from 'gauntlet/config';` instead of this line.");
+    line('const defineConfig = <T>(config: T): T => config;');
+  }
   line();
   line('/**');
   line(` * Written by \`gauntlet init\` from the OpenAPI document of ${inferred.title}: ${inferred.operations} operations, ${inferred.secured} of them secured.`);

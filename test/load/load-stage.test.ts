@@ -66,7 +66,7 @@ describe.concurrent('load stage harness (k6 stand-in replaying recorded k6 v1.6.
     expect(entry?.figures['http_reqs.count']).toBe(480);
     expect((await stat(path.join(r.reports, 'load-report.html'))).size).toBeGreaterThan(100_000); // Chart.js inlined
     const data = JSON.parse(await readFile(path.join(r.reports, 'load', 'data.json'), 'utf8')) as { users: unknown[] };
-    expect(data.users).toHaveLength(120); // stages.load.data.users from the seeded factories
+    expect(data.users).toHaveLength(120); // stages.load.data.users, seeded (load-users.ts)
   });
 
   it('a run whose thresholds are crossed (exit 99) fails with the named thresholds', async () => {

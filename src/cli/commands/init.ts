@@ -11,7 +11,7 @@ import { renderConfig, type InitAnswers } from '../../init/render.ts';
 import { loadDocument } from '../../openapi/document.ts';
 
 /** The lightest entry: a config that imports only defineConfig loads wherever it lives (ESM or CommonJS). */
-const ENGINE_ENTRY = fileURLToPath(new URL('../../config/define-config.ts', import.meta.url));
+const ENGINE_ENTRY = fileURLToPath(new URL(`../../config/define-config.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
 
 function parseInitEnv(value: string | undefined): 'auto' | 'native' | 'testcontainers' {
   if (value === undefined || value === 'auto' || value === 'native' || value === 'testcontainers') return value ?? 'auto';
@@ -49,13 +49,16 @@ const relative = (from: string, to: string) => {
   return r.startsWith('.') ? r : `./${r}`;
 };
 
-/** `gauntlet/config` when the written config can import the package by name, else a path to this engine's. */
-function importFrom(outFile: string): string {
+/**
+ * `gauntlet/config` when the written config can import the package by name, else a path to this
+ * engine's (a checkout of Gauntlet beside the project), or nothing when the engine is in npx's cache.
+ */
+export function importFrom(outFile: string, engineEntry = ENGINE_ENTRY): string | undefined {
   try {
     createRequire(outFile).resolve('gauntlet/config');
     return 'gauntlet/config';
   } catch {
-    return relative(path.dirname(outFile), ENGINE_ENTRY);
+    return engineEntry.split(path.sep).includes('_npx') ? undefined : relative(path.dirname(outFile), engineEntry);
   }
 }
 

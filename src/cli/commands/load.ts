@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCommand } from 'citty';
-import { createFactories } from '../../../factories/index.ts';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { k6OperatorManifest } from '../../stages/load/k6-operator.ts';
+import { loadUsers } from '../../stages/load/load-users.ts';
 import { loadConfigForCli, withLoadProfile } from '../_shared.ts';
 
 /** `gauntlet load --emit k6-operator`: the same script, for a cluster when one machine is not enough. */
@@ -29,7 +29,7 @@ export const loadCommand = defineCommand({
       name: `${config.target.name}-${load.profile}`,
       parallelism,
       env: { BASE_URL: args['base-url'], PROFILE: load.profile, DATA_FILE: '/test/data.json', ...load.env },
-      files: { 'data.json': JSON.stringify({ users: createFactories(load.data.seed).users.many(load.data.users) }) },
+      files: { 'data.json': JSON.stringify({ users: loadUsers(load.data.users, load.data.seed, load.data.user) }) },
     });
     if (args.out) {
       await writeFile(path.resolve(args.out), manifest);

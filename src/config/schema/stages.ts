@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TEST_FILE_PATTERNS } from '../../coverage/types.ts';
+import type { LoadUserBuilder } from '../../stages/load/load-users.ts';
 import { commandSpec, envVars } from './common.ts';
 
 /** A rate limit the target promises: `limit` requests per `windowSeconds` per key, then 429 with Retry-After. */
@@ -81,8 +82,18 @@ const load = z.strictObject({
   env: envVars.default({}),
   /** The whole k6 run is stopped after this long. @default 1800 */
   timeoutSeconds: z.number().int().positive().default(1_800),
-  /** Users for the VUs, written from the factories into DATA_FILE (seeded). */
-  data: z.strictObject({ users: z.number().int().min(1).max(10_000).default(20), seed: z.number().int().default(1) }).prefault({}),
+  /**
+   * Users for the VUs, written into DATA_FILE as `{ users: [...] }`: seeded and generic (email,
+   * password, username, displayName); `user` reshapes each one for the target's sign-up.
+   */
+  data: z
+    .strictObject({
+      users: z.number().int().min(1).max(10_000).default(20),
+      seed: z.number().int().default(1),
+      /** `(user, index) => body`: the fields the target's sign-up wants, built from the generated user. */
+      user: z.custom<LoadUserBuilder>((v) => typeof v === 'function', 'expected a function (user, index) => object').optional(),
+    })
+    .prefault({}),
   /** Sampling of the target's health and metrics while the load runs. */
   sample: z.strictObject({ intervalMs: z.number().int().min(100).default(1_000), metricsPath: z.string().startsWith('/').optional() }).prefault({}),
   /**

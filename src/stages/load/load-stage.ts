@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createFactories } from '../../../factories/index.ts';
 import { logger } from '../../log/logger.ts';
 import { mayTarget } from '../../net/loopback.ts';
 import { freePort } from '../../process/free-port.ts';
@@ -19,6 +18,7 @@ import { timelineOf } from '../../server-stats/timeline.ts';
 import { serverVerdict } from '../../server-stats/verdict.ts';
 import { figuresOf, parseSummary, SummaryError, type Figures } from './summary.ts';
 import { verdict } from './verdict.ts';
+import { loadUsers } from './load-users.ts';
 
 const log = logger('k6');
 
@@ -77,7 +77,7 @@ export const loadStage: Stage = {
     const dataFile = path.join(dir, 'data.json');
     const summaryFile = path.join(dir, 'summary.json');
     await rm(summaryFile, { force: true });
-    await writeFile(dataFile, JSON.stringify({ users: createFactories(settings.data.seed).users.many(settings.data.users) }));
+    await writeFile(dataFile, JSON.stringify({ users: loadUsers(settings.data.users, settings.data.seed, settings.data.user) }));
 
     // Both samplers are bounded by the run's timeout: one sample an interval, and the last.
     const maxSamples = Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1;
