@@ -39,8 +39,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation);
-          // the installed-package test has its own config (vitest.package.config.ts, npm run test:package).
-          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**'],
+          // the installed-package and kill tests have their own config (vitest.slow.config.ts, npm run test:slow).
+          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**'],
           environment: 'node',
           globalSetup: ['./src/vitest/global-setup.ts'],
           testTimeout: 120_000,

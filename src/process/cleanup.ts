@@ -1,4 +1,5 @@
 import { logger } from '../log/logger.ts';
+import { ledger } from '../reaper/ledger.ts';
 
 const log = logger('process');
 
@@ -20,17 +21,21 @@ export function registerCleanup(name: string, fn: Cleanup): () => void {
   return () => cleanups.delete(key);
 }
 
-export async function runAllCleanups(): Promise<void> {
+/** Runs every registered cleanup; true when all succeeded. */
+export async function runAllCleanups(): Promise<boolean> {
   const entries = [...cleanups.entries()].reverse();
   cleanups.clear();
+  let all = true;
   for (const [, { name, fn }] of entries) {
     try {
       log('cleanup: %s', name);
       await fn();
     } catch (error) {
+      all = false;
       process.stderr.write(`gauntlet: cleanup of ${name} failed: ${(error as Error).message}\n`);
     }
   }
+  return all;
 }
 
 function installSignalHandlers(): void {
@@ -44,7 +49,17 @@ function installSignalHandlers(): void {
     process.on(signal, () => {
       if (shuttingDown) return; // a second Ctrl-C while tearing down: keep tearing down
       process.stderr.write(`\ngauntlet: ${signal} received, stopping everything this run started…\n`);
-      shuttingDown = runAllCleanups().finally(() => process.exit(code));
+      // Work still in flight fails as its target and services go away: expected now, and never
+      // allowed to end the process before the cleanups have run (or to change its exit code).
+      const expected = (error: unknown) => log('after %s: %s', signal, (error as Error)?.message ?? String(error));
+      process.on('unhandledRejection', expected);
+      process.on('uncaughtException', expected);
+      // When a cleanup failed, the run's record stays: its watchdog removes the rest once we exit.
+      shuttingDown = runAllCleanups()
+        .then((all) => {
+          if (all) ledger.close();
+        })
+        .finally(() => process.exit(code));
     });
   }
 }

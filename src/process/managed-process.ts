@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 import { logger } from '../log/logger.ts';
 import { LogTail } from './log-tail.ts';
+import { ledger } from '../reaper/ledger.ts';
 
 const log = logger('process');
 
@@ -46,6 +47,8 @@ export class ManagedProcess {
       uid: options.uid,
       gid: options.gid,
     });
+    // Recorded for the reaper until it exits (reaper/ledger.ts): a SIGKILLed run leaves no process behind.
+    ledger.addProcess(this.child.pid, options.name);
     this.logs.attach(this.child.stdout);
     this.logs.attach(this.child.stderr);
     this.exited = new Promise<ExitInfo>((resolve) => {
@@ -55,6 +58,7 @@ export class ManagedProcess {
         resolve(this.exitInfo);
       });
       this.child.once('exit', (code, signal) => {
+        ledger.removeProcess(this.child.pid);
         this.exitInfo = { code, signal };
         log('%s exited (code %s, signal %s)', options.name, code, signal);
         resolve(this.exitInfo);

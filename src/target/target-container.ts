@@ -7,6 +7,7 @@ import { freePort } from '../process/free-port.ts';
 import { httpStatusIs } from '../wait/http.ts';
 import { waitFor } from '../wait/wait-for.ts';
 import type { StartedTarget, TargetWiring } from './target.ts';
+import { ledger } from '../reaper/ledger.ts';
 
 /**
  * A target that ships as an image (target.start.image). It runs on the host network so the same
@@ -28,6 +29,7 @@ export class TargetContainer {
     const logs: string[] = [];
     const container: StartedTestContainer = await new GenericContainer(start.image)
       .withNetworkMode('host')
+      .withLabels({ 'gauntlet.run': ledger.dockerLabel() })
       .withEnvironment({
         ...start.env,
         ...this.wiring.env,

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EnvFile } from '../../src/cli/env-state.ts';
 import { collect, runCli, spawnCli, TINY, waitForOutput } from '../helpers/cli.ts';
 import { leftovers } from '../helpers/leftovers.ts';
+import { waitFor } from '../../src/wait/wait-for.ts';
 
 const envFile = path.join(TINY, '.gauntlet', 'env.json');
 
@@ -71,15 +72,17 @@ describe('gauntlet env up / down (tiny fixture, native environment)', () => {
     expect(await leftovers(resources)).toEqual([]);
   });
 
-  it('`env down` cleans up after an `env up` that was killed outright (SIGKILL)', async () => {
+  it('an `env up` killed outright (SIGKILL) leaves nothing: its watchdog removes everything, and `env down` tidies the rest', async () => {
     const { child, file } = await upAndRead();
     const resources = everything(file);
     child.kill('SIGKILL');
     await collect(child, 10_000);
+    // No Gauntlet process is left to clean up: the watchdog (reaper/watchdog.ts) does, within a second or so.
+    await waitFor({ what: 'the watchdog to remove what env up started', check: async () => (await leftovers(resources)).length === 0, timeoutMs: 20_000, intervalMs: 100 });
     const down = await runCli(['env', 'down']);
     expect(down.code).toBe(0);
-    expect(down.stdout).toContain(`process ${file.pid} was not running; also killed process`);
-    expect(await leftovers(resources)).toEqual([]);
+    expect(down.stdout).toContain(`process ${file.pid} was not running`);
+    expect(existsSync(envFile)).toBe(false);
   });
 
   it('refuses a second `env up` while one runs', async () => {

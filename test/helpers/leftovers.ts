@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { isAlive as processAlive } from '../../src/cli/env-state.ts';
+import { isAlive as processAlive } from '../../src/reaper/proc.ts';
 
 export { processAlive };
 

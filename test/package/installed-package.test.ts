@@ -14,7 +14,7 @@ const exec = promisify(execFile);
  * system's temp directory (outside this repository, so nothing of its node_modules can be found),
  * and every command run there through `npx gauntlet`, on a backend that is only a copy of
  * examples/notes-api's plain JavaScript (the project has no Gauntlet sources and no tsx of its own).
- * Run by `npm run test:package` (.ci/run runs it after `npm test`): the install takes about a minute.
+ * Run by `npm run test:slow` (.ci/run runs it after `npm test`): the install takes about a minute.
  */
 interface Packed {
   filename: string;

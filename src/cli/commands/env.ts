@@ -4,7 +4,10 @@ import { resolveEnvironmentKind } from '../../environments/resolve.ts';
 import { registerCleanup } from '../../process/cleanup.ts';
 import { startStack } from '../../provision/stack.ts';
 import { commonArgs, flawEnv, loadConfigForCli, parseEnvKind } from '../_shared.ts';
-import { envFilePath, isAlive, readEnvFile, removeEnvFile, removeLeftovers, waitForExit, writeEnvFile } from '../env-state.ts';
+import { envFilePath, readEnvFile, removeEnvFile, removeEnvLeftovers, writeEnvFile } from '../env-state.ts';
+import { guardRun } from '../../reaper/guard.ts';
+import { isAlive, waitForExit } from '../../reaper/proc.ts';
+import { sweepDeadRuns } from '../../reaper/sweep.ts';
 
 const up = defineCommand({
   meta: { name: 'up', description: 'Start Postgres + Redis (+ the target with --target) and keep them running until Ctrl-C or `gauntlet env down`' },
@@ -21,12 +24,14 @@ const up = defineCommand({
         fix: 'Use it (its URLs are in that file), or stop it first with `gauntlet env down`.',
       });
     }
-    if (existing) await removeLeftovers(existing);
+    if (existing) await removeEnvLeftovers(existing);
     const kind = await resolveEnvironmentKind(parseEnvKind(args.env, config));
+    const guard = await guardRun('env up');
     const stack = await startStack(config, kind, { withTarget: args.target, targetEnv: flawEnv(args.flaw, config) });
     const stop = async () => {
       await stack.stop();
       await removeEnvFile(config.rootDir);
+      guard.close();
     };
     registerCleanup('env up', stop);
     await writeEnvFile(config.rootDir, {
@@ -58,8 +63,11 @@ const down = defineCommand({
   async run({ args }) {
     const config = await loadConfigForCli(args.config);
     const file = await readEnvFile(config.rootDir);
+    // Whatever any dead run on this machine left behind goes too (its watchdog normally got there first).
+    const reaped = await sweepDeadRuns();
+    const alsoReaped = reaped.length ? ` Removed what dead runs left behind: ${reaped.join(', ')}.` : '';
     if (!file) {
-      process.stdout.write('gauntlet env down: nothing to stop (no environment was started here).\n');
+      process.stdout.write(`gauntlet env down: nothing to stop (no environment was started here).${alsoReaped}\n`);
       return;
     }
     let graceful = false;
@@ -68,10 +76,10 @@ const down = defineCommand({
       graceful = await waitForExit(file.pid, 60_000);
     }
     // After a graceful stop the listed pids are gone (and may be reused): only sweep when it was not.
-    const leftovers = graceful ? [] : await removeLeftovers(file);
+    const leftovers = graceful ? [] : await removeEnvLeftovers(file);
     await removeEnvFile(config.rootDir);
     process.stdout.write(
-      `gauntlet env down: ${graceful ? `process ${file.pid} stopped everything it started` : `process ${file.pid} was not running`}${leftovers.length ? `; also ${leftovers.join(', ')}` : ''}.\n`,
+      `gauntlet env down: ${graceful ? `process ${file.pid} stopped everything it started` : `process ${file.pid} was not running`}${leftovers.length ? `; also ${leftovers.join(', ')}` : ''}.${alsoReaped}\n`,
     );
   },
 });

@@ -9,6 +9,7 @@ import { JUnitReporter } from '../../reporters/junit-reporter.ts';
 import { MarkdownReporter } from '../../reporters/markdown-reporter.ts';
 import { STAGE_NAMES } from '../../stages/types.ts';
 import { commonArgs, flawEnv, LOAD_PROFILES, loadConfigForCli, parseEnvKind, parseStageList, withLoadProfile } from '../_shared.ts';
+import { guardRun } from '../../reaper/guard.ts';
 
 export function runCommand(setExit: (code: number) => void) {
   return defineCommand({
@@ -27,6 +28,7 @@ export function runCommand(setExit: (code: number) => void) {
       const config = args.reports ? { ...loaded, reportsDir: path.resolve(args.reports) } : loaded;
       const stages = parseStageList(args.stages, '--stages', STAGE_NAMES);
       const required = parseStageList(args.require, '--require', []);
+      const guard = await guardRun('run');
       const result = await runGauntlet({
         config,
         environment: parseEnvKind(args.env, config),
@@ -35,7 +37,7 @@ export function runCommand(setExit: (code: number) => void) {
         targetEnv: flawEnv(args.flaw, config),
         coverage: args.coverage !== false,
         reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir), new HtmlReporter(config.reportsDir)],
-      });
+      }).finally(() => guard.close());
       if (result.error) process.stderr.write(`${formatRunError(result.error)}\n`);
       process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md,index.html}\n`);
       setExit(result.exitCode);

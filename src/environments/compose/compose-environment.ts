@@ -13,6 +13,7 @@ import { postgresAnswers, redisAnswers } from '../../wait/services.ts';
 import { waitFor } from '../../wait/wait-for.ts';
 import { requireDocker } from '../docker.ts';
 import type { Environment, RestartableService, StartedEnvironment } from '../types.ts';
+import { ledger } from '../../reaper/ledger.ts';
 
 const log = logger('env');
 const exec = promisify(execFile);
@@ -46,7 +47,10 @@ export class ComposeEnvironment implements Environment {
       // `down` of any handle removes the whole project (all services, networks and volumes).
       await running[0]?.down({ removeVolumes: true, timeout: 10_000 });
       running.length = 0;
+      ledger.removeComposeProject(project);
     };
+    // Recorded before `up`: a run killed while the project comes up is still brought down by name.
+    ledger.addComposeProject(compose.file, project);
     const unregister = registerCleanup(`compose project ${project}`, destroy);
     try {
       running.push(await builder().withWaitStrategy(`${compose.postgresService}-1`, Wait.forListeningPorts()).withWaitStrategy(`${compose.redisService}-1`, Wait.forListeningPorts()).up(deps));

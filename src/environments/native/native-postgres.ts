@@ -5,6 +5,7 @@ import { postgresAnswers } from '../../wait/services.ts';
 import { waitFor } from '../../wait/wait-for.ts';
 import type { PostgresEndpoint, RestartableService } from '../types.ts';
 import { freshCluster, pristineCluster, resolvePostgresBinaries, type ClusterBinaries } from './postgres-cluster.ts';
+import { ledger } from '../../reaper/ledger.ts';
 
 export interface NativePostgresOptions {
   binDir: string | undefined;
@@ -70,7 +71,10 @@ export class NativePostgres implements RestartableService {
 
   async destroy(): Promise<void> {
     await this.stop();
-    if (this.cluster) await rm(this.cluster.dir, { recursive: true, force: true });
+    if (this.cluster) {
+      await rm(this.cluster.dir, { recursive: true, force: true });
+      ledger.removeDir(this.cluster.dir);
+    }
     this.cluster = undefined;
   }
 }

@@ -7,6 +7,7 @@ import { redisAnswers } from '../../wait/services.ts';
 import { waitFor } from '../../wait/wait-for.ts';
 import type { RedisEndpoint, RestartableService } from '../types.ts';
 import { REDIS_INSTALL_HINT, requireBinary } from './binaries.ts';
+import { ledger } from '../../reaper/ledger.ts';
 
 /** A redis-server from the local binary: free port, loopback only, no persistence. */
 export class NativeRedis implements RestartableService {
@@ -18,7 +19,10 @@ export class NativeRedis implements RestartableService {
 
   async start(): Promise<void> {
     const binary = path.isAbsolute(this.options.binary) ? this.options.binary : requireBinary(this.options.binary, REDIS_INSTALL_HINT);
-    if (!this.workDir) [this.workDir, this.port] = await Promise.all([mkdtemp(path.join(scratchDir(), 'gauntlet-redis-')), freePort()]);
+    if (!this.workDir) {
+      [this.workDir, this.port] = await Promise.all([mkdtemp(path.join(scratchDir(), 'gauntlet-redis-')), freePort()]);
+      ledger.addDir(this.workDir);
+    }
     this.process = new ManagedProcess({
       name: 'redis',
       command: [binary, '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.workDir, '--daemonize', 'no', '--protected-mode', 'no'],
@@ -46,7 +50,10 @@ export class NativeRedis implements RestartableService {
 
   async destroy(): Promise<void> {
     await this.stop();
-    if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
+    if (this.workDir) {
+      await rm(this.workDir, { recursive: true, force: true });
+      ledger.removeDir(this.workDir);
+    }
     this.workDir = undefined;
   }
 }

@@ -6,6 +6,7 @@ import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { logger } from '../../log/logger.ts';
 import { scratchDir } from '../../process/scratch-dir.ts';
 import { debianPostgresDirs, POSTGRES_INSTALL_HINT, requireBinary, systemUser, versionOf } from './binaries.ts';
+import { ledger } from '../../reaper/ledger.ts';
 
 const exec = promisify(execFile);
 const log = logger('env');
@@ -60,6 +61,7 @@ export async function pristineCluster(bins: ClusterBinaries, user: string): Prom
 
   await mkdir(root, { recursive: true, mode: 0o755 });
   const building = await mkdtemp(path.join(root, `${key}.building-`));
+  ledger.addDir(building);
   await ownFor(bins, building);
   const data = path.join(building, 'data');
   log('initdb into %s (once per Postgres version)', data);
@@ -78,6 +80,7 @@ export async function pristineCluster(bins: ClusterBinaries, user: string): Prom
     });
   } finally {
     await rm(building, { recursive: true, force: true });
+    ledger.removeDir(building);
   }
   return cached;
 }
@@ -85,6 +88,7 @@ export async function pristineCluster(bins: ClusterBinaries, user: string): Prom
 /** A fresh cluster for one run: a copy of the pristine one in a new temp dir owned by the Postgres user. */
 export async function freshCluster(bins: ClusterBinaries, pristine: string): Promise<{ dir: string; data: string }> {
   const dir = await mkdtemp(path.join(scratchDir(), 'gauntlet-pg-'));
+  ledger.addDir(dir);
   await ownFor(bins, dir);
   const data = path.join(dir, 'data');
   await exec('cp', ['-a', pristine, data]);

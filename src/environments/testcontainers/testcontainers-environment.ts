@@ -10,6 +10,7 @@ import { postgresAnswers, redisAnswers } from '../../wait/services.ts';
 import { waitFor } from '../../wait/wait-for.ts';
 import { requireDocker } from '../docker.ts';
 import type { Environment, RestartableService, StartedEnvironment } from '../types.ts';
+import { ledger } from '../../reaper/ledger.ts';
 
 const log = logger('env');
 
@@ -27,6 +28,8 @@ export class TestcontainersEnvironment implements Environment {
     const { postgres: pgConfig, redis: redisConfig } = this.config;
     const [pgPort, redisPort] = await Promise.all([freePort(), freePort()]);
     const started = performance.now();
+    // Labelled with the run, so that the reaper finds them even when the run dies before they have ids.
+    const runLabel = { 'gauntlet.run': ledger.dockerLabel() };
     const results = await Promise.allSettled([
       new PostgreSqlContainer(pgConfig.image)
         .withUsername(pgConfig.user)
@@ -35,8 +38,9 @@ export class TestcontainersEnvironment implements Environment {
         // Statements per request and their times, for the load stage (server-stats/postgres-stats.ts).
         .withCommand(['postgres', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'fsync=off'])
         .withExposedPorts({ container: 5432, host: pgPort })
+        .withLabels(runLabel)
         .start(),
-      new RedisContainer(redisConfig.image).withExposedPorts({ container: 6379, host: redisPort }).start(),
+      new RedisContainer(redisConfig.image).withExposedPorts({ container: 6379, host: redisPort }).withLabels(runLabel).start(),
     ]);
     const pg = results[0].status === 'fulfilled' ? results[0].value : undefined;
     const redis = results[1].status === 'fulfilled' ? results[1].value : undefined;

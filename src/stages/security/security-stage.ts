@@ -38,7 +38,12 @@ export const securityStage: Stage = {
     // Limits keyed by user or account run alongside the rest (each has its own fresh user, and the
     // waits for their windows to reset would otherwise dominate the stage's time); limits keyed by
     // IP count every request from this machine, so they run after everything else, alone.
-    const limits = rateLimitChecks(run, ['user', 'account']);
+    // Handled at once (settled to its error): a rejection while the other checks run must not go
+    // unhandled (which ends the process), and is rethrown after them.
+    const limits = rateLimitChecks(run, ['user', 'account']).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
     try {
       if (config.target.auth) {
         let actors: [Actor, Actor] | undefined;
@@ -62,7 +67,8 @@ export const securityStage: Stage = {
         await hardeningChecks(run, anonymous);
       }
     } finally {
-      await limits;
+      const failed = await limits;
+      if (failed) throw failed.error;
     }
     await rateLimitChecks(run, ['ip']);
     if (settings.tests) {
