@@ -43,6 +43,15 @@ describe('validateConfig', () => {
     expect(errorOf({ target: { ...minimal.target, env: { databseUrl: 'X' } } }).detail).toEqual(['error: Config option "target.env.databseUrl" is not known. Did you mean "target.env.databaseUrl"?']);
   });
 
+  it('checks the URLs of an external environment when the config is read, naming the key and never echoing a password', () => {
+    const error = errorOf({ ...minimal, environment: { external: { databaseUrl: 'postgres//app:s3cret@db:5432/app', redisUrl: 'redis://127.0.0.1:6379', targetUrl: 'localhost:3000' } } });
+    expect(error.detail).toEqual([
+      'error: Config option "environment.external.databaseUrl" is invalid: expected a postgres:// or postgresql:// URL with a host, e.g. postgres://user:password@127.0.0.1:5432/app (it was a string ("postgres//app:***@db:5432/app")).',
+      'error: Config option "environment.external.targetUrl" is invalid: expected a http:// or https:// URL with a host, e.g. http://127.0.0.1:3000 (it was a string ("localhost:3000")).',
+    ]);
+    expect(errorOf({ ...minimal, environment: { external: { databaseUrl: 'mysql://app:s3cret@db/app' } } }).detail.join('\n')).not.toContain('s3cret');
+  });
+
   it('names a missing required key', () => {
     const error = errorOf({ target: {} });
     expect(error.detail.join('\n')).toContain('Config option "target.start"');

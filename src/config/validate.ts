@@ -28,7 +28,11 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'string') {
+    // A URL's password is never echoed back (the message goes to logs and CI output).
+    const shown = value.replace(/:[^:@/\s]+@/, ':***@');
+    return `a string (${JSON.stringify(shown.length > 40 ? `${shown.slice(0, 40)}…` : shown)})`;
+  }
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value} (${String(value)})`;
 }

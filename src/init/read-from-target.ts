@@ -45,7 +45,7 @@ export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDoc
   const resolved = resolvePaths(config, spec.configFile);
   const stack = await startStack(resolved, await resolveEnvironmentKind(spec.kind), { withTarget: true });
   try {
-    return { ...(await loadDocument({ url: spec.openapiPath }, stack.target?.url as string)), logDir };
+    return { ...(await loadDocument({ url: spec.openapiPath, allowInvalid: true }, stack.target?.url as string)), logDir };
   } finally {
     await stack.stop();
   }

@@ -19,8 +19,11 @@ export interface LoadedDocument {
   problems: string[];
 }
 
-/** Loads the document from the running target (`{ url }`) or a file, validates it, and dereferences it. */
-export async function loadDocument(location: { url: string } | { file: string }, targetUrl: string): Promise<LoadedDocument> {
+/**
+ * Loads the document from the running target (`{ url }`) or a file, validates it, and dereferences
+ * it. A document that breaks the OpenAPI schema is GAUNTLET_OPENAPI_INVALID unless `allowInvalid`.
+ */
+export async function loadDocument(location: ({ url: string } | { file: string }) & { allowInvalid?: boolean }, targetUrl: string): Promise<LoadedDocument> {
   const source = 'url' in location ? new URL(location.url, `${targetUrl}/`).toString() : location.file;
   let raw: unknown;
   try {
@@ -39,6 +42,12 @@ export async function loadDocument(location: { url: string } | { file: string },
   }
   const validation = await new Validator().validate(structuredClone(doc));
   const problems = validation.valid ? [] : describeProblems(validation.errors);
+  if (problems.length && !location.allowInvalid) {
+    throw new GauntletError('GAUNTLET_OPENAPI_INVALID', `${source} is not a valid OpenAPI ${doc.openapi} document (${problems.length} problem${problems.length === 1 ? '' : 's'}): checks generated from it would be nonsense.`, {
+      detail: problems,
+      fix: `Fix the document where the validator points, or set target.openapi.allowInvalid: true in gauntlet.config.ts to test against it anyway (its problems then fail contract:document).`,
+    });
+  }
   const dereferenced = (await $RefParser.dereference(structuredClone(doc), { dereference: { circular: 'ignore' } })) as OpenApiDocument;
   return { source, doc: dereferenced, problems };
 }

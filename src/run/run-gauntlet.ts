@@ -5,6 +5,7 @@ import { redact } from '../database/database-manager.ts';
 import { resolveEnvironmentKind } from '../environments/resolve.ts';
 import { prepareTargetCoverage, TARGET_COVERAGE } from '../coverage/target-coverage.ts';
 import { evaluateGates } from '../gates/evaluate.ts';
+import { preflightDocument } from '../openapi/preflight.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
@@ -51,6 +52,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const stageGates: GateResult[] = [];
   let failure: RunError | undefined;
   try {
+    await preflightDocument(config, options.stages);
     stack = await startStack(config, kind, {
       withTarget: true,
       targetEnv: { ...options.targetEnv, ...coverage?.env },

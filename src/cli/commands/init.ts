@@ -114,11 +114,11 @@ export const initCommand = defineCommand({
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
     const loaded = onTarget
       ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
-      : await loadDocument(isUrl ? { url: openapi } : { file: path.resolve(openapi) }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
+      : await loadDocument(isUrl ? { url: openapi, allowInvalid: true } : { file: path.resolve(openapi), allowInvalid: true }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
     const { doc, problems } = loaded;
     if ('logDir' in loaded) process.stdout.write(`init started the target to read its document; its log and the services' are in ${loaded.logDir}\n`);
     const inferred = infer(doc);
-    if (problems.length) inferred.notes.push(`the document has ${problems.length} schema problem(s); the contract stage will report them`);
+    if (problems.length) inferred.notes.push(`the document breaks the OpenAPI schema in ${problems.length} place(s) (first: ${problems[0]}): a run stops on that (exit 2) until the document is fixed, or target.openapi.allowInvalid is set to test against it anyway`);
     const answers: InitAnswers = {
       importFrom: importFrom(out),
       name: args.name ?? inferred.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),

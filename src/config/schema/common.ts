@@ -16,3 +16,18 @@ export const commandSpec = z.strictObject({
 });
 
 export type CommandSpec = z.output<typeof commandSpec>;
+
+/** A URL with one of `schemes` and a host: checked when the config is read, so a typo never reaches a connection. */
+export function urlWith(schemes: string[], example: string) {
+  return z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return schemes.includes(url.protocol.slice(0, -1)) && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL with a host, e.g. ${example}` },
+  );
+}

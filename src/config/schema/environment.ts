@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlWith } from './common.ts';
 
 export const environment = z
   .strictObject({
@@ -40,10 +41,10 @@ export const environment = z
       .prefault({}),
     external: z
       .strictObject({
-        databaseUrl: z.string().optional(),
-        redisUrl: z.string().optional(),
+        databaseUrl: urlWith(['postgres', 'postgresql'], 'postgres://user:password@127.0.0.1:5432/app').optional(),
+        redisUrl: urlWith(['redis', 'rediss'], 'redis://127.0.0.1:6379').optional(),
         /** A target that is already running; when unset the target is started as a process. */
-        targetUrl: z.string().optional(),
+        targetUrl: urlWith(['http', 'https'], 'http://127.0.0.1:3000').optional(),
         /** Destructive steps (reset, truncate, seed, load) refuse to run unless this is true. @default false */
         disposable: z.boolean().default(false),
         /** Non-loopback hosts the load and security stages may send to. @default [] */

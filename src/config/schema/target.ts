@@ -120,7 +120,13 @@ export const target = z.strictObject({
       intervalMs: z.number().int().positive().default(100),
     })
     .prefault({}),
-  openapi: z.union([z.strictObject({ url: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })]).optional(),
+  /**
+   * The OpenAPI document: a URL path the target serves, or a file. A document that breaks the
+   * OpenAPI schema stops the run (exit 2) unless `allowInvalid` (its problems then fail contract:document).
+   */
+  openapi: z
+    .union([z.strictObject({ url: z.string().min(1), allowInvalid: z.boolean().optional() }), z.strictObject({ file: z.string().min(1), allowInvalid: z.boolean().optional() })])
+    .optional(),
   auth: auth.optional(),
   /**
    * Seeded flaws the target can switch on for demonstrating the gate (`gauntlet run --flaw NAME`):
