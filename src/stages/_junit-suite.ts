@@ -5,10 +5,17 @@ import { GauntletError } from '../errors/gauntlet-error.ts';
 import { runCommand } from '../process/managed-process.ts';
 import { readJUnit } from '../results/junit-reader.ts';
 import type { CheckResult } from '../results/types.ts';
+import { PROGRESS_ENV, type ProgressLine } from '../vitest/progress-reporter.ts';
 
 export interface SuiteSpec extends CommandSpec {
   /** JUnit XML the command writes, relative to its cwd. */
   junit: string;
+}
+
+export interface SuiteResult {
+  checks: CheckResult[];
+  /** False when the command did not finish its run (stopped at its timeout, or crashed before writing JUnit): its figures are partial. */
+  complete: boolean;
 }
 
 /**
@@ -16,29 +23,37 @@ export interface SuiteSpec extends CommandSpec {
  * `stage`. A command that fails without a report, or reports no test, is a failed check: a suite
  * that cannot fail is not a check.
  */
-export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.ProcessEnv, alsoWrites: string[] = []): Promise<CheckResult[]> {
+export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.ProcessEnv, alsoWrites: string[] = []): Promise<SuiteResult> {
   const junitFile = path.resolve(spec.cwd, spec.junit);
+  // What a vitest command with Gauntlet's progress reporter writes as it goes (vitest/progress-reporter.ts).
+  const progressFile = `${junitFile}.progress.jsonl`;
   // Stale reports must not pass for fresh ones, and some reporters (node --test) do not create directories.
-  for (const file of [junitFile, ...alsoWrites.map((f) => path.resolve(spec.cwd, f))]) {
+  for (const file of [junitFile, progressFile, ...alsoWrites.map((f) => path.resolve(spec.cwd, f))]) {
     await rm(file, { force: true });
     await mkdir(path.dirname(file), { recursive: true });
   }
   let commandError: GauntletError | undefined;
   try {
-    await runCommand({ name: stage, what: `The ${stage} test command`, command: spec.command, cwd: spec.cwd, timeoutMs: spec.timeoutMs, env: { ...process.env, ...spec.env, ...env } });
+    await runCommand({ name: stage, what: `The ${stage} test command`, command: spec.command, cwd: spec.cwd, timeoutMs: spec.timeoutMs, env: { ...process.env, ...spec.env, ...env, [PROGRESS_ENV]: progressFile } });
   } catch (error) {
     if (!(error instanceof GauntletError)) throw error;
     commandError = error; // failing tests exit non-zero: the JUnit file tells which
   }
-  const xml = await readFile(junitFile, 'utf8').catch(() => undefined);
+  // An empty file is what vitest leaves when it is stopped before the end: no report either.
+  const xml = await readFile(junitFile, 'utf8').then((text) => (text.trim() ? text : undefined), () => undefined);
   if (xml === undefined) {
-    return [{
-      id: `${stage}:junit-report`,
-      stage,
-      title: `the ${stage} test command wrote ${spec.junit}`,
-      status: 'failed',
-      message: [commandError?.message ?? 'the command exited 0', `but ${junitFile} does not exist.`, ...(commandError?.detail ?? [])].join('\n'),
-    }];
+    const progress = await readProgress(progressFile);
+    if (progress.length) return { checks: interrupted(stage, progress, commandError), complete: false };
+    return {
+      checks: [{
+        id: `${stage}:junit-report`,
+        stage,
+        title: `the ${stage} test command wrote ${spec.junit}`,
+        status: 'failed',
+        message: [commandError?.message ?? 'the command exited 0', `but ${junitFile} does not exist.`, ...(commandError?.detail ?? [])].join('\n'),
+      }],
+      complete: false,
+    };
   }
   const checks = readJUnit(xml, stage);
   if (commandError && !checks.some((c) => c.status === 'failed')) {
@@ -47,5 +62,48 @@ export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.
   if (checks.length === 0) {
     checks.push({ id: `${stage}:ran-tests`, stage, title: `the ${stage} test command ran at least one test`, status: 'failed', message: `${junitFile} lists no testcase.` });
   }
+  return { checks, complete: true };
+}
+
+async function readProgress(file: string): Promise<ProgressLine[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  // The last line may be cut short by the kill: only whole lines count.
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as ProgressLine] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * A run that was stopped before it wrote JUnit: every test that finished is a check as JUnit would
+ * have named it (id `<stage>:<file>:<full name>`), and one failed check says that the run did not
+ * finish and which tests were still running.
+ */
+function interrupted(stage: string, progress: ProgressLine[], commandError: GauntletError | undefined): CheckResult[] {
+  const ended = progress.filter((p) => p.event === 'end');
+  const key = (p: ProgressLine) => `${p.file}\u0000${p.name}`;
+  const done = new Set(ended.map(key));
+  const running = progress.filter((p) => p.event === 'start' && !done.has(key(p)));
+  const checks: CheckResult[] = ended.map((p) => ({
+    id: `${stage}:${p.file}:${p.name}`,
+    stage,
+    title: `${p.file} › ${p.name}`,
+    status: p.state,
+    ...(p.message ? { message: p.message } : {}),
+    ...(p.durationMs !== undefined ? { durationMs: p.durationMs } : {}),
+  }));
+  checks.push({
+    id: `${stage}:interrupted`,
+    stage,
+    title: `the ${stage} test command finishes its run`,
+    status: 'failed',
+    message: [
+      `the ${stage} test command did not finish: ${commandError?.message.split('\n')[0] ?? 'it wrote no JUnit report'}`,
+      `${ended.length} test(s) finished and are reported above; ${running.length ? `still running when it stopped: ${running.map((p) => `${p.file} › ${p.name}`).join('; ')}` : 'none was running when it stopped'}.`,
+    ].join('\n'),
+  });
   return checks;
 }

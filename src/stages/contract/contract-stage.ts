@@ -118,7 +118,7 @@ export const contractStage: Stage = {
 
     if (settings.tests) {
       // Hand-written contracts (contracts/): they reuse this environment through GAUNTLET_CONTEXT.
-      for (const check of await runJUnitSuite('contract', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })) add(check);
+      for (const check of (await runJUnitSuite('contract', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })).checks) add(check);
     }
     // Every request of the stage (the auth flow and the persistence check included).
     const metrics: Record<string, number> = { ...coverage.metrics(), requests: requestsSent() - sentBefore };

@@ -73,7 +73,7 @@ export const securityStage: Stage = {
     await rateLimitChecks(run, ['ip']);
     if (settings.tests) {
       // Hand-written security tests (security/): they reuse this environment through GAUNTLET_CONTEXT.
-      for (const check of await runJUnitSuite('security', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })) run.add(check);
+      for (const check of (await runJUnitSuite('security', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })).checks) run.add(check);
     }
     return finish(run);
   },

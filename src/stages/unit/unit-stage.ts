@@ -16,9 +16,9 @@ export const unitStage: Stage = {
     if (!unit) return { status: 'skipped', reason: 'no stages.unit command in gauntlet.config.ts', checks: [] };
     const clone = await context.database?.clone('unit');
     const names = context.config.target.env;
-    let checks;
+    let suite;
     try {
-      checks = await runJUnitSuite('unit', unit, {
+      suite = await runJUnitSuite('unit', unit, {
         ...(clone ? databaseUrlEnv(names, clone.url) : {}),
         [names.redisUrl]: context.environment.redis.url,
         GAUNTLET_TARGET_URL: context.target.url,
@@ -26,8 +26,12 @@ export const unitStage: Stage = {
     } finally {
       await clone?.drop();
     }
+    const { checks } = suite;
     const metrics: Record<string, number> = { tests: checks.length };
-    if (unit.coverage) {
+    if (unit.coverage && !suite.complete) {
+      // Figures from a run that did not finish are partial: the coverage gate gets none to pass on.
+      checks.push({ id: 'unit:coverage', stage: 'unit', title: 'code coverage', status: 'failed', message: 'not measured: the unit test command did not finish its run, so its coverage report is partial or missing' });
+    } else if (unit.coverage) {
       // Read after the command: the figures become metrics, gated by gates.coverage.
       const { file, format, exclude } = unit.coverage;
       const check = await readCoverageReport({ id: 'unit:coverage', stage: 'unit', file: path.resolve(unit.cwd, file), format, exclude, fix: 'check stages.unit.coverage.file and that the command writes it (e.g. --cov-report=xml, --test-reporter=lcov)' });
