@@ -15,7 +15,9 @@ export default defineConfig({
       },
       {
         // The engine's own pure modules, beside the code.
-        test: { name: 'engine', include: ['src/**/*.test.ts', 'factories/**/*.test.ts'], environment: 'node' },
+        // 30 s, not vitest's 5 s: a few of them load TypeScript (tsx) or parse a document, which takes
+        // seconds on a loaded 2-core runner; none waits on time, so a real hang still fails.
+        test: { name: 'engine', include: ['src/**/*.test.ts', 'factories/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
       },
       {
         // Hand-written contracts: run by the contract stage (which sets GAUNTLET_CONTEXT), or alone

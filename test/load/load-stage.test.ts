@@ -93,6 +93,9 @@ describe.concurrent('load stage harness (k6 stand-in replaying recorded k6 v1.6.
  * The real k6 (../shared/tools/k6 on PATH in CI) against companion-api, smoke profile: the clean
  * service passes, and each server-side flaw fails the check made for it.
  */
+/** Two or three real smoke runs (about a minute here): room for a runner five times slower than these 2 cores. */
+const LOAD_RUNS_TIMEOUT = 900_000;
+
 describe.skipIf(!k6)('load stage with a real k6', () => {
   const failedIds = (r: Awaited<ReturnType<typeof load>>) => r.stage?.checks.filter((c) => c.status === 'failed').map((c) => c.id) ?? [];
 
@@ -127,7 +130,7 @@ describe.skipIf(!k6)('load stage with a real k6', () => {
       expect(flawed.result.gates.find((g) => g.name === 'load.server.statementsPerRequest')).toMatchObject({ passed: false });
       // Compared per endpoint, not one verdict for the run.
       expect(flawed.byId.get('load:regression:http_req_duration{name:progress}.p(95)')?.status).not.toBe('skipped');
-    });
+    }, LOAD_RUNS_TIMEOUT);
 
     it('memory-leak-per-request fails the memory-growth gate; redis-key-without-ttl fails the keys-without-TTL gate', async () => {
       const leak = await load(['--profile', 'smoke', '--flaw', 'memory-leak-per-request'], {});
@@ -140,7 +143,7 @@ describe.skipIf(!k6)('load stage with a real k6', () => {
       expect(ttl.code).toBe(1);
       expect(failedIds(ttl)).toEqual(['load:server:redis-keys-without-ttl']);
       expect(ttl.result.gates.find((g) => g.name === 'load.server.keysWithoutTtlPer1kRequests')).toMatchObject({ passed: false });
-    });
+    }, LOAD_RUNS_TIMEOUT);
   });
 });
 
