@@ -33,9 +33,11 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
     // tsImport: the config is TypeScript and ESM wherever it lives (a plain import() of a .ts file
     // outside a "type": "module" package would load it as CommonJS, which cannot import the engine).
     const loaded = (await tsImport(pathToFileURL(configFile).href, import.meta.url)) as { default?: unknown };
-    // A config compiled as CommonJS arrives wrapped once more ({ default: { default: config } }).
-    const inner = loaded.default as { default?: unknown; target?: unknown } | undefined;
-    mod = inner && typeof inner === 'object' && 'default' in inner && !('target' in inner) ? { default: inner.default } : loaded;
+    // A config compiled as CommonJS arrives wrapped once more ({ default: { default: config } }); its
+    // named exports alone ({ default: { config } }, marked __esModule) mean there is no default export.
+    const inner = loaded.default as { default?: unknown; target?: unknown; __esModule?: boolean } | undefined;
+    const commonJs = inner !== null && typeof inner === 'object' && inner.__esModule === true;
+    mod = commonJs || (inner && typeof inner === 'object' && 'default' in inner && !('target' in inner)) ? { default: inner?.default } : loaded;
   } catch (cause) {
     throw new GauntletError('GAUNTLET_CONFIG_LOAD_FAILED', `${configFile} could not be loaded: ${(cause as Error).message}`, {
       cause,
@@ -44,7 +46,7 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
   }
   if (mod.default === undefined) {
     throw new GauntletError('GAUNTLET_CONFIG_LOAD_FAILED', `${configFile} has no default export.`, {
-      fix: "End the file with `export default defineConfig({ ... })` (import { defineConfig } from 'gauntlet').",
+      fix: "End the file with `export default defineConfig({ ... })` (import { defineConfig } from 'gauntlet/config').",
     });
   }
   const { config } = validateConfig(mod.default, path.relative(cwd, configFile) || configFile);

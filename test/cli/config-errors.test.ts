@@ -54,6 +54,19 @@ describe('config errors at the CLI', () => {
     expect(r.stderr).toContain('error: Config option "environment.external.databaseUrl" is invalid: expected a postgres:// or postgresql:// URL with a host');
   });
 
+  it('a config that throws while loading, or has no default export, is GAUNTLET_CONFIG_LOAD_FAILED (exit 2) with the loader\'s error', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-load-failed-'));
+    await writeFile(path.join(dir, 'broken.config.ts'), "export default { target: { start: { command: 'x' } }\n");
+    await writeFile(path.join(dir, 'nodefault.config.ts'), "export const config = { target: { start: { command: 'x' } } };\n");
+    const broken = await runCli(['run', '--config', path.join(dir, 'broken.config.ts')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^GAUNTLET_CONFIG_LOAD_FAILED: .*broken\.config\.ts/);
+    expect(broken.stderr).toContain('Fix: Fix the syntax or import error in the config file');
+    const nodefault = await runCli(['run', '--config', path.join(dir, 'nodefault.config.ts')]);
+    expect(nodefault.code).toBe(2);
+    expect(nodefault.stderr).toMatch(/^GAUNTLET_CONFIG_LOAD_FAILED: .*nodefault\.config\.ts has no default export\./);
+  });
+
   it('exits 2 with usage help for an unknown command', async () => {
     const r = await runCli(['lint']);
     expect(r.code).toBe(2);
