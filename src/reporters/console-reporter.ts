@@ -37,7 +37,7 @@ export class ConsoleReporter implements Reporter {
   onCheck(check: CheckResult): void {
     if (check.status !== 'failed') return;
     this.write(`  ${pc.red('✗')} ${check.severity === 'deviation' ? pc.yellow('[deviation]') : pc.red('[bug]')} ${check.title}`);
-    if (check.message) for (const line of check.message.split('\n').slice(0, 8)) this.write(pc.dim(`      ${line}`));
+    if (check.message) for (const line of shortened(check.message.split('\n'))) this.write(pc.dim(`      ${line}`));
   }
 
   onStageEnd(stage: StageResult): void {
@@ -67,4 +67,13 @@ export class ConsoleReporter implements Reporter {
 export function countChecks(checks: CheckResult[]): string {
   const n = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
   return `${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`;
+}
+
+/**
+ * At most 8 lines of a message on the console: its head (what failed) and its tail (where a failing
+ * tool's output ends with its error), the lines between counted. The reports keep the whole message.
+ */
+export function shortened(lines: string[]): string[] {
+  if (lines.length <= 8) return lines;
+  return [...lines.slice(0, 3), `… ${lines.length - 7} more lines (the whole message is in the reports) …`, ...lines.slice(-4)];
 }
