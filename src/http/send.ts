@@ -24,8 +24,48 @@ export function requestsSent(): number {
   return sent;
 }
 
+/** A request as it ended, for what a crash report says came just before. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  /** The status, or what went wrong. */
+  outcome: string;
+  at: number;
+}
+
+const RECENT = 20;
+const recent: SentRequest[] = [];
+
+/** The last requests send() finished, oldest first. */
+export function recentRequests(): SentRequest[] {
+  return [...recent];
+}
+
+function remember(request: HttpRequest, outcome: string): void {
+  recent.push({ method: request.method, url: request.url, outcome, at: Date.now() });
+  if (recent.length > RECENT) recent.shift();
+}
+
+/**
+ * How the target's liveness (target/liveness.ts) takes part: requests wait while a crashed target
+ * restarts, and one that failed because the target died meanwhile is sent once more.
+ */
+interface RequestHooks {
+  before(): Promise<void>;
+  afterFailure(epoch: number): Promise<boolean>;
+  epoch(): number;
+}
+
+let hooks: RequestHooks = { before: async () => undefined, afterFailure: async () => false, epoch: () => 0 };
+
+export function setRequestHooks(h: RequestHooks): void {
+  hooks = h;
+}
+
 /** Sends one request; never throws for an HTTP status (only for a network failure). */
-export async function send(request: HttpRequest, timeoutMs = 15_000): Promise<HttpResponse> {
+export async function send(request: HttpRequest, timeoutMs = 15_000, retried = false): Promise<HttpResponse> {
+  await hooks.before();
+  const epoch = hooks.epoch();
   sent += 1;
   const headers = { ...request.headers };
   let body: string | FormData | undefined;
@@ -53,11 +93,16 @@ export async function send(request: HttpRequest, timeoutMs = 15_000): Promise<Ht
       return attempt();
     });
   } catch (error) {
+    remember(request, `no answer (${new NetworkError(request, error).code ?? 'network error'})`);
+    // The target died under this request (or just before it): sent again once it has been restarted.
+    if (!retried && (await hooks.afterFailure(epoch))) return send(request, timeoutMs, true);
     throw new NetworkError(request, error);
   }
   const text = await response.text().catch((error: unknown) => {
+    remember(request, `${response.status}, then the answer broke off`);
     throw new NetworkError(request, error, 'while reading the answer');
   });
+  remember(request, String(response.status));
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;

@@ -7,6 +7,8 @@ import { prepareTargetCoverage, TARGET_COVERAGE } from '../coverage/target-cover
 import { evaluateGates } from '../gates/evaluate.ts';
 import { preflightDocument } from '../openapi/preflight.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
+import { crashCheck } from '../target/crash-checks.ts';
+import { liveness } from '../target/liveness.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
 import { withSeverity } from '../results/severity.ts';
@@ -51,6 +53,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const stages: StageResult[] = [];
   const stageGates: GateResult[] = [];
   let failure: RunError | undefined;
+  liveness.begin(config.target.crashRestarts);
   try {
     await preflightDocument(config, options.stages);
     stack = await startStack(config, kind, {
@@ -71,6 +74,13 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
         events.onCheck(check);
         return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs: Math.round(performance.now() - started), checks: [check], metrics: {} }, gates: [] };
       });
+      // The target died while this stage ran (and was restarted): a failed check of the stage, each time.
+      for (const crash of liveness.take()) {
+        const check = crashCheck(name, config.target.name, crash);
+        events.onCheck(check);
+        result.checks.push(check);
+        result.status = 'failed';
+      }
       stages.push(result);
       stageGates.push(...gates);
       events.onStageEnd(result);
@@ -78,6 +88,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   } catch (error) {
     failure = runErrorOf(error);
   } finally {
+    liveness.end();
     await stack?.stop().catch((error: unknown) => {
       failure ??= runErrorOf(error);
     });

@@ -8,6 +8,7 @@ import { ManagedProcess, type ExitInfo } from '../process/managed-process.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpStatusIs } from '../wait/http.ts';
 import { waitFor } from '../wait/wait-for.ts';
+import { liveness } from './liveness.ts';
 
 const log = logger('target');
 
@@ -65,24 +66,36 @@ export class TargetProcess {
       [target.env.port]: String(port),
     };
     let proc: ManagedProcess | undefined;
-    const launch = async () => {
+    // Set while Gauntlet itself stops the process (a restart, the end): that exit is no crash.
+    let halting = false;
+    const launch = async (): Promise<void> => {
       const started = performance.now();
-      proc = new ManagedProcess({ name: target.name, command: start.command, cwd: start.cwd, env, logFile });
+      const mine = new ManagedProcess({ name: target.name, command: start.command, cwd: start.cwd, env, logFile });
+      proc = mine;
       await waitFor({
         what: `${target.name} health at ${url}${target.health.path}`,
         check: () => httpStatusIs(`${url}${target.health.path}`, target.health.status),
         timeoutMs: target.health.timeoutMs,
         intervalMs: target.health.intervalMs,
-        process: proc,
+        process: mine,
         fix: (last) =>
           /answered \d+/.test(last)
             ? `The target is listening, but ${target.health.path} does not answer ${target.health.status}: set target.health.path (and target.health.status) to an endpoint that answers ${target.health.status} once the target is ready: a documented health operation, /healthz, / or the OpenAPI document's path. The full log is in ${logFile}.`
             : `Check target.start (command, cwd) and target.env (the env var names it reads: ${target.env.databaseUrl}, ${target.env.redisUrl}, ${target.env.port}); the full log is in ${logFile}.`,
       });
       log('%s healthy at %s in %d ms', target.name, url, Math.round(performance.now() - started));
+      // From now on an exit nobody asked for is a crash: observed as it happens, even after a response was sent.
+      void mine.exited.then((exit) => {
+        if (proc === mine && !halting) liveness.crashed(exit, mine.logs.last(30), launch);
+      });
     };
     const halt = async () => {
-      await proc?.stop('SIGTERM', target.stopTimeoutMs);
+      halting = true;
+      try {
+        await proc?.stop('SIGTERM', target.stopTimeoutMs);
+      } finally {
+        halting = false;
+      }
     };
     const unregister = registerCleanup(`target ${target.name}`, halt);
     try {
@@ -124,7 +137,8 @@ export class TargetProcess {
       },
       stop: async () => {
         unregister();
-        await halt();
+        halting = true;
+        await proc?.stop('SIGTERM', target.stopTimeoutMs);
       },
     };
   }

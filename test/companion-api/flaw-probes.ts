@@ -163,6 +163,25 @@ export const PROBES: Record<string, Probe> = {
       return (await residentMemory(api)) - before > 24 * 1024 * 1024;
     },
   },
+  'crash-after-reply': {
+    shows: 'a 200 from GET /progress, then the process dies (its health stops answering)',
+    isolated: true,
+    async run(api) {
+      const u = await api.user();
+      if ((await api.call('GET', '/progress', { token: u.accessToken })).status !== 200) throw new Error('progress failed');
+      // Dead when the health endpoint stops answering at all, within two seconds of the reply.
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline) {
+        const alive = await api.call('GET', '/health').then(
+          () => true,
+          () => false,
+        );
+        if (!alive) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    },
+  },
   'redis-key-without-ttl': {
     shows: "a reply's moderation copy in Redis has no expiry",
     async run(api) {

@@ -136,6 +136,11 @@ export const target = z.strictObject({
   coverage: targetCoverage.optional(),
   /** Grace period between SIGTERM and SIGKILL when stopping the target. @default 5000 */
   stopTimeoutMs: z.number().int().positive().default(5_000),
+  /**
+   * When the target process dies while the stages run, it is a failed check, and it is started
+   * again on the same database so that the run goes on: at most this many times. @default 5
+   */
+  crashRestarts: z.number().int().min(0).default(5),
 });
 
 /** Upstream APIs of the target (LLM, speech ...) served from msw handlers on loopback during runs. */

@@ -3,6 +3,7 @@ import type { Flaw } from './_flaw.ts';
 import { flaw as accessTokenAsRefresh } from './access-token-as-refresh.ts';
 import { flaw as brokenObjectAuthorization } from './broken-object-authorization.ts';
 import { flaw as corsWildcardCredentials } from './cors-wildcard-credentials.ts';
+import { flaw as crashAfterReply } from './crash-after-reply.ts';
 import { flaw as crisisDetectionBypassed } from './crisis-detection-bypassed.ts';
 import { flaw as deletedUserTokenAccepted } from './deleted-user-token-accepted.ts';
 import { flaw as jwtAlgNone } from './jwt-alg-none.ts';
@@ -46,6 +47,7 @@ export const FLAWS: readonly Flaw[] = [
   securityHeadersMissing,
   deletedUserTokenAccepted,
   accessTokenAsRefresh,
+  crashAfterReply,
 ];
 
 export class FlawConfigError extends Error {}
