@@ -4,6 +4,7 @@ import { GauntletError } from '../errors/gauntlet-error.ts';
 import { send } from '../http/send.ts';
 import { authHeaders, authRequest, createSession, login, readPath, tokensFrom, type Credentials, type Session } from '../http/session.ts';
 import { timedStream, type TimedStream } from './stream.ts';
+import { scanResponse } from './findings.ts';
 
 export interface CallOptions {
   /** Values for the {params} of the endpoint's path. */
@@ -100,6 +101,7 @@ export class E2eClient {
     const auth = this.auth();
     if (!auth.register) throw new Error('target.auth.register is needed to register a user');
     const r = await send(authRequest(auth.register, this.baseUrl, { ...user }));
+    scanResponse(`${auth.register.method} ${auth.register.path}`, r.status, r.text);
     return { status: r.status, headers: Object.fromEntries(r.headers.entries()), data: this.unwrap(r.json), text: r.text, what: `${auth.register.method} ${auth.register.path}` };
   }
 
@@ -117,6 +119,7 @@ export class E2eClient {
     const auth = this.auth();
     if (!auth.refresh || !session.refreshToken) throw new Error('target.auth.refresh and target.auth.refreshToken are needed to refresh a session');
     const response = await send(authRequest(auth.refresh, this.baseUrl, { ...session.credentials, refreshToken: session.refreshToken }));
+    scanResponse(`${auth.refresh.method} ${auth.refresh.path}`, response.status, response.text);
     if (response.status >= 300) return { status: response.status, session: undefined };
     const { token, refreshToken } = tokensFrom(auth, response, 'refresh');
     return { status: response.status, session: { ...session, token, refreshToken, headers: authHeaders(auth, token) } };
@@ -126,6 +129,7 @@ export class E2eClient {
     const auth = this.auth();
     if (!auth.logout) throw new Error('target.auth.logout is needed to log a session out');
     const response = await send(authRequest(auth.logout, this.baseUrl, { ...session.credentials, refreshToken: session.refreshToken, accessToken: session.token }, session.headers));
+    scanResponse(`${auth.logout.method} ${auth.logout.path}`, response.status, response.text);
     return response.status;
   }
 
@@ -136,6 +140,7 @@ export class E2eClient {
   }
 
   private wrap(response: Response, what: string): E2eResponse {
+    scanResponse(what, response.status, response.text ?? '');
     const json = response.type?.includes('json') ? (response.body as unknown) : undefined;
     return { status: response.status, headers: response.headers as Record<string, string>, data: this.unwrap(json), text: response.text ?? '', what };
   }

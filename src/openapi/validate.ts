@@ -11,7 +11,12 @@ const addFormats = formatsModule as unknown as (ajv: Ajv2020 | AjvDraft7) => voi
 const INTERNALS = [
   { what: 'a stack trace', re: /(?:\\n|\n)\s*at [\w.<>$ ]*\(?(?:file:\/\/)?\/?[\w./-]+:\d+:\d+\)?/ },
   { what: 'a database error', re: /(syntax error at or near|duplicate key value violates|relation "[^"]+" does not exist|column "[^"]+" does not exist|unterminated quoted string|SQLSTATE|PG::|psycopg2|ER_PARSE_ERROR)/i },
+  // What a database or cache driver says when its server is gone (node-postgres, ioredis, psycopg, redis-py).
+  { what: 'a driver message', re: /(\bconnect (ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\b|Connection terminated unexpectedly|terminating connection due to administrator command|the database system is (shutting down|starting up|in recovery mode)|Client has encountered a connection error|connection to server at .* failed|Connection refused\s+Is the server running|Connection is closed\.|MaxRetriesPerRequestError|Error 111 connecting to)/i },
 ];
+
+/** An address inside the deployment (loopback or a private range, with a port): in an error body it tells an attacker the topology. */
+const INTERNAL_ADDRESS = /\b(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|10\.\d{1,3}\.\d{1,3}\.\d{1,3}|192\.168\.\d{1,3}\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}):\d{2,5}\b/;
 
 export class ResponseValidator {
   private readonly ajv: Ajv2020 | AjvDraft7;
@@ -58,7 +63,7 @@ export class ResponseValidator {
 
 /** What internals an error body leaks, if any. */
 export function leakedInternals(text: string): string[] {
-  return INTERNALS.filter((i) => i.re.test(text)).map((i) => i.what);
+  return [...INTERNALS.filter((i) => i.re.test(text)).map((i) => i.what), ...(INTERNAL_ADDRESS.test(text) ? ['an internal address (host:port)'] : [])];
 }
 
 /** Dereferenced schemas keep their $id; the same $id twice would make Ajv refuse to compile. */

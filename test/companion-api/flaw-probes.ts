@@ -15,6 +15,8 @@ export interface Probe {
   env?: Record<string, string>;
   /** Needs a clean target of its own (reads process-wide counters). */
   isolated?: boolean;
+  /** Both targets run with their database unreachable (what a client sees while Postgres is down). */
+  unreachableDatabase?: boolean;
   /** True when the flawed behaviour is observed. */
   run(api: Api): Promise<boolean>;
 }
@@ -180,6 +182,15 @@ export const PROBES: Record<string, Probe> = {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return false;
+    },
+  },
+  'driver-error-in-503': {
+    shows: "the 503 sent while the database is down carries the driver's message and the database's address",
+    unreachableDatabase: true,
+    async run(api) {
+      const r = await api.call('POST', '/auth/login', { body: { email: 'someone@example.test', password: 'Whatever-pw-1' } });
+      if (r.status !== 503) throw new Error(`expected 503 while the database is down, got ${r.status}`);
+      return /ECONNREFUSED|127\.0\.0\.1:9\b/.test(r.text);
     },
   },
   'redis-key-without-ttl': {

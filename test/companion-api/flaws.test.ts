@@ -20,8 +20,8 @@ describe('seeded flaws of companion-api', () => {
     let clean: ExampleTarget | undefined;
     beforeAll(async () => {
       [flawed, clean] = await Promise.all([
-        startExampleTarget({ flaws: [name], env: probe.env }),
-        probe.env || probe.isolated ? startExampleTarget({ env: probe.env }) : undefined,
+        startExampleTarget({ flaws: [name], env: probe.env, unreachableDatabase: probe.unreachableDatabase }),
+        probe.env || probe.isolated || probe.unreachableDatabase ? startExampleTarget({ env: probe.env, unreachableDatabase: probe.unreachableDatabase }) : undefined,
       ]);
     });
     afterAll(async () => {

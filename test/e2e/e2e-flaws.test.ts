@@ -50,4 +50,13 @@ describe('the e2e stage catches the flaws meant for it', () => {
     expect(byTitle(outcome.checks, 'never answers (timeout)').every((c) => c.status === 'skipped')).toBe(true);
     expect(outcome.gates).toEqual([expect.objectContaining({ name: 'e2e.recovery.max', actual: null, passed: false, message: 'not measured: no journey recorded this figure' })]);
   });
+
+  it('driver-error-in-503: every step passes (the status is right), and the scan of every response finds the driver message in the 503', async () => {
+    const outcome = await runE2e('driver-error-in-503', 'suites/e2e/faults-services.test.ts', 'Postgres restarts');
+    expect(outcome.status).toBe('failed');
+    const failed = outcome.checks.filter((c) => c.status === 'failed' && !c.id.startsWith('e2e:gate:'));
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed.every((c) => c.id.startsWith('e2e:leak:'))).toBe(true);
+    expect(failed.find((c) => c.id.endsWith(':a driver message'))).toMatchObject({ message: expect.stringMatching(/answered 503 with a driver message in its body .*\n.*ECONNREFUSED/s) });
+  });
 });

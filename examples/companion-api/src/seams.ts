@@ -40,6 +40,8 @@ export interface Seams {
   loginFailure(accountExists: boolean): HttpProblem;
   /** Extra fields an error body carries (never any for 5xx internals). */
   errorExtras(error: Error): Record<string, unknown>;
+  /** The detail of the 503 sent while the database cannot be reached: says what to do, never what the driver said. */
+  unavailableDetail(error: Error): string;
   /** Whether a malformed JSON body is answered 400 (true) or reaches the handler machinery raw. */
   safeJsonParser: boolean;
   scoreRisk(text: string): RiskAssessment;
@@ -72,6 +74,7 @@ export function correctSeams(): Seams {
     allowRoleInRegistration: false,
     loginFailure: () => new HttpProblem(401, 'Unauthorized', 'invalid email or password'),
     errorExtras: () => ({}),
+    unavailableDetail: () => 'the database is unavailable; try again shortly',
     safeJsonParser: true,
     scoreRisk,
     degradeOnUpstreamFailure: true,

@@ -4,6 +4,7 @@ import { e2eGates, MEASUREMENTS_ENV, readMeasurements, type Measurement } from '
 import type { CheckResult, GateResult } from '../../results/types.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
+import { FINDINGS_ENV, findingChecks, readFindings } from '../../e2e/findings.ts';
 
 /**
  * The e2e stage: the target's journeys and fault scenarios (a vitest suite on the step library,
@@ -19,7 +20,8 @@ export const e2eStage: Stage = {
     const settings = config.stages.e2e;
     if (!settings) return { status: 'skipped', reason: 'no stages.e2e in gauntlet.config.ts: name the journey suite (tests) and the endpoints it calls', checks: [] };
     const measurementsFile = path.join(config.reportsDir, 'e2e-measurements.jsonl');
-    await rm(measurementsFile, { force: true });
+    const findingsFile = path.join(config.reportsDir, 'e2e-findings.jsonl');
+    await Promise.all([rm(measurementsFile, { force: true }), rm(findingsFile, { force: true })]);
     let suite;
     try {
       suite = await runJUnitSuite('e2e', settings.tests, {
@@ -27,11 +29,14 @@ export const e2eStage: Stage = {
         GAUNTLET_CONFIG: config.configFile,
         GAUNTLET_TARGET_URL: context.target.url,
         [MEASUREMENTS_ENV]: measurementsFile,
+        [FINDINGS_ENV]: findingsFile,
       });
     } finally {
       await context.control.restore();
     }
     const { checks, complete } = suite;
+    // Whatever each step asserted, no response of the journeys may expose internals.
+    checks.push(...findingChecks(await readFindings(findingsFile)));
     const measurements = await readMeasurements(measurementsFile);
     // A run that did not finish measured only some of what its gates are about: none may pass on that.
     const gates = e2eGates(measurements, settings.thresholds).map((g) => (complete ? g : { ...g, passed: false, message: `not evaluated: the e2e run did not finish, so the ${measurements.length} measurement(s) it made are partial` }));

@@ -6,6 +6,7 @@ import { flaw as corsWildcardCredentials } from './cors-wildcard-credentials.ts'
 import { flaw as crashAfterReply } from './crash-after-reply.ts';
 import { flaw as crisisDetectionBypassed } from './crisis-detection-bypassed.ts';
 import { flaw as deletedUserTokenAccepted } from './deleted-user-token-accepted.ts';
+import { flaw as driverErrorIn503 } from './driver-error-in-503.ts';
 import { flaw as jwtAlgNone } from './jwt-alg-none.ts';
 import { flaw as jwtExpiryNotEnforced } from './jwt-expiry-not-enforced.ts';
 import { flaw as logoutDoesNotRevoke } from './logout-does-not-revoke.ts';
@@ -48,6 +49,7 @@ export const FLAWS: readonly Flaw[] = [
   deletedUserTokenAccepted,
   accessTokenAsRefresh,
   crashAfterReply,
+  driverErrorIn503,
 ];
 
 export class FlawConfigError extends Error {}

@@ -29,7 +29,7 @@ export function registerErrorHandling(app: FastifyInstance, seams: Seams): void 
       // Postgres is down or restarting: a temporary condition the client should retry, not a bug.
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', '2');
-      return send(503, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the database is unavailable; try again shortly' });
+      return send(503, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: seams.unavailableDetail(error) });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unhandled error');
