@@ -93,6 +93,9 @@ describe.concurrent('load stage harness (k6 stand-in replaying recorded k6 v1.6.
  * The real k6 (../shared/tools/k6 on PATH in CI) against companion-api, smoke profile: the clean
  * service passes, and each server-side flaw fails the check made for it.
  */
+/** The checks whose outcome depends on how fast this machine is (the p95 promises, and k6's exit code that follows them). */
+const latency = (id: string) => id.startsWith('load:threshold:http_req_duration') || id === 'load:k6-exit';
+
 /** Two or three real smoke runs (about a minute here): room for a runner five times slower than these 2 cores. */
 const LOAD_RUNS_TIMEOUT = 900_000;
 
@@ -135,13 +138,14 @@ describe.skipIf(!k6)('load stage with a real k6', () => {
     it('memory-leak-per-request fails the memory-growth gate; redis-key-without-ttl fails the keys-without-TTL gate', async () => {
       const leak = await load(['--profile', 'smoke', '--flaw', 'memory-leak-per-request'], {});
       expect(leak.code).toBe(1);
-      expect(failedIds(leak)).toEqual(['load:server:memory-growth']);
+      // A leaking process is also slower, so on a loaded runner the latency promise may fail beside it: that is the machine's figure, not another catch.
+      expect(failedIds(leak).filter((id) => !latency(id))).toEqual(['load:server:memory-growth']);
       expect(leak.byId.get('load:server:memory-growth')?.message).toMatch(/^resident memory grew [\d.]+ MiB .*: more than 64 MiB, a leak per request is likely$/);
       expect(leak.result.gates.find((g) => g.name === 'load.server.memoryGrowthMb')).toMatchObject({ passed: false });
 
       const ttl = await load(['--profile', 'smoke', '--flaw', 'redis-key-without-ttl'], {});
       expect(ttl.code).toBe(1);
-      expect(failedIds(ttl)).toEqual(['load:server:redis-keys-without-ttl']);
+      expect(failedIds(ttl).filter((id) => !latency(id))).toEqual(['load:server:redis-keys-without-ttl']);
       expect(ttl.result.gates.find((g) => g.name === 'load.server.keysWithoutTtlPer1kRequests')).toMatchObject({ passed: false });
     }, LOAD_RUNS_TIMEOUT);
   });

@@ -105,10 +105,17 @@ async function checkLimit(run: SecurityRun, limit: Limit): Promise<void> {
   // refused: otherwise the window had reset meanwhile (a slow machine), and the variant proves nothing.
   const passes = (r: HttpResponse) => r.status !== 429 && (r.status === normal || succeeded(r));
   let windowReset = false;
+  // Any reset seen at all: our own requests after it may have opened a new window.
+  let anyReset = false;
   const bypassed = async (r: HttpResponse) => {
     if (!passes(r)) return false;
+    if (anyReset) {
+      // A new window is open, counting our own requests: a pass now proves nothing either way.
+      windowReset = true;
+      return false;
+    }
     const control = await run.send(request);
-    if (passes(control)) windowReset = true;
+    if (passes(control)) windowReset = anyReset = true;
     return !passes(control);
   };
   const inconclusive = (id: keyof typeof ids) =>
@@ -155,7 +162,12 @@ async function checkLimit(run: SecurityRun, limit: Limit): Promise<void> {
     return run.skip(ids.reset, titles.reset, `Retry-After is ${retryAfter} s, longer than stages.security.maxWaitSeconds (${run.settings.maxWaitSeconds} s): shorten the window for the test run, or raise maxWaitSeconds`);
   }
   // Exactly what a well-behaved client does: wait Retry-After seconds from the 429, then retry once.
-  await sleep(Math.max(0, refusedAt + retryAfter * 1000 - Date.now()));
+  const triedUntil = Date.now();
+  await sleep(Math.max(0, refusedAt + retryAfter * 1000 - triedUntil));
   const after = await run.send(request);
+  if (after.status === 429 && (anyReset || triedUntil > refusedAt + retryAfter * 1000)) {
+    // The spoofed and varied requests went on past the reset: they may have opened a window of their own.
+    return run.skip(ids.reset, titles.reset, `inconclusive: still refused ${((Date.now() - refusedAt) / 1000).toFixed(1)} s after the 429 (Retry-After ${retryAfter} s), but the checks after the 429 took ${((triedUntil - refusedAt) / 1000).toFixed(1)} s and may have opened a new window: this machine, or the target, was too slow to test the promise`);
+  }
   run.verdict(ids.reset, titles.reset, after.status === 429 ? [`${retryAfter} s after the 429 (its Retry-After) the request is still refused: the window did not reset, or Retry-After understates it`] : [], { request, response: after });
 }
