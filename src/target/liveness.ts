@@ -29,6 +29,8 @@ const EXIT_GRACE_MS = 500;
  */
 class Liveness {
   private crashes: TargetCrash[] = [];
+  /** How many of them take() has handed out. */
+  private reported = 0;
   private epoch = 0;
   private recovering: Promise<void> | undefined;
   private restartsLeft = 0;
@@ -45,6 +47,7 @@ class Liveness {
   /** A run begins (runGauntlet): crashes counted from zero, `restarts` of them restarted. Outside a run a target's death is its owner's business. */
   begin(restarts: number): void {
     this.crashes = [];
+    this.reported = 0;
     this.epoch = 0;
     this.recovering = undefined;
     this.restartsLeft = restarts;
@@ -83,8 +86,8 @@ class Liveness {
 
   /** The crashes since the last call (a stage's). */
   take(): TargetCrash[] {
-    const taken = this.crashes.filter((c) => !('taken' in c));
-    for (const c of taken) Object.defineProperty(c, 'taken', { value: true });
+    const taken = this.crashes.slice(this.reported);
+    this.reported = this.crashes.length;
     return taken;
   }
 

@@ -1,11 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/reaper/ledger.ts';
+import { isSameProcessAlive } from '../../src/reaper/proc.ts';
 import type { RunResult } from '../../src/results/types.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { waitFor } from '../../src/wait/wait-for.ts';
+import { ROOT, waitForOutput } from '../helpers/cli.ts';
 
 const exec = promisify(execFile);
 
@@ -104,6 +108,21 @@ describe('the packed tarball, installed into an empty project', () => {
     ]);
     expect(result.stages[0]?.checks.length).toBeGreaterThan(20);
   }, 600_000);
+
+  it('a SIGKILLed `gauntlet env up` leaves nothing: the compiled watchdog tears its stack down', async () => {
+    const runs = path.join(dir, 'runs');
+    const child = spawn(process.execPath, [path.join(project, 'node_modules/gauntlet/bin/gauntlet.mjs'), 'env', 'up'], { cwd: project, env: { ...cleanEnv(), GAUNTLET_RUNS_DIR: runs }, stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitForOutput(child, /Press Ctrl-C/, 120_000);
+    const record = JSON.parse(await readFile(path.join(runs, `${child.pid}.json`), 'utf8')) as RunRecord;
+    expect(record.processes.map((p) => p.name).sort()).toEqual(['postgres', 'redis']);
+    child.kill('SIGKILL');
+    await waitFor({
+      what: 'the watchdog to remove what env up started',
+      check: async () => record.processes.every((p) => !isSameProcessAlive(p.pid, p.start)) && record.dirs.every((d) => !existsSync(d)) && readdirSync(runs).length === 0,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+  }, 180_000);
 
   it("the user's TypeScript imports gauntlet/config, gauntlet/vitest and gauntlet/e2e with real types; JavaScript imports them too", async () => {
     await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['typed.ts', 'gauntlet.config.ts'] }));

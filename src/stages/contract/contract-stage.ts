@@ -59,21 +59,23 @@ export const contractStage: Stage = {
       const perOp = { requests: Math.max(3, Math.floor(budget.requests / fuzzable.length)), timeMs: (budget.seconds * 1000) / fuzzable.length };
       for (const op of fuzzable) {
         const judgeResponse = (r: HttpResponse) => [...(isServerError(r) ? [`answered ${r.status}: a server error`] : []), ...validator.problems(op, r), ...(r.status >= 400 ? leakedInternals(r.text).map((l) => `the error body exposes ${l}`) : [])];
-        const { failure } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
-        const id = `contract:${op.id}:fuzz`;
+        const { failures } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
         const title = `${op.id} holds up under property-based fuzzing (${perOp.requests} requests at most)`;
-        if (!failure) {
-          add({ id, stage: 'contract', title, status: 'passed' });
+        if (failures.length === 0) {
+          add({ id: `contract:${op.id}:fuzz`, stage: 'contract', title, status: 'passed' });
           continue;
         }
-        add({
-          id,
-          stage: 'contract',
-          title,
-          status: 'failed',
-          message: [...failure.problems, `minimal reproduction (after ${failure.runs} runs and ${failure.shrinks} shrinks): ${curl(failure.request)}`, `response: ${failure.response.status} ${failure.response.text.slice(0, 500)}`].join('\n'),
-          evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
-        });
+        // Every distinct failure is its own finding, the most severe first (contract:<op>:fuzz, then :fuzz:2, …).
+        failures.forEach((failure, i) =>
+          add({
+            id: `contract:${op.id}:fuzz${i === 0 ? '' : `:${i + 1}`}`,
+            stage: 'contract',
+            title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${failures.length}`,
+            status: 'failed',
+            message: [...failure.problems, `minimal reproduction (after ${failure.runs} runs and ${failure.shrinks} shrinks): ${curl(failure.request)}`, `response: ${failure.response.status} ${failure.response.text.slice(0, 500)}`].join('\n'),
+            evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
+          }),
+        );
       }
     };
     const remember = (op: Operation, response: HttpResponse) => {

@@ -12,12 +12,27 @@ const healthSchema = {
   },
 };
 
-async function probe(fn: () => Promise<unknown>, timeoutMs = 1_000): Promise<{ status: 'up' | 'down'; detail?: string }> {
+/**
+ * A dependency's state, for anyone who can reach /health: whether it answered, never what its driver
+ * said (`connect ECONNREFUSED 10.0.3.7:5432` would hand out the deployment's addresses). The driver's
+ * message goes to the log.
+ */
+async function probe(fn: () => Promise<unknown>, log: FastifyInstance['log'], name: string, timeoutMs = 1_000): Promise<{ status: 'up' | 'down'; detail?: string }> {
+  let timedOut = false;
   try {
-    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) =>
+        setTimeout(() => {
+          timedOut = true;
+          reject(new Error(`no answer within ${timeoutMs} ms`));
+        }, timeoutMs).unref(),
+      ),
+    ]);
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', detail: (error as Error).message };
+    log.warn({ err: error }, `health: ${name} is down`);
+    return { status: 'down', detail: timedOut ? `no answer within ${timeoutMs} ms` : 'unreachable' };
   }
 }
 
@@ -36,7 +51,7 @@ export function healthRoutes(app: FastifyInstance, deps: Deps): void {
       },
     },
     async (_request, reply) => {
-      const [database, redis] = await Promise.all([probe(() => deps.pool.query('select 1')), probe(() => deps.redis.ping())]);
+      const [database, redis] = await Promise.all([probe(() => deps.pool.query('select 1'), app.log, 'the database'), probe(() => deps.redis.ping(), app.log, 'redis')]);
       const breaker = deps.llm.breaker.state;
       const upstream = breaker === 'closed' ? { status: 'up' as const } : { status: 'degraded' as const, detail: `circuit ${breaker}` };
       const status = database.status === 'down' ? 'down' : redis.status === 'down' || upstream.status !== 'up' ? 'degraded' : 'ok';
