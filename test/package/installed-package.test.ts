@@ -111,7 +111,7 @@ describe('the packed tarball, installed into an empty project', () => {
 
   it('a SIGKILLed `gauntlet env up` leaves nothing: the compiled watchdog tears its stack down', async () => {
     const runs = path.join(dir, 'runs');
-    const child = spawn(process.execPath, [path.join(project, 'node_modules/gauntlet/bin/gauntlet.mjs'), 'env', 'up'], { cwd: project, env: { ...cleanEnv(), GAUNTLET_RUNS_DIR: runs }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(project, 'node_modules/gauntlet/bin/gauntlet.mjs'), 'env', 'up', '--env', 'native'], { cwd: project, env: { ...cleanEnv(), GAUNTLET_RUNS_DIR: runs }, stdio: ['ignore', 'pipe', 'pipe'] });
     await waitForOutput(child, /Press Ctrl-C/, 120_000);
     const record = JSON.parse(await readFile(path.join(runs, `${child.pid}.json`), 'utf8')) as RunRecord;
     expect(record.processes.map((p) => p.name).sort()).toEqual(['postgres', 'redis']);
