@@ -93,6 +93,13 @@ describe.concurrent('load stage harness (k6 stand-in replaying recorded k6 v1.6.
  * The real k6 (../shared/tools/k6 on PATH in CI) against companion-api, smoke profile: the clean
  * service passes, and each server-side flaw fails the check made for it.
  */
+/**
+ * These runs are about the server-side checks, and two of them share two cores with other test
+ * files: the latency promise (p95 < 200 ms) is moved out of their way (load/lib/thresholds.ts). The
+ * N+1's latency regression is still caught, relative to the clean run's baseline.
+ */
+const NOT_ABOUT_LATENCY = { LATENCY_P95_MS: '5000', LATENCY_P99_MS: '10000' };
+
 /** The checks whose outcome depends on how fast this machine is (the p95 promises, and k6's exit code that follows them). */
 const latency = (id: string) => id.startsWith('load:threshold:http_req_duration') || id === 'load:k6-exit';
 
@@ -113,7 +120,7 @@ describe.skipIf(!k6)('load stage with a real k6', () => {
   describe.concurrent('server-side flaws, each caught by its own check', () => {
     it('clean passes with every server-side figure measured; n-plus-one-list then fails statements per request and the regression of list-conversations', async () => {
       // 30 conversations a user: the N+1 list runs 60 extra queries, well clear of the timing noise of a busy runner.
-      const more = { CONVERSATIONS_PER_USER: '30' };
+      const more = { CONVERSATIONS_PER_USER: '30', ...NOT_ABOUT_LATENCY };
       const clean = await load(['--profile', 'smoke'], more);
       expect(failedIds(clean)).toEqual([]);
       expect(clean.code).toBe(0);
@@ -136,14 +143,14 @@ describe.skipIf(!k6)('load stage with a real k6', () => {
     }, LOAD_RUNS_TIMEOUT);
 
     it('memory-leak-per-request fails the memory-growth gate; redis-key-without-ttl fails the keys-without-TTL gate', async () => {
-      const leak = await load(['--profile', 'smoke', '--flaw', 'memory-leak-per-request'], {});
+      const leak = await load(['--profile', 'smoke', '--flaw', 'memory-leak-per-request'], NOT_ABOUT_LATENCY);
       expect(leak.code).toBe(1);
       // A leaking process is also slower, so on a loaded runner the latency promise may fail beside it: that is the machine's figure, not another catch.
       expect(failedIds(leak).filter((id) => !latency(id))).toEqual(['load:server:memory-growth']);
       expect(leak.byId.get('load:server:memory-growth')?.message).toMatch(/^resident memory grew [\d.]+ MiB .*: more than 64 MiB, a leak per request is likely$/);
       expect(leak.result.gates.find((g) => g.name === 'load.server.memoryGrowthMb')).toMatchObject({ passed: false });
 
-      const ttl = await load(['--profile', 'smoke', '--flaw', 'redis-key-without-ttl'], {});
+      const ttl = await load(['--profile', 'smoke', '--flaw', 'redis-key-without-ttl'], NOT_ABOUT_LATENCY);
       expect(ttl.code).toBe(1);
       expect(failedIds(ttl).filter((id) => !latency(id))).toEqual(['load:server:redis-keys-without-ttl']);
       expect(ttl.result.gates.find((g) => g.name === 'load.server.keysWithoutTtlPer1kRequests')).toMatchObject({ passed: false });
