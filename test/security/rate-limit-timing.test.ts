@@ -52,13 +52,11 @@ describe('rate-limit checks on a slow runner: inconclusive, never a false failur
     expect(checks.map((c) => c.id)).toContain('security:rate-limit:login:enforced');
   });
 
-  it('with every request 1.1 s slower, the burst outlasts the 3 s window: the checks say inconclusive, with the figures, and none fails', async () => {
+  it('with every request 1.1 s slower: the burst, sent at once, still lands in one window and the limit is proven; what comes after it says inconclusive or passes, and none fails', async () => {
     const checks = await rateLimitChecksWith(1_100);
     expect(checks.filter((c) => c.status === 'failed')).toEqual([]);
-    expect(checks.find((c) => c.id === 'security:rate-limit:login:enforced')).toMatchObject({
-      status: 'skipped',
-      message: expect.stringMatching(/^inconclusive: the 4 requests took \d+\.\d s, as long as the 3 s window or longer.*too slow to test the promise/),
-    });
+    expect(checks.find((c) => c.id === 'security:rate-limit:login:enforced')?.status).toBe('passed');
+    for (const c of checks.filter((c) => c.status === 'skipped')) expect(c.message, c.id).toMatch(/^inconclusive: /);
   });
 
   it('with every request 0.6 s slower, the 429 comes but the window resets during the checks after it: those say inconclusive, none fails', async () => {

@@ -69,24 +69,26 @@ async function checkLimit(run: SecurityRun, limit: Limit): Promise<void> {
   if (limit.key === 'account' && body && credentials) body[limit.accountField] = credentials.email;
   const request: HttpRequest = { ...base, ...(body ? { body: { json: body } } : {}) };
 
-  const statuses: number[] = [];
+  // The limit + 1 requests go at once: a limiter counts a request when it arrives, so they all land in
+  // one window however slow the machine or the handler (a password hash per login) is.
   const burstStarted = performance.now();
-  for (let i = 0; i < limit.limit; i++) statuses.push((await run.send(request)).status);
-  const early = statuses.findIndex((s) => s === 429);
-  const normal = statuses[0] as number;
-  const over = await run.send(request);
+  const responses = await Promise.all(Array.from({ length: limit.limit + 1 }, () => run.send(request)));
   const refusedAt = Date.now();
   const burstSeconds = (performance.now() - burstStarted) / 1000;
-  if (over.status !== 429 && early < 0 && burstSeconds >= limit.windowSeconds) {
-    // The window may have moved on before the last request: no 429 proves nothing here.
-    run.skip(ids.enforced, titles.enforced, `inconclusive: the ${limit.limit + 1} requests took ${burstSeconds.toFixed(1)} s, as long as the ${limit.windowSeconds} s window or longer, so the window may have reset before the last one (which answered ${over.status}). This machine, or the target, was too slow to test the promise: give the limit a longer window in the test configuration, or run on a faster runner.`);
+  const statuses = responses.map((r) => r.status);
+  const refused = responses.filter((r) => r.status === 429);
+  const normal = responses.find((r) => r.status !== 429)?.status ?? 429;
+  const over = refused[0] ?? (responses.at(-1) as HttpResponse);
+  if (refused.length === 0 && burstSeconds >= limit.windowSeconds) {
+    // Even sent at once they took the whole window: it may have reset before the last one arrived.
+    run.skip(ids.enforced, titles.enforced, `inconclusive: the ${limit.limit + 1} requests, sent at once, took ${burstSeconds.toFixed(1)} s, as long as the ${limit.windowSeconds} s window or longer, so the window may have reset before the last one (which answered ${over.status}). This machine, or the target, was too slow to test the promise: give the limit a longer window in the test configuration, or run on a faster runner.`);
     return skipRest('inconclusive: the burst took longer than the window', ['retryAfter', 'spoofing', 'variants', 'reset']);
   }
   const problems: string[] = [];
-  if (early >= 0) problems.push(`request ${early + 1} of ${limit.limit} was already refused with 429: the limit is lower than declared`);
-  if (over.status !== 429) problems.push(`request ${limit.limit + 1} answered ${over.status}, expected 429 (the first ${limit.limit} answered ${[...new Set(statuses)].join('/')}, all within ${burstSeconds.toFixed(1)} s of a ${limit.windowSeconds} s window)`);
+  if (refused.length > 1) problems.push(`${refused.length} of the ${limit.limit + 1} requests sent at once were refused with 429: the limit is lower than declared`);
+  if (refused.length === 0) problems.push(`request ${limit.limit + 1} answered ${over.status}, expected 429 (the ${limit.limit + 1} requests, sent at once, answered ${[...new Set(statuses)].join('/')} within ${burstSeconds.toFixed(1)} s of a ${limit.windowSeconds} s window)`);
   run.verdict(ids.enforced, titles.enforced, problems, { request, response: over, statuses, burstSeconds: Number(burstSeconds.toFixed(2)) });
-  if (over.status !== 429) return skipRest('the limit was not enforced', ['retryAfter', 'spoofing', 'variants', 'reset']);
+  if (refused.length === 0) return skipRest('the limit was not enforced', ['retryAfter', 'spoofing', 'variants', 'reset']);
 
   const retryAfter = retryAfterSeconds(over.headers.get('retry-after'));
   run.verdict(
