@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { leakedInternals } from '../openapi/validate.ts';
+import { readJsonLines } from '../results/json-lines.ts';
 import type { CheckResult } from '../results/types.ts';
 
 /** A response of a journey or fault scenario that exposed internals. */
@@ -28,18 +28,8 @@ export function scanResponse(what: string, status: number, text: string): void {
   if (file) appendFileSync(file, `${JSON.stringify({ what, status, leaks, excerpt: text.slice(0, 400) } satisfies Finding)}\n`);
 }
 
-export async function readFindings(file: string): Promise<Finding[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.trim())
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Finding];
-      } catch {
-        return [];
-      }
-    });
+export function readFindings(file: string): Promise<Finding[]> {
+  return readJsonLines<Finding>(file);
 }
 
 /** One failed check per distinct request and leak, with the first response that showed it. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CommandSpec } from '../config/schema.ts';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 import { runCommand } from '../process/managed-process.ts';
+import { readJsonLines } from '../results/json-lines.ts';
 import { readJUnit } from '../results/junit-reader.ts';
 import type { CheckResult } from '../results/types.ts';
 import { PROGRESS_ENV, type ProgressLine } from '../vitest/progress-reporter.ts';
@@ -42,7 +43,7 @@ export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.
   // An empty file is what vitest leaves when it is stopped before the end: no report either.
   const xml = await readFile(junitFile, 'utf8').then((text) => (text.trim() ? text : undefined), () => undefined);
   if (xml === undefined) {
-    const progress = await readProgress(progressFile);
+    const progress = await readJsonLines<ProgressLine>(progressFile);
     if (progress.length) return { checks: interrupted(stage, progress, commandError), complete: false };
     return {
       checks: [{
@@ -63,18 +64,6 @@ export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.
     checks.push({ id: `${stage}:ran-tests`, stage, title: `the ${stage} test command ran at least one test`, status: 'failed', message: `${junitFile} lists no testcase.` });
   }
   return { checks, complete: true };
-}
-
-async function readProgress(file: string): Promise<ProgressLine[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  // The last line may be cut short by the kill: only whole lines count.
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line ? [JSON.parse(line) as ProgressLine] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /**
