@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   GAUNTLET_ENV_ALREADY_RUNNING: { exit: 2, summary: '`gauntlet env up` found an environment from an earlier `env up` still running.' },
   GAUNTLET_OPENAPI_UNREADABLE: { exit: 2, summary: 'The OpenAPI document could not be fetched, parsed or is not OpenAPI 3.x.' },
   GAUNTLET_OPENAPI_INVALID: { exit: 2, summary: 'The OpenAPI document breaks the OpenAPI schema: the validator says where.' },
+  GAUNTLET_INTERRUPTED: { exit: 2, summary: 'A signal (Ctrl-C, SIGTERM) stopped the run; the process exits 130/143/129.' },
   GAUNTLET_INTERNAL: { exit: 2, summary: 'A bug in Gauntlet.' },
 } as const satisfies Record<string, { exit: number; summary: string }>;
 

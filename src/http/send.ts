@@ -1,4 +1,17 @@
 import { closedBeforeAnswer, NetworkError } from './network-error.ts';
+import { onInterrupt } from '../process/cleanup.ts';
+
+// On Ctrl-C every request in flight is aborted and every connection of fetch's pool closed: a target
+// that stops gracefully (server.close()) waits for its open connections, and Node's server counts a
+// connection that has not finished its first request as busy, so it would wait out its keep-alive
+// or headers timeout (5 s) on ours. fetch's pool is Node's global undici dispatcher, which undici
+// keeps under this documented global symbol (what undici's own setGlobalDispatcher writes).
+const interrupted = new AbortController();
+onInterrupt(() => {
+  interrupted.abort(new Error('the run was interrupted'));
+  const pool = (globalThis as Record<symbol, { destroy?: () => Promise<void> } | undefined>)[Symbol.for('undici.globalDispatcher.1')];
+  void pool?.destroy?.().catch(() => undefined);
+});
 
 export interface HttpRequest {
   method: string;
@@ -82,7 +95,7 @@ export async function send(request: HttpRequest, timeoutMs = 15_000, retried = f
     body = form;
   }
   const started = performance.now();
-  const attempt = () => fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  const attempt = () => fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupted.signal]), redirect: 'manual' });
   let response: Response;
   try {
     response = await attempt().catch((error: unknown) => {

@@ -59,8 +59,8 @@ export interface RunResult {
   stages: StageResult[];
   gates: GateResult[];
   passed: boolean;
-  /** 0 passed, 1 a gate failed, 2 the run could not finish (a config, environment or internal error: see `error`). */
-  exitCode: 0 | 1 | 2;
+  /** 0 passed, 1 a gate failed, 2 the run could not finish (a config, environment or internal error: see `error`), 129/130/143 a signal stopped it. */
+  exitCode: 0 | 1 | 2 | 129 | 130 | 143;
   /** Why the run could not finish, when it could not: what ran is in `stages`. */
   error?: RunError;
 }

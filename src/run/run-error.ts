@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { isGauntletError } from '../errors/gauntlet-error.ts';
 import { causeChain } from '../http/network-error.ts';
+import { interruptedBy } from '../process/cleanup.ts';
 import type { CheckResult, RunError } from '../results/types.ts';
 
 /** An error that stopped (part of) a run, as data the reports can show: code, message, fix, causes (terminal codes stripped). */
@@ -10,6 +11,12 @@ export function runErrorOf(error: unknown, stage?: string): RunError {
 }
 
 function describeError(error: unknown, stage?: string): RunError {
+  const signal = interruptedBy();
+  if (signal) {
+    // Whatever failed after the signal failed because the run was tearing its stack down.
+    const what = error instanceof Error ? error.message : String(error);
+    return { code: 'GAUNTLET_INTERRUPTED', message: `${signal} stopped the run (what was under way then: ${what.split('\n')[0]})`, fix: 'Nothing to fix: run again to get results.', detail: [], ...(stage ? { stage } : {}) };
+  }
   const chain = causeChain(error).slice(1);
   const causes = chain.map((e) => `caused by: ${e.message}${(e as { code?: string }).code ? ` (${(e as { code?: string }).code})` : ''}`);
   if (isGauntletError(error)) {
@@ -31,7 +38,7 @@ export function runErrorCheck(error: RunError): CheckResult {
   return {
     id: error.stage ? `${error.stage}:error` : 'gauntlet:error',
     stage: error.stage ?? 'gauntlet',
-    title: `${where} could not finish`,
+    title: error.code === 'GAUNTLET_INTERRUPTED' ? `${where} was interrupted` : `${where} could not finish`,
     status: 'failed',
     message: [`${error.code}: ${error.message}`, ...error.detail, ...(error.fix ? [`Fix: ${error.fix}`] : [])].join('\n'),
     evidence: { ...error },

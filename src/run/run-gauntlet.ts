@@ -14,6 +14,7 @@ import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
 import { withSeverity } from '../results/severity.ts';
 import type { CheckResult, GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
 import { runErrorCheck, runErrorOf } from './run-error.ts';
+import { interruptedBy, signalExitCode } from '../process/cleanup.ts';
 import { STAGES } from '../stages/registry.ts';
 import type { StageName } from '../stages/types.ts';
 
@@ -64,6 +65,8 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     const target = stack.target as NonNullable<Stack['target']>;
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
     for (const name of options.stages) {
+      // After Ctrl-C no stage starts: the error below becomes GAUNTLET_INTERRUPTED (run-error.ts).
+      if (interruptedBy()) throw new Error(`the ${name} stage was about to start`);
       events.onStageStart(name);
       const started = performance.now();
       const context = { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: events.onCheck };
@@ -126,7 +129,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     stages: redactDeep(stages.map(forReports)),
     gates,
     passed,
-    exitCode: failure ? 2 : passed ? 0 : 1,
+    exitCode: interruptedBy() ? signalExitCode(interruptedBy() as NodeJS.Signals) : failure ? 2 : passed ? 0 : 1,
     ...(failure ? { error: redactDeep(failure) } : {}),
   };
   await events.onRunEnd(result);

@@ -69,12 +69,14 @@ export class NativePostgres implements RestartableService {
     this.process = undefined;
   }
 
+  /** Safe to call twice at once (a failed start and a signal's cleanup both destroy). */
   async destroy(): Promise<void> {
     await this.stop();
-    if (this.cluster) {
-      await rm(this.cluster.dir, { recursive: true, force: true });
-      ledger.removeDir(this.cluster.dir);
-    }
+    const cluster = this.cluster;
     this.cluster = undefined;
+    if (cluster) {
+      await rm(cluster.dir, { recursive: true, force: true });
+      ledger.removeDir(cluster.dir);
+    }
   }
 }

@@ -48,12 +48,14 @@ export class NativeRedis implements RestartableService {
     this.process = undefined;
   }
 
+  /** Safe to call twice at once (a failed start and a signal's cleanup both destroy). */
   async destroy(): Promise<void> {
     await this.stop();
-    if (this.workDir) {
-      await rm(this.workDir, { recursive: true, force: true });
-      ledger.removeDir(this.workDir);
-    }
+    const workDir = this.workDir;
     this.workDir = undefined;
+    if (workDir) {
+      await rm(workDir, { recursive: true, force: true });
+      ledger.removeDir(workDir);
+    }
   }
 }
