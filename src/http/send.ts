@@ -136,10 +136,35 @@ const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 export function curl(request: HttpRequest): string {
   const parts = ['curl', '-i', '-X', request.method, quote(request.url)];
   for (const [name, value] of Object.entries(request.headers)) parts.push('-H', quote(`${name}: ${value}`));
-  if (request.body && 'json' in request.body) parts.push('-H', quote('content-type: application/json'), '--data-raw', quote(JSON.stringify(request.body.json)));
-  if (request.body && 'raw' in request.body) parts.push('--data-raw', quote(request.body.raw));
+  const typed = Object.keys(request.headers).some((h) => h.toLowerCase() === 'content-type');
+  if (request.body && 'json' in request.body) parts.push(...(typed ? [] : ['-H', quote('content-type: application/json')]), '--data-raw', compactData(JSON.stringify(request.body.json)));
+  if (request.body && 'raw' in request.body) parts.push('--data-raw', compactData(request.body.raw));
   if (request.body && 'multipart' in request.body) {
     for (const [name, value] of Object.entries(request.body.multipart)) parts.push('-F', quote(typeof value === 'string' ? `${name}=${value}` : `${name}=@file.bin`));
   }
   return parts.join(' ');
+}
+
+/**
+ * A body quoted for the shell; one with a long run of one character (a 65,536-character field) is
+ * written as a printf that builds the run, so the reproduction stays short and still sends the same bytes.
+ */
+function compactData(data: string): string {
+  const runs = [...data.matchAll(/([a-z])\1{99,}/g)];
+  if (runs.length === 0) return quote(data);
+  let format = '';
+  let at = 0;
+  const args: string[] = [];
+  for (const run of runs) {
+    format += printfLiteral(data.slice(at, run.index)) + '%s';
+    args.push(`"$(head -c ${run[0].length} /dev/zero | tr '\\0' ${run[1] as string})"`);
+    at = (run.index ?? 0) + run[0].length;
+  }
+  format += printfLiteral(data.slice(at));
+  return `"$(printf ${quote(format)} ${args.join(' ')})"`;
+}
+
+/** Text as a literal part of a printf format: its % and \\ mean nothing to printf. */
+function printfLiteral(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll('%', '%%');
 }

@@ -49,6 +49,16 @@ export interface Seams {
   degradeOnUpstreamFailure: boolean;
   listConversations(pool: pg.Pool, userId: string, q: string | undefined): Promise<ConversationSummary[]>;
   findOwnedConversation(pool: pg.Pool, userId: string, id: string): Promise<{ id: string; title: string; created_at: Date } | undefined>;
+  /** Whether GET /conversations/{id} validates its id as a uuid before it reaches SQL. */
+  validateConversationId: boolean;
+  /** The longest goal title validated (and so documented). */
+  goalTitleMaxLength: number | undefined;
+  /** Copies a new goal's title to a search index (the correct service has none). */
+  indexGoalTitle(pool: pg.Pool, title: string): Promise<void>;
+  /** How many tasks a new goal asks for: options.taskCount, which the document allows to be null ("no preference"). */
+  taskCountOf(options: { taskCount: number | null } | undefined): number;
+  /** The SQL expression the goal list reads each title with. */
+  goalListTitle: string;
   /** CORS origin decision for a request origin, given the allowlist. */
   corsAllows(origin: string | undefined, allowed: Set<string>): boolean | string;
   securityHeaders: boolean;
@@ -93,6 +103,11 @@ export function correctSeams(): Seams {
       const { rows } = await pool.query<{ id: string; title: string; created_at: Date }>('select id, title, created_at from conversations where id = $1 and user_id = $2', [id, userId]);
       return rows[0];
     },
+    validateConversationId: true,
+    goalTitleMaxLength: 200,
+    indexGoalTitle: async () => undefined,
+    taskCountOf: (options) => options?.taskCount ?? 10,
+    goalListTitle: 'title',
     corsAllows: (origin, allowed) => origin !== undefined && allowed.has(origin),
     securityHeaders: true,
     cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),

@@ -18,6 +18,8 @@ export interface FuzzOptions {
   timeMs: number;
   /** What is wrong with a response ([] = fine). */
   judge(response: HttpResponse): string[];
+  /** After each answer (state poisoning watches the writes that succeeded). */
+  after?(request: HttpRequest, response: HttpResponse): Promise<void>;
 }
 
 /**
@@ -89,7 +91,9 @@ export async function fuzzOperation(op: Operation, valid: HttpRequest, options: 
     const property = fc.asyncProperty(input, async (value) => {
       if (sent >= options.requests) return true; // budget spent: stop looking (and stop shrinking)
       sent += 1;
-      const response = await send(requestFor(value));
+      const request = requestFor(value);
+      const response = await send(request);
+      await options.after?.(request, response);
       const problems = options.judge(response);
       return problems.length === 0 || known.has(failureSignature(response, problems));
     });

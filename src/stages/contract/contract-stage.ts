@@ -11,6 +11,8 @@ import { buildRequest, createsInCollection, endsSession, orderOperations, Resour
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
+import { describeFailure, probeBoundaries } from './_boundaries.ts';
+import { PoisonWatch } from './_poisoning.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -52,14 +54,50 @@ export const contractStage: Stage = {
     const ordered = orderOperations(operations, authPaths);
     const sessionEnders = ordered.filter(endsSession); // logout, delete account: after everything else
 
+    const poison = new PoisonWatch(add);
+    const after = (request: HttpRequest, response: HttpResponse) => poison.after(request, response);
+
+    // Boundary and hostile values for every parameter and body field (_hostile.ts).
+    const boundaries = async (ops: Operation[]) => {
+      for (const op of ops) {
+        const result = await probeBoundaries(op, {
+          // A creation gets fresh unique fields (email, title) for each variant, so no value is refused as a duplicate.
+          valid: (n) => buildRequest(op, target.url, store, session, createsInCollection(op) ? settings.seed + 1_000 + n : settings.seed).request,
+          leaks: (r) => leakedInternals(r.text).map((l) => `the error body exposes ${l}`),
+          after,
+        });
+        if (result.sent === 0) continue;
+        const title = `${op.id} refuses what the document forbids and survives boundary and hostile values (${result.sent} requests)`;
+        if (result.failures.length === 0) {
+          add({ id: `contract:${op.id}:boundaries`, stage: 'contract', title, status: 'passed', ...(result.stopped ? { message: result.stopped } : {}) });
+          continue;
+        }
+        result.failures.forEach((failure, i) =>
+          add({
+            id: `contract:${op.id}:boundaries${i === 0 ? '' : `:${i + 1}`}`,
+            stage: 'contract',
+            title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${result.failures.length}`,
+            status: 'failed',
+            message: describeFailure(failure),
+            evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
+          }),
+        );
+      }
+    };
+
     const fuzz = async (ops: Operation[], validRequest: (op: Operation) => HttpRequest) => {
       const budget = settings.fuzz;
       const fuzzable = ops.filter((op) => op.parameters.some((p) => p.in === 'query') || op.body?.media.some((m) => /json/.test(m.contentType)));
       if (budget.requests === 0 || fuzzable.length === 0) return;
       const perOp = { requests: Math.max(3, Math.floor(budget.requests / fuzzable.length)), timeMs: (budget.seconds * 1000) / fuzzable.length };
       for (const op of fuzzable) {
+        if (poison.isPoisoned(op.id)) {
+          // Its failures now are the write's doing (reported as contract:<op>:state-poisoning), not its inputs'.
+          add({ id: `contract:${op.id}:fuzz`, stage: 'contract', title: `${op.id} holds up under property-based fuzzing`, status: 'skipped', message: `not fuzzed: an earlier write broke it (see contract:${op.id}:state-poisoning), so every failure would be that write's` });
+          continue;
+        }
         const judgeResponse = (r: HttpResponse) => [...(isServerError(r) ? [`answered ${r.status}: a server error`] : []), ...validator.problems(op, r), ...(r.status >= 400 ? leakedInternals(r.text).map((l) => `the error body exposes ${l}`) : [])];
-        const { failures } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse });
+        const { failures } = await fuzzOperation(op, validRequest(op), { seed: settings.seed, ...perOp, judge: judgeResponse, after });
         const title = `${op.id} holds up under property-based fuzzing (${perOp.requests} requests at most)`;
         if (failures.length === 0) {
           add({ id: `contract:${op.id}:fuzz`, stage: 'contract', title, status: 'passed' });
@@ -87,6 +125,7 @@ export const contractStage: Stage = {
       const response = await send(request);
       coverage.record(op, response.status, sentParameters);
       if (response.status < 300) remember(op, response);
+      poison.watch(op, request, response);
       add(judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false }));
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
@@ -96,12 +135,18 @@ export const contractStage: Stage = {
     };
 
     for (const op of ordered.filter((o) => !sessionEnders.includes(o))) await exercise(op);
+    // Before the upstream outage: a circuit breaker still open after it would answer every variant 503.
+    await boundaries(ordered.filter((o) => !sessionEnders.includes(o)));
     if (context.upstreams.length > 0) {
       // Upstream outage: the same valid requests while every mocked upstream answers 500.
       // A documented 503 with Retry-After is graceful; any other 5xx is not.
       for (const upstream of context.upstreams) upstream.setFault('error');
       try {
         for (const op of ordered.filter((o) => !sessionEnders.includes(o))) {
+          if (poison.isPoisoned(op.id)) {
+            add({ id: `contract:${op.id}:upstream-outage`, stage: 'contract', title: `${op.id} degrades gracefully while the upstream fails`, status: 'skipped', message: `not checked: an earlier write broke it (see contract:${op.id}:state-poisoning), so its answer says nothing about the outage` });
+            continue;
+          }
           const { request } = buildRequest(op, target.url, store, session, settings.seed + 1);
           const response = await send(request);
           coverage.record(op, response.status);
@@ -115,6 +160,7 @@ export const contractStage: Stage = {
     // After an outage the target may still be in its documented degraded mode (a circuit breaker's
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
     await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
+    poison.finish();
     if (settings.persistence) add(await persistenceCheck(context, operations, store, session, authPaths, send));
     for (const op of sessionEnders) await exercise(op);
 

@@ -23,6 +23,10 @@ import { flaw as sqlInjection } from './sql-injection.ts';
 import { flaw as stackTraceLeak } from './stack-trace-leak.ts';
 import { flaw as upstreamFailure500 } from './upstream-failure-500.ts';
 import { flaw as userEnumeration } from './user-enumeration.ts';
+import { flaw as unvalidatedPathId500 } from './unvalidated-path-id-500.ts';
+import { flaw as longTitle500 } from './long-title-500.ts';
+import { flaw as nullTaskCount500 } from './null-task-count-500.ts';
+import { flaw as listPoisonedByWrite } from './list-poisoned-by-write.ts';
 
 export type { Flaw };
 
@@ -50,6 +54,10 @@ export const FLAWS: readonly Flaw[] = [
   accessTokenAsRefresh,
   crashAfterReply,
   driverErrorIn503,
+  unvalidatedPathId500,
+  longTitle500,
+  nullTaskCount500,
+  listPoisonedByWrite,
 ];
 
 export class FlawConfigError extends Error {}

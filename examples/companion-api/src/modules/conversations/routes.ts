@@ -61,7 +61,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
         summary: 'A conversation with its messages',
         tags: ['conversations'],
         security: bearerSecurity,
-        params: idParams('id'),
+        params: deps.seams.validateConversationId ? idParams('id') : { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string' } } },
         response: {
           200: json({ type: 'object', required: ['id', 'title', 'createdAt', 'messages'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' }, title: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, messages: { type: 'array', items: { $ref: 'Message#' } } } }, 'The conversation'),
           404: notFound,

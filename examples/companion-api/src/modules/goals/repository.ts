@@ -40,8 +40,9 @@ export class GoalRepository {
     }
   }
 
-  async list(userId: string) {
-    const { rows: goals } = await this.pool.query<GoalRow>('select id, title, created_at, story from goals where user_id = $1 order by created_at desc limit 100', [userId]);
+  /** The user's goals, newest first; `titleSql` is how the title is read (a seam: src/seams.ts). */
+  async list(userId: string, titleSql = 'title') {
+    const { rows: goals } = await this.pool.query<GoalRow>(`select id, ${titleSql} as title, created_at, story from goals where user_id = $1 order by created_at desc limit 100`, [userId]);
     const { rows: tasks } = await this.pool.query<TaskRow>('select id, goal_id, position, title, done_at from tasks where goal_id = any($1::uuid[]) order by position', [goals.map((g) => g.id)]);
     return goals.map((g) => this.shape(g, tasks.filter((t) => t.goal_id === g.id)));
   }

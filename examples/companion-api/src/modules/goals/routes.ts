@@ -28,7 +28,7 @@ export function goalRoutes(app: FastifyInstance, deps: Deps): void {
     return goal;
   };
 
-  app.post<{ Body: { title: string } }>(
+  app.post<{ Body: { title: string; options?: { taskCount: number | null } } }>(
     '/goals',
     {
       preHandler: auth,
@@ -36,19 +36,35 @@ export function goalRoutes(app: FastifyInstance, deps: Deps): void {
         summary: 'Create a goal; the AI decomposes it into tasks',
         tags: ['goals'],
         security: bearerSecurity,
-        body: { type: 'object', required: ['title'], additionalProperties: false, properties: { title: { type: 'string', minLength: 3, maxLength: 200 } }, examples: [{ title: 'Run a 5k in under 30 minutes' }] },
+        body: {
+          type: 'object',
+          required: ['title'],
+          additionalProperties: false,
+          properties: {
+            title: { type: 'string', minLength: 3, ...(deps.seams.goalTitleMaxLength === undefined ? {} : { maxLength: deps.seams.goalTitleMaxLength }) },
+            options: {
+              type: 'object',
+              required: ['taskCount'],
+              additionalProperties: false,
+              properties: { taskCount: { type: ['integer', 'null'], minimum: 1, maximum: 10, description: 'At most this many tasks; null: no preference (10)' } },
+            },
+          },
+          examples: [{ title: 'Run a 5k in under 30 minutes' }],
+        },
         response: { 201: json({ $ref: 'Goal#' }, 'The goal with its tasks'), 503: unavailable },
       },
     },
     async (request, reply) => {
-      const tasks = await decomposeGoal(deps.llm, request.body.title).catch(upstreamDown);
+      const taskCount = deps.seams.taskCountOf(request.body.options);
+      const tasks = (await decomposeGoal(deps.llm, request.body.title).catch(upstreamDown)).slice(0, taskCount);
       deps.metrics.llmRequests.inc({ outcome: 'success' });
+      await deps.seams.indexGoalTitle(deps.pool, request.body.title);
       return reply.status(201).send(await repo.create(request.user.id, request.body.title, tasks));
     },
   );
 
   app.get('/goals', { preHandler: auth, schema: { summary: 'My goals', tags: ['goals'], security: bearerSecurity, response: { 200: json({ type: 'array', items: { $ref: 'Goal#' } }, 'Goals, newest first') } } }, async (request) =>
-    repo.list(request.user.id),
+    repo.list(request.user.id, deps.seams.goalListTitle),
   );
 
   app.get<{ Params: { id: string } }>(
