@@ -164,6 +164,15 @@ const validators = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An integer query parameter within [min, max], or its default when absent; anything else is a 400. */
+function pageParameter(url, name, fallback, min, max) {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  const value = /^-?\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < min || value > max) throw new Problem(400, 'invalid', `${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
 /** The note, if the caller may see it (the ownership check the flaw removes). */
 async function ownedNote(id, user) {
   if (!UUID.test(id)) throw new Problem(400, 'invalid', 'noteId must be a UUID');
@@ -229,7 +238,9 @@ async function route(req, res) {
   if (path === '/notes' && m === 'GET') {
     const q = url.searchParams.get('q');
     if (q !== null && (q.length > 100 || q.includes('\u0000'))) throw new Problem(400, 'invalid', 'q must be at most 100 characters');
-    const { rows } = await pool.query("select * from notes where owner = $1 and ($2::text is null or text ilike '%' || $2 || '%') order by created_at desc limit 100", [user.id, q]);
+    const limit = pageParameter(url, 'limit', 50, 1, 100);
+    const offset = pageParameter(url, 'offset', 0, flaws.has('negative-offset-500') ? -Infinity : 0, Infinity);
+    const { rows } = await pool.query("select * from notes where owner = $1 and ($2::text is null or text ilike '%' || $2 || '%') order by created_at desc limit $3 offset $4", [user.id, q, limit, offset]);
     return data(res, 200, rows.map(toNote));
   }
   if (path === '/notes' && m === 'POST') {

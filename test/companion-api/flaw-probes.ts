@@ -247,4 +247,36 @@ export const PROBES: Record<string, Probe> = {
       return (await api.call('POST', '/auth/refresh', { body: { refreshToken: u.accessToken } })).status === 200;
     },
   },
+  'unvalidated-path-id-500': {
+    shows: 'GET /conversations/{id} with an id that is not a uuid answers 500',
+    async run(api) {
+      const u = await api.user();
+      return (await api.call('GET', '/conversations/not-a-uuid', { token: u.accessToken })).status === 500;
+    },
+  },
+  'long-title-500': {
+    shows: 'a goal title of 256 characters answers 500 (the varchar(255) index)',
+    async run(api) {
+      const u = await api.user();
+      const ok = await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'x'.repeat(255) } });
+      if (ok.status !== 201) throw new Error(`a 255-character title: ${ok.status}`);
+      return (await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'x'.repeat(256) } })).status === 500;
+    },
+  },
+  'null-task-count-500': {
+    shows: 'options.taskCount null (which the document allows) answers 500',
+    async run(api) {
+      const u = await api.user();
+      return (await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'Read more', options: { taskCount: null } } })).status === 500;
+    },
+  },
+  'list-poisoned-by-write': {
+    shows: 'after a goal titled with a character outside Latin-1, GET /goals answers 500',
+    async run(api) {
+      const u = await api.user();
+      if ((await api.call('GET', '/goals', { token: u.accessToken })).status !== 200) throw new Error('the list failed before the write');
+      if ((await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'Learn \u202e Hebrew' } })).status !== 201) throw new Error('the write failed');
+      return (await api.call('GET', '/goals', { token: u.accessToken })).status === 500;
+    },
+  },
 };

@@ -39,6 +39,12 @@ describe.each([
   ['upstream-failure-500', 'contract:POST /conversations/{id}/messages:upstream-outage', /answered 500: a server error/],
   ['sql-injection', 'contract:GET /conversations:fuzz', /answered 500: a server error/],
   ['user-enumeration', 'contract:POST /auth/login:fuzz', /status 404 is not documented for POST \/auth\/login/],
+  // boundary and hostile values (_hostile.ts), whether or not the document sets the bound
+  ['unvalidated-path-id-500', 'contract:GET /conversations/{id}:boundaries', /answered 500: a server error, for path\.id = /],
+  ['long-title-500', 'contract:POST /goals:boundaries', /answered 500: a server error, for body\.title = 256 characters\nthe same for: 4096 characters, 65536 characters/],
+  ['null-task-count-500', 'contract:POST /goals:boundaries', /answered 500: a server error, for body\.options\.taskCount = null/],
+  // the write that broke the list is named, before the read
+  ['list-poisoned-by-write', 'contract:GET /goals:state-poisoning', /right after this write[^]*1\. the write: curl -i -X POST '[^']*\/goals'[^]*answered 201[^]*2\. the read: curl -i -X GET '[^']*\/goals'[^]*answered 500/],
 ])('contract stage with the %s flaw', (flaw, checkId, problem) => {
   it(`fails ${checkId} with a reproduction`, async () => {
     const r = await contract(ROOT, ['--flaw', flaw]);
@@ -46,7 +52,7 @@ describe.each([
     const check = r.failed.find((c: CheckResult) => c.id === checkId);
     expect(check, `failed checks: ${r.failed.map((c) => c.id).join(', ')}`).toBeDefined();
     expect(check?.message).toMatch(problem);
-    expect(check?.message).toMatch(/(reproduce|minimal reproduction .*): curl -i -X (GET|POST) 'http:\/\/127\.0\.0\.1:\d+\//);
+    expect(check?.message).toMatch(/(reproduce|minimal reproduction .*|1\. the write): curl -i -X (GET|POST) 'http:\/\/127\.0\.0\.1:\d+\//);
   }, 180_000);
 });
 

@@ -41,4 +41,11 @@ describe('notes-api, the second example target', () => {
     expect(r.failed.map((c) => c.id).sort()).toEqual(['security:authz:object:DELETE /notes/{noteId}', 'security:authz:object:GET /notes/{noteId}', 'security:authz:object:PATCH /notes/{noteId}']);
     expect(r.failed[0]?.message).toMatch(/user B got 20\d on user A's \/notes\/[0-9a-f-]+: broken object-level authorization/);
   }, 180_000);
+
+  it('with a negative offset reaching SQL, fails the boundary check of GET /notes and nothing else', async () => {
+    const r = await gate(['--flaw', 'negative-offset-500']);
+    expect(r.code).toBe(1);
+    expect(r.failed.map((c) => c.id)).toEqual(['contract:GET /notes:boundaries']);
+    expect(r.failed[0]?.message).toMatch(/^answered 500: a server error, for query\.offset = below the minimum \(-1\)\nreproduce: curl -i -X GET '[^']*offset=-1'/);
+  }, 180_000);
 });

@@ -100,9 +100,10 @@ export function withValue(op: Operation, valid: HttpRequest, slot: Slot, value: 
   }
   if (slot.in === 'path') {
     const url = new URL(valid.url);
-    const index = op.path.split('/').indexOf(`{${slot.keys[0] as string}}`);
+    // Counted from the end: the target URL may carry a base path (/api) before the document's path.
+    const template = op.path.split('/');
     const segments = url.pathname.split('/');
-    segments[index] = encodeURIComponent(String(value));
+    segments[segments.length - template.length + template.indexOf(`{${slot.keys[0] as string}}`)] = encodeURIComponent(String(value));
     url.pathname = segments.join('/');
     return { ...valid, url: url.toString() };
   }

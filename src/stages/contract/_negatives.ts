@@ -45,10 +45,10 @@ export function negativesFor(op: Operation, valid: HttpRequest, options: { rejec
   const uuidParam = op.parameters.find((p) => p.in === 'path' && p.schema.format === 'uuid');
   if (uuidParam) {
     const url = new URL(valid.url);
+    // Counted from the end: the target URL may carry a base path (/api) before the document's path.
     const segments = op.path.split('/');
-    const index = segments.indexOf(`{${uuidParam.name}}`);
     const actual = url.pathname.split('/');
-    actual[index] = 'not-a-valid-id';
+    actual[actual.length - segments.length + segments.indexOf(`{${uuidParam.name}}`)] = 'not-a-valid-id';
     url.pathname = actual.join('/');
     out.push({ name: `malformed path parameter ${uuidParam.name}`, request: { ...valid, url: url.toString() } });
   }
