@@ -258,8 +258,6 @@ export const PROBES: Record<string, Probe> = {
     shows: 'a goal title of 256 characters answers 500 (the varchar(255) index)',
     async run(api) {
       const u = await api.user();
-      const ok = await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'x'.repeat(255) } });
-      if (ok.status !== 201) throw new Error(`a 255-character title: ${ok.status}`);
       return (await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'x'.repeat(256) } })).status === 500;
     },
   },

@@ -43,6 +43,8 @@ describe.each([
   ['unvalidated-path-id-500', 'contract:GET /conversations/{id}:boundaries', /answered 500: a server error, for path\.id = /],
   ['long-title-500', 'contract:POST /goals:boundaries', /answered 500: a server error, for body\.title = 256 characters\nthe same for: 4096 characters, 65536 characters/],
   ['null-task-count-500', 'contract:POST /goals:boundaries', /answered 500: a server error, for body\.options\.taskCount = null/],
+  // queries per request without load: pg_stat_statements before and after 6 more conversations
+  ['n-plus-one-list', 'contract:GET /conversations:queries-per-item', /ran \d+ statements for \d+ items, \d+ for \d+: 2\.0 more statements per item listed, a query per item \(an N\+1\)/],
   // the write that broke the list is named, before the read
   ['list-poisoned-by-write', 'contract:GET /goals:state-poisoning', /right after this write[^]*1\. the write: curl -i -X POST '[^']*\/goals'[^]*answered 201[^]*2\. the read: curl -i -X GET '[^']*\/goals'[^]*answered 500/],
 ])('contract stage with the %s flaw', (flaw, checkId, problem) => {

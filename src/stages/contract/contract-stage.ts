@@ -13,6 +13,8 @@ import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
 import { PoisonWatch } from './_poisoning.ts';
+import { itemsIn, queriesPerItem } from './_queries.ts';
+import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -55,6 +57,7 @@ export const contractStage: Stage = {
     const sessionEnders = ordered.filter(endsSession); // logout, delete account: after everything else
 
     const poison = new PoisonWatch(add);
+    const lists: { op: Operation; request: HttpRequest }[] = [];
     const after = (request: HttpRequest, response: HttpResponse) => poison.after(request, response);
 
     // Boundary and hostile values for every parameter and body field (_hostile.ts).
@@ -126,6 +129,7 @@ export const contractStage: Stage = {
       coverage.record(op, response.status, sentParameters);
       if (response.status < 300) remember(op, response);
       poison.watch(op, request, response);
+      if (op.method === 'GET' && response.status < 300 && !op.parameters.some((p) => p.in === 'path') && itemsIn(response.json) !== undefined) lists.push({ op, request: withoutOptionalQuery(op, request) });
       add(judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false }));
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
@@ -161,6 +165,7 @@ export const contractStage: Stage = {
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
     await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
     poison.finish();
+    await queryCounts(context, lists, ordered, (op, n) => send(buildRequest(op, target.url, store, session, settings.seed + 2_000 + n).request), add);
     if (settings.persistence) add(await persistenceCheck(context, operations, store, session, authPaths, send));
     for (const op of sessionEnders) await exercise(op);
 
@@ -199,6 +204,41 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
     durationMs: evidence.ms,
     evidence,
   };
+}
+
+/**
+ * The list request unfiltered (no search term that matches nothing) and with its largest page: its
+ * optional query parameters left out, except a page size (limit, per_page …) set to its maximum.
+ */
+function withoutOptionalQuery(op: Operation, request: HttpRequest): HttpRequest {
+  const url = new URL(request.url);
+  for (const p of op.parameters) {
+    if (p.in !== 'query' || p.required) continue;
+    if (/limit|size|per.?page|take|top/i.test(p.name) && typeof p.schema.maximum === 'number') url.searchParams.set(p.name, String(p.schema.maximum));
+    else url.searchParams.delete(p.name);
+  }
+  return { ...request, url: url.toString() };
+}
+
+/**
+ * Queries per request of every list that a creation of the same collection can grow (GET /notes with
+ * POST /notes), from pg_stat_statements of the Postgres Gauntlet started (_queries.ts).
+ */
+async function queryCounts(context: StageContext, lists: { op: Operation; request: HttpRequest }[], ops: Operation[], create: (op: Operation, n: number) => Promise<HttpResponse>, add: (check: CheckResult) => void): Promise<void> {
+  const growable = lists.map((l) => ({ ...l, creation: ops.find((o) => createsInCollection(o) && o.path === l.op.path) })).filter((l): l is typeof l & { creation: Operation } => l.creation !== undefined);
+  if (growable.length === 0) return;
+  const skip = (reason: string) => {
+    for (const { op } of growable) add({ id: `contract:${op.id}:queries-per-item`, stage: 'contract', title: `${op.id} runs as many SQL statements for more items (no N+1)`, status: 'skipped', message: reason });
+  };
+  const adminUrl = context.gauntlet.adminUrl;
+  if (!adminUrl || context.environment.kind === 'external') return skip('not measured: the Postgres is not one Gauntlet started, so its statements cannot be counted');
+  const probe = await PostgresStats.open(adminUrl, databaseOf(context.gauntlet.databaseUrl));
+  if (!probe.available) return skip(`not measured: ${probe.reason}`);
+  try {
+    for (const { op, request, creation } of growable) add(await queriesPerItem(probe.stats, { list: op, request, create: (n) => create(creation, n) }));
+  } finally {
+    await probe.stats.close();
+  }
 }
 
 /** What the API created is still there, unchanged, after the target process restarts. */
