@@ -14,7 +14,7 @@ const BUG_SIGNS = /a server error|exposes|expected a 4xx|crash|no answer|did not
 export function severityOf(check: CheckResult): Severity {
   if (check.stage !== 'contract') return 'bug';
   if (check.id === 'contract:document') return 'deviation'; // the document itself is not valid OpenAPI
-  if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error') || check.id.endsWith(':state-poisoning') || check.id.endsWith(':queries-per-item')) return 'bug';
+  if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error') || check.id.endsWith(':state-poisoning') || check.id.endsWith(':queries-per-item') || check.id.endsWith(':race')) return 'bug';
   const problems = (check.message ?? '').split('\n').filter((line) => !/^(reproduce|minimal reproduction|response):/.test(line));
   return problems.some((line) => BUG_SIGNS.test(line)) ? 'bug' : 'deviation';
 }

@@ -277,4 +277,14 @@ export const PROBES: Record<string, Probe> = {
       return (await api.call('GET', '/goals', { token: u.accessToken })).status === 500;
     },
   },
+  'completion-counted-twice': {
+    shows: "8 requests at once to mark one task done count it more than once on the goal's tasksDone",
+    async run(api) {
+      const u = await api.user();
+      const goal = (await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'Learn to juggle' } })).json;
+      const path = `/goals/${goal.id}/tasks/${goal.tasks[0].id}/complete`;
+      await Promise.all(Array.from({ length: 8 }, () => api.call('POST', path, { token: u.accessToken })));
+      return (await api.call('GET', `/goals/${goal.id}`, { token: u.accessToken })).json.tasksDone > 1;
+    },
+  },
 };

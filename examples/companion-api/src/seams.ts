@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { HttpProblem } from './lib/problem.ts';
 import type { AccessClaims } from './modules/auth/token-service.ts';
 import { scoreRisk, type RiskAssessment } from './modules/crisis/scorer.ts';
+import type { TaskRow } from './modules/goals/repository.ts';
 
 export interface ConversationSummary {
   id: string;
@@ -59,6 +60,8 @@ export interface Seams {
   taskCountOf(options: { taskCount: number | null } | undefined): number;
   /** The SQL expression the goal list reads each title with. */
   goalListTitle: string;
+  /** Marks a task of the user's goal done and counts it on the goal, once (the task, or undefined when it is not theirs). */
+  markTaskDone(pool: pg.Pool, userId: string, goalId: string, taskId: string): Promise<TaskRow | undefined>;
   /** CORS origin decision for a request origin, given the allowlist. */
   corsAllows(origin: string | undefined, allowed: Set<string>): boolean | string;
   securityHeaders: boolean;
@@ -108,6 +111,20 @@ export function correctSeams(): Seams {
     indexGoalTitle: async () => undefined,
     taskCountOf: (options) => options?.taskCount ?? 10,
     goalListTitle: 'title',
+    markTaskDone: async (pool, userId, goalId, taskId) => {
+      // One statement: the task's row lock orders concurrent requests, and only the one that changed
+      // done_at counts it (the others re-check done_at is null after the lock and update nothing).
+      await pool.query(
+        `with done as (
+           update tasks t set done_at = now() from goals g
+            where t.id = $3 and t.goal_id = $2 and g.id = t.goal_id and g.user_id = $1 and t.done_at is null
+           returning t.goal_id)
+         update goals set tasks_done = tasks_done + 1 where id in (select goal_id from done)`,
+        [userId, goalId, taskId],
+      );
+      const { rows } = await pool.query<TaskRow>('select t.id, t.goal_id, t.position, t.title, t.done_at from tasks t join goals g on g.id = t.goal_id where t.id = $3 and t.goal_id = $2 and g.user_id = $1', [userId, goalId, taskId]);
+      return rows[0];
+    },
     corsAllows: (origin, allowed) => origin !== undefined && allowed.has(origin),
     securityHeaders: true,
     cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),

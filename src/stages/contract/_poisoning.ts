@@ -51,6 +51,11 @@ export class PoisonWatch {
     }
   }
 
+  /** The watched reads' requests (lists, the profile, counters). */
+  requests(): HttpRequest[] {
+    return this.reads.map((r) => r.request);
+  }
+
   /** The read was broken by an earlier write (and that finding reported). */
   isPoisoned(opId: string): boolean {
     return this.poisoned.has(opId);

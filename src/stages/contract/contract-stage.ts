@@ -14,6 +14,7 @@ import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
 import { PoisonWatch } from './_poisoning.ts';
 import { itemsIn, queriesPerItem } from './_queries.ts';
+import { isAction, raceCheck, type RaceSetup } from './_races.ts';
 import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
 
 /**
@@ -166,6 +167,24 @@ export const contractStage: Stage = {
     await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
     poison.finish();
     await queryCounts(context, lists, ordered, (op, n) => send(buildRequest(op, target.url, store, session, settings.seed + 2_000 + n).request), add);
+    // Races: an action on a sub-path of a resource (complete, favorite, follow), sent several times at once.
+    for (const op of ordered.filter((o) => isAction(o) && !sessionEnders.includes(o) && !authPaths.includes(o.path))) {
+      const fresh = async (n: number): Promise<RaceSetup | undefined> => {
+        const collection = `/${op.path.split('/').filter(Boolean)[0] ?? ''}`;
+        const creation = operations.find((o) => createsInCollection(o) && o.path === collection);
+        if (!creation) return undefined;
+        const created = await send(buildRequest(creation, target.url, store, session, settings.seed + 3_000 + n).request);
+        if (created.status >= 300) return undefined;
+        store.remember(creation, created);
+        if (!store.resolvePath(op, settings.seed).resolved) return undefined;
+        // The resource itself: the longest GET path the action's path starts with (GET /goals/{id} for …/tasks/{taskId}/complete).
+        const segments = op.path.split('/');
+        const parent = segments.map((_, i) => segments.slice(0, segments.length - 1 - i).join('/')).map((p) => operations.find((o) => o.method === 'GET' && o.path === p)).find((o) => o !== undefined);
+        const observers = [...(parent ? [buildRequest(parent, target.url, store, session, settings.seed).request] : []), ...poison.requests()];
+        return { action: buildRequest(op, target.url, store, session, settings.seed).request, observers };
+      };
+      add(await raceCheck({ op, fresh }));
+    }
     if (settings.persistence) add(await persistenceCheck(context, operations, store, session, authPaths, send));
     for (const op of sessionEnders) await exercise(op);
 

@@ -27,6 +27,7 @@ import { flaw as unvalidatedPathId500 } from './unvalidated-path-id-500.ts';
 import { flaw as longTitle500 } from './long-title-500.ts';
 import { flaw as nullTaskCount500 } from './null-task-count-500.ts';
 import { flaw as listPoisonedByWrite } from './list-poisoned-by-write.ts';
+import { flaw as completionCountedTwice } from './completion-counted-twice.ts';
 
 export type { Flaw };
 
@@ -58,6 +59,7 @@ export const FLAWS: readonly Flaw[] = [
   longTitle500,
   nullTaskCount500,
   listPoisonedByWrite,
+  completionCountedTwice,
 ];
 
 export class FlawConfigError extends Error {}

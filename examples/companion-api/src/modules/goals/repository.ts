@@ -1,7 +1,8 @@
 import type pg from 'pg';
+import type { Seams } from '../../seams.ts';
 import { streaks } from './streaks.ts';
 
-interface TaskRow {
+export interface TaskRow {
   id: string;
   goal_id: string;
   position: number;
@@ -13,18 +14,22 @@ interface GoalRow {
   title: string;
   created_at: Date;
   story: string | null;
+  tasks_done: number;
 }
 
 const toTask = (t: TaskRow) => ({ id: t.id, position: t.position, title: t.title, done: t.done_at !== null, doneAt: t.done_at?.toISOString() ?? null });
 
 export class GoalRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly seams: Pick<Seams, 'markTaskDone'>,
+  ) {}
 
   async create(userId: string, title: string, taskTitles: string[]) {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      const { rows } = await client.query<GoalRow>('insert into goals (user_id, title) values ($1, $2) returning id, title, created_at, story', [userId, title]);
+      const { rows } = await client.query<GoalRow>('insert into goals (user_id, title) values ($1, $2) returning id, title, created_at, story, tasks_done', [userId, title]);
       const goal = rows[0] as GoalRow;
       const tasks = await client.query<TaskRow>(
         'insert into tasks (goal_id, position, title) select $1, ordinality, t from unnest($2::text[]) with ordinality as t returning id, goal_id, position, title, done_at',
@@ -42,26 +47,22 @@ export class GoalRepository {
 
   /** The user's goals, newest first; `titleSql` is how the title is read (a seam: src/seams.ts). */
   async list(userId: string, titleSql = 'title') {
-    const { rows: goals } = await this.pool.query<GoalRow>(`select id, ${titleSql} as title, created_at, story from goals where user_id = $1 order by created_at desc limit 100`, [userId]);
+    const { rows: goals } = await this.pool.query<GoalRow>(`select id, ${titleSql} as title, created_at, story, tasks_done from goals where user_id = $1 order by created_at desc limit 100`, [userId]);
     const { rows: tasks } = await this.pool.query<TaskRow>('select id, goal_id, position, title, done_at from tasks where goal_id = any($1::uuid[]) order by position', [goals.map((g) => g.id)]);
     return goals.map((g) => this.shape(g, tasks.filter((t) => t.goal_id === g.id)));
   }
 
   async get(userId: string, id: string) {
-    const { rows } = await this.pool.query<GoalRow>('select id, title, created_at, story from goals where id = $1 and user_id = $2', [id, userId]);
+    const { rows } = await this.pool.query<GoalRow>('select id, title, created_at, story, tasks_done from goals where id = $1 and user_id = $2', [id, userId]);
     if (!rows[0]) return undefined;
     const { rows: tasks } = await this.pool.query<TaskRow>('select id, goal_id, position, title, done_at from tasks where goal_id = $1 order by position', [id]);
     return this.shape(rows[0], tasks);
   }
 
+  /** Marks the task done once, and counts it on its goal once, however many requests come at once (a seam: src/seams.ts). */
   async completeTask(userId: string, goalId: string, taskId: string) {
-    const { rows } = await this.pool.query<TaskRow>(
-      `update tasks t set done_at = coalesce(t.done_at, now()) from goals g
-        where t.id = $3 and t.goal_id = $2 and g.id = t.goal_id and g.user_id = $1
-        returning t.id, t.goal_id, t.position, t.title, t.done_at`,
-      [userId, goalId, taskId],
-    );
-    return rows[0] && toTask(rows[0]);
+    const row = await this.seams.markTaskDone(this.pool, userId, goalId, taskId);
+    return row && toTask(row);
   }
 
   /** Stores the story unless one exists already, and returns the stored one (generated once). */
@@ -90,6 +91,6 @@ export class GoalRepository {
   }
 
   private shape(goal: GoalRow, tasks: TaskRow[]) {
-    return { id: goal.id, title: goal.title, createdAt: goal.created_at.toISOString(), story: goal.story, tasks: tasks.map(toTask) };
+    return { id: goal.id, title: goal.title, createdAt: goal.created_at.toISOString(), story: goal.story, tasksDone: goal.tasks_done, tasks: tasks.map(toTask) };
   }
 }

@@ -20,7 +20,7 @@ function upstreamDown(error: unknown): never {
 export function goalRoutes(app: FastifyInstance, deps: Deps): void {
   app.addSchema(taskSchema);
   app.addSchema(goalSchema);
-  const repo = new GoalRepository(deps.pool);
+  const repo = new GoalRepository(deps.pool, deps.seams);
   const auth = authenticate(deps);
   const mine = async (userId: string, id: string) => {
     const goal = await repo.get(userId, id);

@@ -15,13 +15,14 @@ export const taskSchema = {
 export const goalSchema = {
   $id: 'Goal',
   type: 'object',
-  required: ['id', 'title', 'createdAt', 'tasks', 'story'],
+  required: ['id', 'title', 'createdAt', 'tasks', 'tasksDone', 'story'],
   additionalProperties: false,
   properties: {
     id: { type: 'string', format: 'uuid' },
     title: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },
     tasks: { type: 'array', items: { $ref: 'Task#' } },
+    tasksDone: { type: 'integer', minimum: 0, description: 'How many of its tasks are done (a counter kept with the goal)' },
     story: { type: ['string', 'null'] },
   },
 } as const;
