@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../openapi/operations.ts';
 import { isAction } from './_races.ts';
 
-const op = (method: string, path: string, body?: Operation['body']) => ({ id: `${method} ${path}`, method, path, parameters: [], body, responses: [], secured: true }) as Operation;
+const op = (method: string, path: string, body?: Operation['body']) => ({ id: `${method} ${path}`, method, path, parameters: [], body, responses: [], secured: true }) as unknown as Operation;
 const json = (required: string[]) => ({ required: true, media: [{ contentType: 'application/json', schema: { type: 'object', required } }] });
 
 describe('which operations are raced', () => {
