@@ -56,7 +56,7 @@ export class ConsoleReporter implements Reporter {
     }
     this.write(pc.bold('\nGates'));
     for (const g of result.gates) {
-      const mark = g.passed ? pc.green('PASS') : pc.red('FAIL');
+      const mark = g.inconclusive ? pc.yellow('INCONCLUSIVE') : g.passed ? pc.green('PASS') : pc.red('FAIL');
       this.write(`  ${mark} ${g.name}: ${g.actual ?? 'not measured'} (must be ${g.comparator} ${g.threshold})${g.message ? ` — ${g.message}` : ''}`);
     }
     const verdict = result.passed ? pc.green(pc.bold('PASSED')) : pc.red(pc.bold('FAILED'));

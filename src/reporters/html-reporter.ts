@@ -54,7 +54,7 @@ function gatesSection(gates: GateResult[]): string {
     'Gates',
     table(
       ['gate', 'actual', 'threshold', 'verdict'],
-      gates.map((g) => [esc(g.name), esc(g.actual ?? 'not measured'), esc(`${g.comparator} ${g.threshold}`), `${badge(g.passed ? 'passed' : 'failed')} ${esc(g.message ?? '')}`]),
+      gates.map((g) => [esc(g.name), esc(g.actual ?? 'not measured'), esc(`${g.comparator} ${g.threshold}`), `${badge(g.inconclusive ? 'skipped' : g.passed ? 'passed' : 'failed')} ${esc(g.message ?? '')}`]),
     ),
   );
 }

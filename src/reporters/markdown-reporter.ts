@@ -39,7 +39,7 @@ export function renderMarkdown(result: RunResult): string {
     '',
     '| gate | actual | threshold | verdict |',
     '| --- | --- | --- | --- |',
-    ...result.gates.map((g) => `| ${g.name} | ${g.actual ?? 'not measured'} | ${g.comparator} ${g.threshold} | ${g.passed ? 'pass' : `**fail**${g.message ? `: ${cell(g.message)}` : ''}`} |`),
+    ...result.gates.map((g) => `| ${g.name} | ${g.actual ?? 'not measured'} | ${g.comparator} ${g.threshold} | ${g.inconclusive ? `inconclusive: ${cell(g.message ?? '')}` : g.passed ? 'pass' : `**fail**${g.message ? `: ${cell(g.message)}` : ''}`} |`),
   ];
   const figures = loadFigures(result.stages);
   if (figures.length) lines.push('', '## Load', '', '| figure | measured |', '| --- | --- |', ...figures.map(([label, value]) => `| ${label} | ${value} |`));

@@ -48,6 +48,8 @@ export interface GateResult {
   actual: number | null;
   passed: boolean;
   message?: string;
+  /** The machine was too slow to decide (the message has the figures): it does not fail the run, and is not shown as a pass. */
+  inconclusive?: boolean;
 }
 
 export interface RunResult {
