@@ -84,6 +84,11 @@ class Liveness {
     });
   }
 
+  /** Every crash of this run so far (take() is what hands them out as checks). */
+  all(): readonly TargetCrash[] {
+    return this.crashes;
+  }
+
   /** The crashes since the last call (a stage's). */
   take(): TargetCrash[] {
     const taken = this.crashes.slice(this.reported);

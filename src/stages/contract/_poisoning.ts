@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../results/types.ts';
 import { curl, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
+import { liveness } from '../../target/liveness.ts';
 
 interface Read {
   op: Operation;
@@ -28,6 +29,7 @@ export class PoisonWatch {
   /** After a request of another stage phase: when it was a write that succeeded, every watched read again. */
   async after(request: HttpRequest, response: HttpResponse): Promise<void> {
     if (request.method === 'GET' || request.method === 'HEAD' || response.status >= 300) return;
+    this.dropCrashers();
     for (const read of this.reads) {
       if (this.poisoned.has(read.op.id)) continue;
       const again = await send(read.request);
@@ -53,7 +55,20 @@ export class PoisonWatch {
 
   /** The watched reads' requests (lists, the profile, counters). */
   requests(): HttpRequest[] {
+    this.dropCrashers();
     return this.reads.map((r) => r.request);
+  }
+
+  /**
+   * A read sent just before a death of the target is not sent again and again: its crashes are
+   * reported by the target's liveness (a check each), and each restart costs seconds.
+   */
+  private dropCrashers(): void {
+    const before = new Set(liveness.all().flatMap((c) => c.requestsBefore.map((r) => `${r.method} ${r.url}`)));
+    for (let i = this.reads.length - 1; i >= 0; i--) {
+      const read = this.reads[i] as Read;
+      if (before.has(`${read.request.method} ${read.request.url}`)) this.reads.splice(i, 1);
+    }
   }
 
   /** The read was broken by an earlier write (and that finding reported). */
@@ -63,6 +78,7 @@ export class PoisonWatch {
 
   /** One passed check per watched read that no write broke (the failures were reported as they came). */
   finish(): void {
+    this.dropCrashers();
     for (const read of this.reads) {
       if (this.poisoned.has(read.op.id)) continue;
       this.onCheck({ id: `contract:${read.op.id}:state-poisoning`, stage: 'contract', title: `${read.op.id} still answers after the other requests' writes (no state poisoning)`, status: 'passed' });

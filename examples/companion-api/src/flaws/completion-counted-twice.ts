@@ -11,6 +11,9 @@ export const flaw: Flaw = {
       const { rows } = await pool.query<TaskRow>(select, [userId, goalId, taskId]);
       const task = rows[0];
       if (!task || task.done_at) return task;
+      // Between the check and the update it writes an audit entry (stood in for by its ~100 ms):
+      // every request that arrives meanwhile has passed the same check.
+      await pool.query('select pg_sleep(0.1)');
       await pool.query('update tasks set done_at = now() where id = $1', [taskId]);
       await pool.query('update goals set tasks_done = tasks_done + 1 where id = $1', [goalId]);
       return (await pool.query<TaskRow>(select, [userId, goalId, taskId])).rows[0];

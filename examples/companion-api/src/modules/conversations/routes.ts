@@ -186,6 +186,8 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
         if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpProblem(413, 'Payload Too Large', 'audio must be at most 5 MB');
         throw error;
       });
+      // busboy may flag the cut-off only after the last chunk was read (seen under load: a 201 for 5 MB + 1 byte).
+      if (file.file.truncated) throw new HttpProblem(413, 'Payload Too Large', 'audio must be at most 5 MB');
       if (audio.length === 0) throw new HttpProblem(400, 'Bad Request', 'the audio file is empty');
       let transcript: string;
       try {
