@@ -1,5 +1,17 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/** The flaw matrices: each seeded flaw changes the target, and each is caught by its named check. */
+const FLAW_MATRICES = ['test/companion-api/flaws.test.ts', 'test/security/security-flaws.test.ts', 'test/e2e/e2e-flaws.test.ts'];
+
+const integration = {
+  environment: 'node' as const,
+  globalSetup: ['./src/vitest/global-setup.ts'],
+  testTimeout: 120_000,
+  hookTimeout: 240_000,
+  // Tests marked concurrent (the security flaw matrix) run two at a time: two cores.
+  maxConcurrency: 2,
+};
+
 export default defineConfig({
   test: {
     // Two test files at a time on these 2-core machines (vitest's default is cores - 1): most files
@@ -41,15 +53,16 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation);
-          // the installed-package and kill tests have their own config (vitest.slow.config.ts, npm run test:slow).
-          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**'],
-          environment: 'node',
-          globalSetup: ['./src/vitest/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 240_000,
-          // Tests marked concurrent (the security flaw matrix) run two at a time: two cores.
-          maxConcurrency: 2,
+          // the installed-package and kill tests have their own config (vitest.slow.config.ts), and the
+          // flaw matrices their own project: both are npm run test:slow.
+          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**', ...FLAW_MATRICES],
+          ...integration,
         },
+      },
+      {
+        // Every seeded flaw of the example targets, one target (or run) each: about eight minutes.
+        // Not in npm test (kept under ten minutes); npm run test:slow runs them, and so does .ci/run.
+        test: { name: 'flaws', include: FLAW_MATRICES, ...integration },
       },
     ],
   },
