@@ -54,8 +54,10 @@ async function timeClones(): Promise<Stats> {
 }
 
 /** Requests per second of a whole stage against companion-api (contract: restart included; security: rate-limit windows included). */
-async function timeStage(stage: Stage): Promise<{ requests: number; ms: number }> {
-  const { config } = await loadConfig('gauntlet.config.ts');
+async function timeStage(stage: Stage, generatedOnly = false): Promise<{ requests: number; ms: number }> {
+  const loaded = (await loadConfig('gauntlet.config.ts')).config;
+  // generatedOnly: the generated checks alone, without the target restart and the hand-written suite.
+  const config = generatedOnly ? { ...loaded, stages: { ...loaded.stages, contract: { ...loaded.stages.contract, persistence: false, tests: undefined } } } : loaded;
   const stack = await startStack(config, 'native', { withTarget: true });
   try {
     const started = performance.now();
@@ -78,7 +80,9 @@ if (await dockerAvailable()) {
 }
 rows.push([`per-test clean database (template clone of the migrated companion-api schema)`, await timeClones()]);
 const contract = await timeStage(contractStage);
+const generated = await timeStage(contractStage, true);
 const security = await timeStage(securityStage);
 process.stdout.write(`${table(rows, RUNS, CLONES)}\n`);
 process.stdout.write(`contract stage on companion-api: ${contract.requests} requests in ${(contract.ms / 1000).toFixed(1)} s = ${(contract.requests / (contract.ms / 1000)).toFixed(0)} checked requests/s\n`);
+process.stdout.write(`  of which the generated checks alone (no restart, no hand-written suite): ${generated.requests} requests in ${(generated.ms / 1000).toFixed(1)} s = ${(generated.requests / (generated.ms / 1000)).toFixed(0)} checked requests/s\n`);
 process.stdout.write(`security stage on companion-api: ${security.requests} requests in ${(security.ms / 1000).toFixed(1)} s (the hand-written security/ suite included)\n`);

@@ -38,8 +38,29 @@ export interface Operation {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-/** Every operation of a dereferenced document, with path-level parameters merged in. */
-export function listOperations(doc: OpenApiDocument): Operation[] {
+/**
+ * The path every operation's path goes under: the config's, else the path of the document's
+ * `servers[0].url` (absolute or relative, its `{variables}` at their defaults), without a trailing slash.
+ */
+export function basePathOf(doc: OpenApiDocument, configured?: string): string {
+  if (configured !== undefined) return configured;
+  const server = (doc.servers as { url?: unknown; variables?: Record<string, { default?: unknown }> }[] | undefined)?.[0];
+  if (typeof server?.url !== 'string') return '';
+  const url = server.url.replace(/\{([^}]+)\}/g, (_, name: string) => String(server.variables?.[name]?.default ?? ''));
+  let path: string;
+  try {
+    path = new URL(url, 'http://base.invalid').pathname;
+  } catch {
+    return '';
+  }
+  return path.replace(/\/+$/, '');
+}
+
+/**
+ * Every operation of a dereferenced document, with path-level parameters merged in. `path` is where
+ * it is served (under `basePath`); `id` keeps the document's path ("GET /articles/{slug}").
+ */
+export function listOperations(doc: OpenApiDocument, basePath = ''): Operation[] {
   const globalSecurity = Array.isArray(doc.security) && doc.security.length > 0;
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -53,7 +74,7 @@ export function listOperations(doc: OpenApiDocument): Operation[] {
         id: `${method.toUpperCase()} ${path}`,
         operationId: op.operationId,
         method: method.toUpperCase(),
-        path,
+        path: `${basePath}${path}`,
         parameters,
         body: op.requestBody ? { required: op.requestBody.required === true, media: mediaTypes(op.requestBody.content) } : undefined,
         responses: Object.entries(op.responses ?? {}).map(([status, r]) => ({

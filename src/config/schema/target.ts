@@ -81,6 +81,9 @@ const targetCoverage = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** A URL path prefix: '' or '/api', '/v1/shop' (no trailing slash, query or fragment). */
+const basePath = z.string().regex(/^(\/[^/?#\s]+)*$/, "a path like '/api' (leading slash, no trailing slash), or '' for none");
+
 export const target = z.strictObject({
   /** @default 'target' */
   name: z.string().min(1).default('target'),
@@ -123,9 +126,14 @@ export const target = z.strictObject({
   /**
    * The OpenAPI document: a URL path the target serves, or a file. A document that breaks the
    * OpenAPI schema stops the run (exit 2) unless `allowInvalid` (its problems then fail contract:document).
+   * `basePath` is put before every path of the document; by default it is the path of the
+   * document's `servers[0].url` (`/api` of `https://example.com/api` or of `/api`); `''` for none.
    */
   openapi: z
-    .union([z.strictObject({ url: z.string().min(1), allowInvalid: z.boolean().optional() }), z.strictObject({ file: z.string().min(1), allowInvalid: z.boolean().optional() })])
+    .union([
+      z.strictObject({ url: z.string().min(1), allowInvalid: z.boolean().optional(), basePath: basePath.optional() }),
+      z.strictObject({ file: z.string().min(1), allowInvalid: z.boolean().optional(), basePath: basePath.optional() }),
+    ])
     .optional(),
   auth: auth.optional(),
   /**

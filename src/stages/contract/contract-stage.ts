@@ -6,7 +6,7 @@ import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
 import { curl, isServerError, requestsSent, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { negativesFor } from './_negatives.ts';
-import { listOperations, type Operation } from '../../openapi/operations.ts';
+import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, orderOperations, ResourceStore } from '../../openapi/plan.ts';
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
@@ -39,7 +39,7 @@ export const contractStage: Stage = {
     const document = await loadDocument(location, target.url);
     add({ id: 'contract:document', stage: 'contract', title: `the OpenAPI document (${document.source}) is valid OpenAPI ${document.doc.openapi}`, status: document.problems.length ? 'failed' : 'passed', ...(document.problems.length ? { message: document.problems.join('\n') } : {}) });
 
-    const operations = listOperations(document.doc).filter((op) => !settings.skip.includes(op.id));
+    const operations = listOperations(document.doc, basePathOf(document.doc, location.basePath)).filter((op) => !settings.skip.includes(op.id));
     const validator = new ResponseValidator(document.doc.openapi);
     const coverage = new Coverage(operations);
     const store = new ResourceStore();

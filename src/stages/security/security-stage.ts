@@ -1,7 +1,7 @@
 import { AuthFlowError } from '../../http/session.ts';
 import { mayTarget } from '../../net/loopback.ts';
 import { loadDocument } from '../../openapi/document.ts';
-import { listOperations } from '../../openapi/operations.ts';
+import { basePathOf, listOperations } from '../../openapi/operations.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
 import { anonymousActor, findProbe, SecurityRun, type Actor } from './_run.ts';
@@ -28,7 +28,7 @@ export const securityStage: Stage = {
       return { status: 'skipped', reason: `the target ${target.url} is not on loopback: attack payloads and rate-limit floods go only to loopback or to a host in environment.external.loadAllowlist`, checks: [] };
     }
     const document = await loadDocument(location, target.url);
-    const operations = listOperations(document.doc).filter((op) => !settings.skip.includes(op.id));
+    const operations = listOperations(document.doc, basePathOf(document.doc, location.basePath)).filter((op) => !settings.skip.includes(op.id));
     if (settings.probe && !operations.some((op) => op.id === settings.probe)) {
       const message = `stages.security.probe "${settings.probe}" is not an operation of the OpenAPI document: use "METHOD /path" exactly as the document has it (e.g. "GET /me")`;
       return { status: 'failed', reason: message, checks: [{ id: 'security:config', stage: 'security', title: 'stages.security names operations of the document', status: 'failed', message }] };
