@@ -1,7 +1,18 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** The flaw matrices: each seeded flaw changes the target, and each is caught by its named check. */
-const FLAW_MATRICES = ['test/companion-api/flaws.test.ts', 'test/security/security-flaws.test.ts', 'test/e2e/e2e-flaws.test.ts'];
+/**
+ * What takes minutes: the flaw matrices (each seeded flaw changes the target, and each is caught by
+ * its named check), real k6 runs, the compose environment's image builds, notes-api's gate runs.
+ * Not in npm test (kept near ten minutes); npm run test:slow runs them, and so does .ci/run.
+ */
+const SLOW = [
+  'test/companion-api/flaws.test.ts',
+  'test/security/security-flaws.test.ts',
+  'test/e2e/e2e-flaws.test.ts',
+  'test/load/load-stage.test.ts',
+  'test/environments/compose.test.ts',
+  'test/examples/notes-api.test.ts',
+];
 
 const integration = {
   environment: 'node' as const,
@@ -54,15 +65,14 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation);
           // the installed-package and kill tests have their own config (vitest.slow.config.ts), and the
-          // flaw matrices their own project: both are npm run test:slow.
-          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**', ...FLAW_MATRICES],
+          // slow integration tests their own project: both are npm run test:slow.
+          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**', ...SLOW],
           ...integration,
         },
       },
       {
-        // Every seeded flaw of the example targets, one target (or run) each: about eight minutes.
-        // Not in npm test (kept under ten minutes); npm run test:slow runs them, and so does .ci/run.
-        test: { name: 'flaws', include: FLAW_MATRICES, ...integration },
+        // The slow integration tests (SLOW above): about ten minutes of their own.
+        test: { name: 'slow', include: SLOW, ...integration },
       },
     ],
   },
