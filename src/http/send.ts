@@ -46,7 +46,9 @@ export interface SentRequest {
   at: number;
 }
 
-const RECENT = 20;
+// Enough for the two seconds before a crash at full speed (over 100 requests a second): a request
+// whose late work killed the target must still be among them when its death is observed.
+const RECENT = 500;
 const recent: SentRequest[] = [];
 
 /** The last requests send() finished, oldest first. */
