@@ -56,6 +56,7 @@ export const contractStage: Stage = {
     const authPaths = [config.target.auth?.register?.path, config.target.auth?.login.path].filter((p): p is string => p !== undefined);
     const ordered = orderOperations(operations, authPaths);
     const sessionEnders = ordered.filter(endsSession); // logout, delete account: after everything else
+    const regular = ordered.filter((o) => !sessionEnders.includes(o));
 
     const poison = new PoisonWatch(add);
     const lists: { op: Operation; request: HttpRequest }[] = [];
@@ -76,16 +77,7 @@ export const contractStage: Stage = {
           add({ id: `contract:${op.id}:boundaries`, stage: 'contract', title, status: 'passed', ...(result.stopped ? { message: result.stopped } : {}) });
           continue;
         }
-        result.failures.forEach((failure, i) =>
-          add({
-            id: `contract:${op.id}:boundaries${i === 0 ? '' : `:${i + 1}`}`,
-            stage: 'contract',
-            title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${result.failures.length}`,
-            status: 'failed',
-            message: describeFailure(failure),
-            evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
-          }),
-        );
+        for (const check of distinctFailures(`contract:${op.id}:boundaries`, title, result.failures, describeFailure)) add(check);
       }
     };
 
@@ -107,17 +99,8 @@ export const contractStage: Stage = {
           add({ id: `contract:${op.id}:fuzz`, stage: 'contract', title, status: 'passed' });
           continue;
         }
-        // Every distinct failure is its own finding, the most severe first (contract:<op>:fuzz, then :fuzz:2, …).
-        failures.forEach((failure, i) =>
-          add({
-            id: `contract:${op.id}:fuzz${i === 0 ? '' : `:${i + 1}`}`,
-            stage: 'contract',
-            title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${failures.length}`,
-            status: 'failed',
-            message: [...failure.problems, `minimal reproduction (after ${failure.runs} runs and ${failure.shrinks} shrinks): ${curl(failure.request)}`, `response: ${failure.response.status} ${failure.response.text.slice(0, 500)}`].join('\n'),
-            evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
-          }),
-        );
+        const describe = (f: (typeof failures)[number]) => [...f.problems, `minimal reproduction (after ${f.runs} runs and ${f.shrinks} shrinks): ${curl(f.request)}`, `response: ${f.response.status} ${f.response.text.slice(0, 500)}`].join('\n');
+        for (const check of distinctFailures(`contract:${op.id}:fuzz`, title, failures, describe)) add(check);
       }
     };
     const remember = (op: Operation, response: HttpResponse) => {
@@ -139,15 +122,15 @@ export const contractStage: Stage = {
       }
     };
 
-    for (const op of ordered.filter((o) => !sessionEnders.includes(o))) await exercise(op);
+    for (const op of regular) await exercise(op);
     // Before the upstream outage: a circuit breaker still open after it would answer every variant 503.
-    await boundaries(ordered.filter((o) => !sessionEnders.includes(o)));
+    await boundaries(regular);
     if (context.upstreams.length > 0) {
       // Upstream outage: the same valid requests while every mocked upstream answers 500.
       // A documented 503 with Retry-After is graceful; any other 5xx is not.
       for (const upstream of context.upstreams) upstream.setFault('error');
       try {
-        for (const op of ordered.filter((o) => !sessionEnders.includes(o))) {
+        for (const op of regular) {
           if (poison.isPoisoned(op.id)) {
             add({ id: `contract:${op.id}:upstream-outage`, stage: 'contract', title: `${op.id} degrades gracefully while the upstream fails`, status: 'skipped', message: `not checked: an earlier write broke it (see contract:${op.id}:state-poisoning), so its answer says nothing about the outage` });
             continue;
@@ -164,7 +147,7 @@ export const contractStage: Stage = {
     }
     // After an outage the target may still be in its documented degraded mode (a circuit breaker's
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
-    await fuzz(ordered.filter((o) => !sessionEnders.includes(o)), (op) => buildRequest(op, target.url, store, session, settings.seed).request);
+    await fuzz(regular, (op) => buildRequest(op, target.url, store, session, settings.seed).request);
     poison.finish();
     await queryCounts(context, lists, ordered, (op, n) => send(buildRequest(op, target.url, store, session, settings.seed + 2_000 + n).request), add);
     // Races: an action on a sub-path of a resource (complete, favorite, follow), sent several times at once.
@@ -223,6 +206,21 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
     durationMs: evidence.ms,
     evidence,
   };
+}
+
+/**
+ * Every distinct failure of one check is its own finding, the most severe first: `<id>`, then
+ * `<id>:2`, … (the fuzz's and the boundary values' failures alike).
+ */
+function distinctFailures<F extends { request: HttpRequest; response: HttpResponse }>(id: string, title: string, failures: F[], describe: (failure: F) => string): CheckResult[] {
+  return failures.map((failure, i) => ({
+    id: `${id}${i === 0 ? '' : `:${i + 1}`}`,
+    stage: 'contract',
+    title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${failures.length}`,
+    status: 'failed',
+    message: describe(failure),
+    evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
+  }));
 }
 
 /**
