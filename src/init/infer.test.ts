@@ -60,6 +60,7 @@ describe('gauntlet init inference', () => {
       logout: { path: '/sessions/end', body: { refresh: '{{refreshToken}}' } },
       deleteAccount: { method: 'DELETE', path: '/account' },
       probe: 'GET /account',
+      loginOperation: 'POST /sessions',
       ownedResources: ['GET /notes/{noteId}', 'PATCH /notes/{noteId}', 'DELETE /notes/{noteId}'],
       adminOperations: ['GET /admin/stats'],
       notes: [],

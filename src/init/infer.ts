@@ -1,6 +1,7 @@
 import type { OpenApiDocument } from '../openapi/document.ts';
 import { sampleFor } from '../openapi/generate.ts';
-import { listOperations, type JsonSchema, type Operation } from '../openapi/operations.ts';
+import { looksAdminOnly } from '../openapi/plan.ts';
+import { basePathOf, listOperations, type JsonSchema, type Operation } from '../openapi/operations.ts';
 
 /**
  * What `gauntlet init` can tell from an OpenAPI document, each with the reason it was chosen, so the
@@ -23,7 +24,9 @@ export interface Inferred {
   logout?: { path: string; body: Record<string, unknown> };
   deleteAccount?: { method: string; path: string };
   probe?: string;
-  /** Operations on a path parameter that looks like the id of a resource the caller owns. */
+  /** The login operation's id ("POST /users/login"): what a rate limit names. */
+  loginOperation?: string;
+  /** Secured operations on a path parameter (an id, a slug, a username): tried by a second user. */
   ownedResources: string[];
   adminOperations: string[];
   notes: string[];
@@ -75,7 +78,8 @@ function findProperty(schema: JsonSchema | undefined, re: RegExp, prefix = '', d
 const successSchema = (op: Operation | undefined) => op?.responses.find((r) => r.status.startsWith('2'))?.content.find((m) => /json/.test(m.contentType))?.schema;
 
 export function infer(doc: OpenApiDocument): Inferred {
-  const ops = listOperations(doc);
+  // Under the document's base path (servers[0].url), so the auth paths written are the ones called.
+  const ops = listOperations(doc, basePathOf(doc));
   const notes: string[] = [];
   // A documented health operation: a well-known path, else any GET whose path names one (/api/v1/health, /ping).
   const healthPath =
@@ -107,14 +111,15 @@ export function infer(doc: OpenApiDocument): Inferred {
   const logoutField = Object.keys((logoutOp?.body?.media[0]?.schema?.properties ?? {}) as object).find((k) => /refresh|token/i.test(k));
   if (loginOp && !tokenPath && !cookie) notes.push(`${loginOp.id}: no token property found in its success response: set target.auth.token.path`);
   const probe = ops.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
-  const admin = ops.filter((op) => op.secured && op.responses.some((r) => r.status === '403'));
-  const owned = ops.filter((op) => op.secured && !admin.includes(op) && op.parameters.some((p) => p.in === 'path' && /id$/i.test(p.name)));
+  const admin = ops.filter((op) => looksAdminOnly(op, ops));
+  // Any key: an id, a slug, a username.
+  const owned = ops.filter((op) => op.secured && !admin.includes(op) && op.parameters.some((p) => p.in === 'path'));
 
   return {
     title: String((doc.info as { title?: string } | undefined)?.title ?? 'target'),
     operations: ops.length,
     secured: ops.filter((op) => op.secured).length,
-    health: { path: healthPath ?? '/health', found: healthPath !== undefined },
+    health: { path: `${basePathOf(doc)}${healthPath ?? '/health'}`, found: healthPath !== undefined },
     ...(header ? { header } : {}),
     ...(registerOp ? { register: { path: registerOp.path, body: bodyTemplate(registerOp) } } : {}),
     ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp), ...(isForm(loginOp) ? { encoding: 'form' as const } : {}) } } : {}),
@@ -125,6 +130,7 @@ export function infer(doc: OpenApiDocument): Inferred {
     ...(logoutOp ? { logout: { path: logoutOp.path, body: logoutField && refreshTokenPath ? { [logoutField]: '{{refreshToken}}' } : {} } } : {}),
     ...(deleteOp ? { deleteAccount: { method: 'DELETE', path: deleteOp.path } } : {}),
     ...(probe ? { probe: probe.id } : {}),
+    ...(loginOp ? { loginOperation: loginOp.id } : {}),
     ownedResources: owned.map((op) => op.id),
     adminOperations: admin.map((op) => op.id),
     notes,

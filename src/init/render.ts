@@ -82,7 +82,7 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
   if (inferred.adminOperations.length) line(`      // Admin-only (they document 403): ${inferred.adminOperations.join(', ')}`);
   line("      // jwt: { secret: '<the signing secret the target gets in tests>' },  // enables the expired-token check");
   // The example names the API's own login operation (an operation that does not exist would be refused).
-  const limited = inferred.login ? `POST ${inferred.login.path}` : undefined;
+  const limited = inferred.loginOperation;
   line(limited ? `      // rateLimits: [{ name: 'login', operation: ${js(limited)}, limit: 5, windowSeconds: 60, key: 'account' }],  // your limit and window` : "      // rateLimits: [{ name: '…', operation: 'METHOD /path', limit: 5, windowSeconds: 60, key: 'user' }],  // an operation of your API");
   line('    },');
   line('  },');

@@ -33,7 +33,10 @@ export interface Operation {
   parameters: Parameter[];
   body: { required: boolean; media: MediaType[] } | undefined;
   responses: ResponseSpec[];
+  /** A token is required (its security requirements do not include the empty one, `{}`). */
   secured: boolean;
+  /** A token is optional (`security: [{}, { token: [] }]`): sent, but not required; such an operation is not `secured`. */
+  optionalAuth?: boolean;
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -87,11 +90,18 @@ export function listOperations(doc: OpenApiDocument, basePath = ''): Operation[]
             .filter((l) => typeof l.operationId === 'string')
             .map((l) => ({ operationId: l.operationId as string, parameters: l.parameters ?? {} })),
         })),
-        secured: Array.isArray(security) && security.length > 0,
+        ...authOf(security),
       });
     }
   }
   return operations;
+}
+
+/** Required, optional (one requirement is the empty `{}`) or no authentication. */
+function authOf(security: unknown): { secured: boolean; optionalAuth?: boolean } {
+  if (!Array.isArray(security) || security.length === 0) return { secured: false };
+  const optional = security.some((r) => r && typeof r === 'object' && Object.keys(r).length === 0);
+  return optional ? { secured: false, optionalAuth: true } : { secured: true };
 }
 
 interface RawParameter {

@@ -70,7 +70,7 @@ describe('security stage on a target with another auth scheme (Authorization: To
   // Checks the companion-api catalogue has no flaw for bite on this target's own switchable bugs.
   it.each([
     ['admin-open', ['security:authz:admin:GET /admin/stats'], /a normal user got 200: broken function-level authorization/],
-    ['list-leak', ['security:authz:list:GET /notes'], /user B's GET \/notes contains \d+ id\(s\) of user A's resources/],
+    ['list-leak', ['security:authz:list:GET /notes'], /user B's GET \/notes contains \d+ identifier\(s\) of user A's resources/],
     ['no-body-limit', ['security:hardening:body-limit'], /a \d+-byte body answered 400, expected 413/],
     ['starts-insecure', ['security:hardening:insecure-start'], /it became healthy: an insecure production config is accepted/],
   ])('with the %s bug, exactly %j fails', async (flaw, ids, message) => {

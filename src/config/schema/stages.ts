@@ -29,6 +29,19 @@ const security = z
     skip: z.array(z.string()).default([]),
     /** Operations that create a resource the caller owns (for the two-user checks); default: every POST without path parameters a normal user may call. */
     creates: z.array(z.string()).optional(),
+    /**
+     * Who may use an operation on another user's resource. By default an operation on a resource is
+     * the owner's alone, except a POST or DELETE on a sub-path of a resource the other user can read
+     * (a reply, a like, a follow: a social action). List operation ids here to say otherwise.
+     */
+    authorization: z
+      .strictObject({
+        /** Operations only the resource's owner may use, social-looking or not. @default [] */
+        ownerOnly: z.array(z.string()).default([]),
+        /** Operations any user may use on someone else's resource (not checked for object-level authorization). @default [] */
+        shared: z.array(z.string()).default([]),
+      })
+      .prefault({}),
     /** A secured operation whose 2xx proves a token works (e.g. "GET /me"); default: the first secured GET without parameters. */
     probe: z.string().optional(),
     /** The target's test signing secret: lets the stage forge an expired token (else that check is skipped). */

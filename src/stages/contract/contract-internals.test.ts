@@ -72,7 +72,7 @@ describe('operation order and path parameters', () => {
   it('resolves ids from created resources and from arrays of their parent', () => {
     const store = new ResourceStore();
     store.remember(op('POST', '/goals'), created({ id: 'g1', tasks: [{ id: 't1' }, { id: 't2' }] }));
-    expect(store.resolvePath(op('POST', '/goals/{id}/tasks/{taskId}/complete'), 1)).toEqual({ path: '/goals/g1/tasks/t1/complete', resolved: true });
+    expect(store.resolvePath(op('POST', '/goals/{id}/tasks/{taskId}/complete'), 1)).toEqual({ path: '/goals/g1/tasks/t1/complete', resolved: true, invented: [] });
     store.remember(op('POST', '/notes'), created(undefined, { location: '/notes/n-42' }));
     expect(store.resolvePath(op('GET', '/notes/{noteId}'), 1).path).toBe('/notes/n-42');
     const unresolved = store.resolvePath(op('GET', '/others/{id}'), 1);
@@ -87,7 +87,7 @@ describe('OpenAPI links', () => {
     const get = op('GET', '/boards/{key}', { operationId: 'getBoard' });
     const store = new ResourceStore();
     store.remember(create, created({ board: { key: 'b-7' } }, { etag: '"v1"' }));
-    expect(store.resolvePath(get, 1)).toEqual({ path: '/boards/b-7', resolved: true });
+    expect(store.resolvePath(get, 1)).toEqual({ path: '/boards/b-7', resolved: true, invented: [] });
   });
 });
 

@@ -8,6 +8,7 @@ import { curl, isServerError, requestsSent, send, type HttpRequest, type HttpRes
 import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import { describeInvented, identifierFor, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
@@ -103,22 +104,22 @@ export const contractStage: Stage = {
         for (const check of distinctFailures(`contract:${op.id}:fuzz`, title, failures, describe)) add(check);
       }
     };
-    const remember = (op: Operation, response: HttpResponse) => {
-      store.remember(op, response);
-      store.forget(op);
+    const remember = (op: Operation, response: HttpResponse, request: HttpRequest) => {
+      store.remember(op, response, request);
+      if (response.status < 300) store.forget(op, request);
     };
     const exercise = async (op: Operation) => {
-      const { request, sentParameters } = buildRequest(op, target.url, store, session, settings.seed);
+      const { request, sentParameters, invented } = buildRequest(op, target.url, store, session, settings.seed);
       const response = await send(request);
       coverage.record(op, response.status, sentParameters);
-      if (response.status < 300) remember(op, response);
+      remember(op, response, request);
       poison.watch(op, request, response);
       if (op.method === 'GET' && response.status < 300 && !op.parameters.some((p) => p.in === 'path') && itemsIn(response.json) !== undefined) lists.push({ op, request: withoutOptionalQuery(op, request) });
-      add(judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false }));
+      add(onInvented(invented, response, judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false })));
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
-        add(judge(`contract:${op.id}:${negative.name}`, `${op.id} refuses ${negative.name} with a documented 4xx`, op, negative.request, r, validator, { expect4xx: true }));
+        add(onInvented(invented, r, judge(`contract:${op.id}:${negative.name}`, `${op.id} refuses ${negative.name} with a documented 4xx`, op, negative.request, r, validator, { expect4xx: true })));
       }
     };
 
@@ -135,11 +136,11 @@ export const contractStage: Stage = {
             add({ id: `contract:${op.id}:upstream-outage`, stage: 'contract', title: `${op.id} degrades gracefully while the upstream fails`, status: 'skipped', message: `not checked: an earlier write broke it (see contract:${op.id}:state-poisoning), so its answer says nothing about the outage` });
             continue;
           }
-          const { request } = buildRequest(op, target.url, store, session, settings.seed + 1);
+          const { request, invented } = buildRequest(op, target.url, store, session, settings.seed + 1);
           const response = await send(request);
           coverage.record(op, response.status);
-          if (response.status < 300) remember(op, response);
-          add(judge(`contract:${op.id}:upstream-outage`, `${op.id} degrades gracefully while the upstream fails (no 5xx but a documented 503 with Retry-After)`, op, request, response, validator, { expect4xx: false, allow503: true }));
+          remember(op, response, request);
+          add(onInvented(invented, response, judge(`contract:${op.id}:upstream-outage`, `${op.id} degrades gracefully while the upstream fails (no 5xx but a documented 503 with Retry-After)`, op, request, response, validator, { expect4xx: false, allow503: true })));
         }
       } finally {
         for (const upstream of context.upstreams) upstream.setFault('none');
@@ -153,12 +154,13 @@ export const contractStage: Stage = {
     // Races: an action on a sub-path of a resource (complete, favorite, follow), sent several times at once.
     for (const op of ordered.filter((o) => isAction(o) && !sessionEnders.includes(o) && !authPaths.includes(o.path))) {
       const fresh = async (n: number): Promise<RaceSetup | undefined> => {
-        const collection = `/${op.path.split('/').filter(Boolean)[0] ?? ''}`;
-        const creation = operations.find((o) => createsInCollection(o) && o.path === collection);
+        // The collection the action's resource lives in: POST /goals for POST /goals/{id}/complete.
+        const creation = operations.find((o) => createsInCollection(o) && op.path.startsWith(`${o.path}/{`));
         if (!creation) return undefined;
-        const created = await send(buildRequest(creation, target.url, store, session, settings.seed + 3_000 + n).request);
+        const creationRequest = buildRequest(creation, target.url, store, session, settings.seed + 3_000 + n).request;
+        const created = await send(creationRequest);
         if (created.status >= 300) return undefined;
-        store.remember(creation, created);
+        store.remember(creation, created, creationRequest);
         if (!store.resolvePath(op, settings.seed).resolved) return undefined;
         // The resource itself: the longest GET path the action's path starts with (GET /goals/{id} for …/tasks/{taskId}/complete).
         const segments = op.path.split('/');
@@ -206,6 +208,18 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
     durationMs: evidence.ms,
     evidence,
   };
+}
+
+/**
+ * A check that ran on a made-up path value (nothing the API returned resolved it) did not reach the
+ * code it tests when the answer is the 400/404 such a value deserves: skipped with the reason, never
+ * passed or failed. Any other answer keeps its verdict, and its evidence names the made-up values.
+ */
+function onInvented(invented: Invented[], response: HttpResponse, check: CheckResult): CheckResult {
+  if (invented.length === 0) return check;
+  const why = describeInvented(invented);
+  if ([400, 404, 409, 410, 422].includes(response.status)) return { id: check.id, stage: check.stage, title: check.title, status: 'skipped', message: `not reached: ${why}; it answered ${response.status}, as a made-up value deserves`, evidence: { invented } };
+  return { ...check, ...(check.message ? { message: `${check.message}\n(on a made-up value: ${why})` } : {}), evidence: { ...check.evidence, invented } };
 }
 
 /**
@@ -264,15 +278,18 @@ async function persistenceCheck(context: StageContext, operations: Operation[], 
   const title = 'data written through the API survives a restart of the target';
   // Fresh writes right before the restart: what the earlier passes created may have been deleted since.
   for (const op of operations.filter((o) => createsInCollection(o) && !authPaths.includes(o.path))) {
-    const response = await send(buildRequest(op, context.target.url, store, session, context.config.stages.contract.seed + 2).request);
-    if (response.status < 300) store.remember(op, response);
+    const { request } = buildRequest(op, context.target.url, store, session, context.config.stages.contract.seed + 2);
+    store.remember(op, await send(request), request);
   }
-  const readable = store
-    .created()
-    .map(({ collection, object }) => ({ op: operations.find((o) => o.method === 'GET' && o.path.startsWith(`${collection}/{`) && /^\/\{[^}/]+\}$/.test(o.path.slice(collection.length))), object }))
-    .filter((r): r is { op: Operation; object: Record<string, unknown> } => r.op !== undefined);
+  // Each created resource read back through the GET that fetches one by whatever key it uses ({id}, {slug}, {username}).
+  const origin = new URL(context.target.url).origin;
+  const readable = store.created().flatMap(({ collection, template, object }) => {
+    const op = operations.find((o) => o.method === 'GET' && o.path.startsWith(`${template}/{`) && /^\/\{[^}/]+\}$/.test(o.path.slice(template.length)));
+    const value = op ? identifierFor(object, /\{([^}]+)\}$/.exec(op.path)?.[1] ?? 'id') : undefined;
+    return op && value !== undefined ? [{ op, key: String(value), url: `${origin}${collection}/${encodeURIComponent(String(value))}` }] : [];
+  });
   if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{param} operation to read it back' };
-  const read = () => Promise.all(readable.map(({ op, object }) => send({ method: 'GET', url: `${context.target.url}${op.path.replace(/\{[^}]+\}$/, encodeURIComponent(String(object.id)))}`, headers: op.secured ? session : {} })));
+  const read = () => Promise.all(readable.map(({ op, url }) => send({ method: 'GET', url, headers: op.secured || op.optionalAuth ? session : {} })));
   const before = await read();
   if (context.target.pid === undefined && !context.environment.disposable) return { id, stage: 'contract', title, status: 'skipped', message: 'the target is not run by Gauntlet, so it cannot be restarted' };
   await context.target.restart();
@@ -284,6 +301,6 @@ async function persistenceCheck(context: StageContext, operations: Operation[], 
     stage: 'contract',
     title,
     status: 'failed',
-    message: lost.map(({ op, object }) => `${op.id} (id ${String(object.id)}) changed or vanished across the restart`).join('\n'),
+    message: lost.map(({ op, key }) => `${op.id} (${key}) changed or vanished across the restart`).join('\n'),
   };
 }

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../../config/load.ts';
 import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { createSession, type AuthConfig, type Session } from '../../http/session.ts';
 import type { Operation } from '../../openapi/operations.ts';
-import { buildRequest, endsSession, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, endsSession, looksAdminOnly, orderOperations, ResourceStore, unwrapEnvelope } from '../../openapi/plan.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { StageContext } from '../types.ts';
 
@@ -83,11 +83,11 @@ export class SecurityRun {
     return [a?.register, a?.login, a?.refresh, a?.logout, a?.deleteAccount].some((spec) => spec !== undefined && spec.path === op.path && spec.method === op.method);
   }
 
-  /** Admin-only operations: configured, or every operation that documents a 403. */
+  /** Admin-only operations: configured, or every operation that documents a 403 other than an owner's check (looksAdminOnly). */
   adminOperations(): Operation[] {
     const configured = this.settings.admin.operations;
     if (configured) return this.operations.filter((op) => configured.includes(op.id));
-    return this.operations.filter((op) => op.secured && op.responses.some((r) => r.status === '403'));
+    return this.operations.filter((op) => looksAdminOnly(op, this.operations));
   }
 
   /** Operations a normal user works with: not the auth flow, not admin-only, not ending the session. */
@@ -101,18 +101,24 @@ export class SecurityRun {
     if (!this.auth) throw new Error('actor() needs target.auth');
     const session = await createSession(this.auth, this.baseUrl, this.settings.seed, { label });
     const store = new ResourceStore();
-    const configured = this.settings.creates;
-    const creators = configured ? this.operations.filter((op) => configured.includes(op.id)) : orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
-    for (const op of creators) {
-      const { request } = buildRequest(op, this.baseUrl, store, session.headers, this.settings.seed);
-      const response = await this.send(request);
-      if (response.status < 300) store.remember(op, response);
-    }
     let id: string | undefined;
     if (this.probe) {
+      // The user's own account ({ "user": { "username" } }): what a `{username}` of this user resolves to.
       const r = await this.send(this.probeRequest(session.headers));
-      const value = r.json && typeof r.json === 'object' ? (r.json as Record<string, unknown>).id : undefined;
-      if (typeof value === 'string' || typeof value === 'number') id = String(value);
+      const me = unwrapEnvelope(r.json);
+      if (r.status < 300 && me && typeof me === 'object' && !Array.isArray(me)) {
+        store.adopt(this.probe.path, me as Record<string, unknown>);
+        const value = (me as Record<string, unknown>).id;
+        if (typeof value === 'string' || typeof value === 'number') id = String(value);
+      }
+    }
+    const configured = this.settings.creates;
+    const creators = configured ? this.operations.filter((op) => configured.includes(op.id)) : orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
+    // Each actor's own data (titles, names, slugs): two users creating the same unique title is a collision, not a test.
+    const seed = this.settings.seed + actorSeed(label);
+    for (const op of creators) {
+      const { request } = buildRequest(op, this.baseUrl, store, session.headers, seed);
+      store.remember(op, await this.send(request), request);
     }
     return { label, session, store, id };
   }
@@ -121,6 +127,13 @@ export class SecurityRun {
     if (!this.probe) throw new Error('no probe operation');
     return { method: this.probe.method, url: `${this.baseUrl}${this.probe.path}`, headers };
   }
+}
+
+/** A seed offset of its own for each actor label (1,000 … 99,000), apart from the contract stage's. */
+function actorSeed(label: string): number {
+  let hash = 0;
+  for (const c of label) hash = (hash * 31 + c.charCodeAt(0)) % 99;
+  return (hash + 1) * 1_000;
 }
 
 /** No user: for targets without target.auth. */

@@ -1,11 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authRequest, createSession, freshCredentials, login, readPath } from '../../http/session.ts';
+import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest } from '../../openapi/plan.ts';
+import { deepField, describeInvented, identifiersIn, isIdentifierKey, unwrapEnvelope } from '../../openapi/resources.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /** 403 or 404 (hiding that the resource exists) are the right answers to someone else's resource. */
 const denied = (r: HttpResponse) => r.status === 403 || r.status === 404;
+/** The owner got through to the resource: any answer but not-found, gone or refused (a 409 "tasks remain" too). */
+const reaches = (r: HttpResponse) => r.status < 500 && ![401, 403, 404, 410].includes(r.status);
 
 /**
  * Authorization between users: user B tries everything on user A's resources (broken object-level
@@ -21,41 +25,94 @@ export async function authorizationChecks(run: SecurityRun, owner: Actor, other:
 
 async function objectLevel(run: SecurityRun, owner: Actor, other: Actor): Promise<void> {
   const onResources = run.userOperations().filter((op) => op.secured && op.parameters.some((p) => p.in === 'path'));
-  // Everything else first, DELETE last: a working DELETE would take the resource away from the others.
-  const ordered = [...onResources.filter((op) => op.method !== 'DELETE'), ...onResources.filter((op) => op.method === 'DELETE')];
+  // Everything else first, DELETE last (children first): a working DELETE would take the resource away from the others.
+  const deletes = onResources.filter((op) => op.method === 'DELETE').sort((a, b) => b.path.length - a.path.length);
+  const ordered = [...onResources.filter((op) => op.method !== 'DELETE'), ...deletes];
   for (const op of ordered) {
     const id = `security:authz:object:${op.id}`;
     const title = `another user cannot ${op.method} ${op.path} on someone else's resource`;
-    const { path, resolved } = owner.store.resolvePath(op, run.settings.seed);
-    if (!resolved) {
-      run.skip(id, title, `no resource of the first user to try it on: nothing the API created resolves ${op.path}`);
+    const { path, invented } = owner.store.resolvePath(op, run.settings.seed);
+    if (invented.length > 0) {
+      run.skip(id, title, `no resource of the first user to try it on: ${describeInvented(invented)} (nothing the first user created resolves ${op.path})`);
       continue;
     }
-    const { request } = buildRequest(op, run.baseUrl, owner.store, other.session.headers, run.settings.seed);
-    const response = await run.send(request);
-    const problems: string[] = [];
-    if (succeeded(response)) problems.push(`user B got ${response.status} on user A's ${path}: broken object-level authorization`);
-    else if (isServerError(response)) problems.push(`answered ${response.status}: a server error`);
-    else if (!denied(response)) problems.push(`answered ${response.status}; expected 403 or 404 (with another status the check cannot tell whether B reached A's resource)`);
-    run.verdict(id, title, problems, { request, response });
+    await objectCheck(run, { op, id, title, path }, owner, other);
   }
 }
 
-/** Every id of a resource user A created. */
+/** The GET that shows the resource an operation works on: same path, else the longest GET path it starts with. */
+function readerFor(run: SecurityRun, op: Operation): Operation | undefined {
+  const segments = op.path.split('/');
+  const prefixes = segments.map((_, i) => segments.slice(0, segments.length - i).join('/'));
+  return prefixes.map((p) => run.operations.find((o) => o.method === 'GET' && o.path === p)).find((o) => o !== undefined);
+}
+
+/** A POST/DELETE on a literal sub-path of a resource (…/{slug}/replies, …/{username}/follow): it may be a social action. */
+const onSubPath = (op: Operation) => (op.method === 'POST' || op.method === 'DELETE') && !/^\{/.test(op.path.split('/').at(-1) ?? '') && op.parameters.some((p) => p.in === 'path');
+
+/**
+ * User B's request on user A's resource, judged by its effect:
+ * - a 403/404 counts as denied only while A still reaches the resource (A's own request is not refused or not found);
+ * - a 2xx on a write is a finding; A's re-read tells whether A's resource really changed or only the status is wrong;
+ * - a 2xx on a read is a finding unless the resource is public (an anonymous read gets it too);
+ * - a social action (a reply, a like, a follow on a resource B can read) is B's own business unless
+ *   `stages.security.authorization.ownerOnly` names it.
+ */
+async function objectCheck(run: SecurityRun, target: { op: Operation; id: string; title: string; path: string }, owner: Actor, other: Actor): Promise<void> {
+  const { op, id, title, path } = target;
+  const rules = run.settings.authorization;
+  const reader = readerFor(run, op);
+  const readAs = async (actor: Actor | undefined) => (reader ? run.send({ ...buildRequest(reader, run.baseUrl, owner.store, actor?.session.headers ?? {}, run.settings.seed).request }) : undefined);
+  if (rules.shared.includes(op.id)) return run.add({ id, title, status: 'passed', message: 'shared: stages.security.authorization.shared lets any user do it' });
+  if (onSubPath(op) && !rules.ownerOnly.includes(op.id) && reader) {
+    const seen = await readAs(other);
+    if (seen && succeeded(seen)) return run.add({ id, title, status: 'passed', message: `a social action: user B may read ${reader.id} of user A (${seen.status}), so acting on it (a reply, a like, a follow) is B's own record; name it in stages.security.authorization.ownerOnly if only the owner may` });
+  }
+  const before = op.method === 'GET' ? undefined : await readAs(owner);
+  // Another body than the owner's own (a fresh seed), so a write that went through shows in A's re-read.
+  const { request } = buildRequest(op, run.baseUrl, owner.store, other.session.headers, run.settings.seed + 7);
+  const response = await run.send(request);
+  const problems: string[] = [];
+  if (isServerError(response)) problems.push(`answered ${response.status}: a server error`);
+  else if (denied(response)) {
+    const control = op.method === 'GET' ? await run.send({ ...request, headers: { ...request.headers, ...owner.session.headers } }) : await readAs(owner);
+    if (control && !reaches(control)) return run.skip(id, title, `cannot tell: user B got ${response.status}, but user A's own ${op.method === 'GET' ? op.id : reader?.id} answers ${control.status} now too (the resource is gone or was renamed), so the ${response.status} proves no denial`);
+  } else if (succeeded(response) && op.method === 'GET') {
+    const anonymous = await run.send({ ...request, headers: Object.fromEntries(Object.entries(request.headers).filter(([k]) => !(k.toLowerCase() in lowerKeys(other.session.headers)))) });
+    if (succeeded(anonymous)) return run.add({ id, title, status: 'passed', message: `public: an anonymous ${op.method} ${path} gets ${anonymous.status} too` });
+    problems.push(`user B got ${response.status} on user A's ${path} (which an anonymous request cannot read: ${anonymous.status}): broken object-level authorization`);
+  } else if (succeeded(response)) {
+    const after = before && succeeded(before) ? await readAs(owner) : undefined;
+    if (!after || !before) problems.push(`user B got ${response.status} on user A's ${path}: broken object-level authorization`);
+    else if (!succeeded(after)) problems.push(`user B's ${op.method} ${path} answered ${response.status} and user A's ${reader?.id} now answers ${after.status}: B ${op.method === 'DELETE' ? 'deleted' : 'changed or moved'} A's resource (broken object-level authorization)`);
+    else if (!isDeepStrictEqual(before.json, after.json)) problems.push(`user B's ${op.method} ${path} answered ${response.status} and changed user A's resource (A's ${reader?.id} shows it): broken object-level authorization`);
+    else problems.push(`user B's ${op.method} ${path} answered ${response.status}, though user A's resource is unchanged (A's ${reader?.id} reads the same): a wrong status, expected 403 or 404`);
+  } else problems.push(`answered ${response.status}; expected 403 or 404 (with another status the check cannot tell whether B reached A's resource)`);
+  run.verdict(id, title, problems, { request, response });
+}
+
+const lowerKeys = (headers: Record<string, string>) => Object.fromEntries(Object.keys(headers).map((k) => [k.toLowerCase(), true]));
+
+/** Every id, slug and username of what user A created, and A's own. */
 function idsOf(actor: Actor): string[] {
-  const ids = new Set<string>();
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'id' && (typeof value === 'string' || typeof value === 'number') && String(value).length >= 6) ids.add(String(value));
-        else walk(value);
-      }
-    }
-  };
-  walk(actor.store.created().map((c) => c.object));
+  const ids = identifiersIn(actor.store.created().map((c) => c.object));
   if (actor.id) ids.add(actor.id);
-  return [...ids];
+  // Short values (a numeric id 7, a name "Ann") would match by chance anywhere in another page.
+  return [...ids].filter((v) => v.length >= 6);
+}
+
+/** Search and filter terms from user A's resources for a list's string query parameters: A's own field of that name, else a word of A's text. */
+function termsFor(op: Operation, owner: Actor): Record<string, string>[] {
+  const objects = owner.store.created().map((c) => c.object);
+  const texts = objects.flatMap((o) => Object.entries(o).filter(([k, v]) => typeof v === 'string' && v.length >= 4 && !isIdentifierKey(k) && !/(at|date|time)$/i.test(k)).map(([, v]) => v as string));
+  const word = texts.flatMap((t) => t.split(/\s+/)).find((w) => /^[\p{L}\p{N}]{4,}$/u.test(w));
+  const variants: Record<string, string>[] = [];
+  for (const p of op.parameters.filter((q) => q.in === 'query' && (q.schema.type === 'string' || q.schema.type === undefined) && !q.schema.enum)) {
+    const own = objects.map((o) => deepField(o, p.name)).find((v) => v !== undefined);
+    const value = own === undefined ? word : String(own);
+    if (value !== undefined) variants.push({ [p.name]: value });
+  }
+  return variants;
 }
 
 async function listLeakage(run: SecurityRun, owner: Actor, other: Actor): Promise<void> {
@@ -68,9 +125,28 @@ async function listLeakage(run: SecurityRun, owner: Actor, other: Actor): Promis
     const url = new URL(request.url);
     for (const p of op.parameters.filter((q) => q.in === 'query' && !q.required)) url.searchParams.delete(p.name);
     const plain = { ...request, url: url.toString() };
-    const response = await run.send(plain);
-    const leaked = ownerIds.filter((value) => response.text.includes(value));
-    run.verdict(id, `${op.id} shows another user none of the first user's data`, leaked.length ? [`user B's ${op.id} contains ${leaked.length} id(s) of user A's resources (${leaked.slice(0, 3).join(', ')})`] : [], { request: plain, response });
+    // Then searches and filters with terms from A's resources: B must find none of them either.
+    const searches = termsFor(op, owner).map((terms) => {
+      const u = new URL(plain.url);
+      for (const [k, v] of Object.entries(terms)) u.searchParams.set(k, v);
+      return { ...plain, url: u.toString() };
+    });
+    const problems: string[] = [];
+    let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+    let last: { request: HttpRequest; response: HttpResponse } | undefined;
+    for (const attempt of [plain, ...searches]) {
+      const response = await run.send(attempt);
+      last = { request: attempt, response };
+      // A public list (an anonymous request sees the same) is no leak.
+      const leaked = ownerIds.filter((value) => response.text.includes(value));
+      if (leaked.length === 0) continue;
+      const anonymous = await run.send({ ...attempt, headers: Object.fromEntries(Object.entries(attempt.headers).filter(([k]) => !(k.toLowerCase() in lowerKeys(other.session.headers)))) });
+      if (succeeded(anonymous) && leaked.every((v) => anonymous.text.includes(v))) continue;
+      const query = new URL(attempt.url).search;
+      problems.push(`user B's ${op.id}${query ? ` with ${decodeURIComponent(query)}` : ''} contains ${leaked.length} identifier(s) of user A's resources (${leaked.slice(0, 3).join(', ')})`);
+      failing ??= last;
+    }
+    run.verdict(id, `${op.id} shows another user none of the first user's data, also when searching with the first user's terms`, problems, failing ?? last);
   }
 }
 
@@ -114,10 +190,10 @@ async function massAssignment(run: SecurityRun, owner: Actor, other: Actor): Pro
           ? authRequest(auth.register, run.baseUrl, { ...credentials })
           : buildRequest(op, run.baseUrl, owner.store, owner.session.headers, run.settings.seed).request;
       const body = base.body && 'json' in base.body && base.body.json && typeof base.body.json === 'object' ? (base.body.json as Record<string, unknown>) : {};
-      const request = { ...base, body: { json: { ...body, [field]: value } } };
+      const request = { ...base, body: { json: withField(body, field, value) } };
       const response = await run.send(request);
       if (!succeeded(response)) continue; // refused (e.g. an unknown field): nothing was assigned
-      const echoed = (json: unknown) => isDeepStrictEqual(readPath(json, field), value) || isDeepStrictEqual(readPath(json, `user.${field}`), value);
+      const echoed = (json: unknown) => [json, unwrapEnvelope(json)].some((node) => isDeepStrictEqual(readPath(node, field), value) || isDeepStrictEqual(readPath(node, `user.${field}`), value));
       if (echoed(response.json)) {
         problems.push(`"${field}": ${JSON.stringify(value)} in the body was accepted and stored (the response shows it)`);
         failing ??= { request, response };
@@ -135,3 +211,14 @@ async function massAssignment(run: SecurityRun, owner: Actor, other: Actor): Pro
   }
 }
 
+
+/**
+ * The body with one more field, where the fields live: inside the wrapper of a body wrapped in one
+ * key (`{ "post": { "title" } }` gets `{ "post": { "title", "role" } }`), else at the top level.
+ */
+export function withField(body: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {
+  const keys = Object.keys(body);
+  const inner = keys.length === 1 ? body[keys[0] as string] : undefined;
+  if (inner && typeof inner === 'object' && !Array.isArray(inner)) return { [keys[0] as string]: { ...(inner as Record<string, unknown>), [field]: value } };
+  return { ...body, [field]: value };
+}

@@ -2,14 +2,16 @@ import { isServerError, type HttpRequest, type HttpResponse } from '../../http/s
 import type { Operation } from '../../openapi/operations.ts';
 import { typeOf } from '../../openapi/generate.ts';
 import { buildRequest } from '../../openapi/plan.ts';
+import { listItems } from '../../openapi/resources.ts';
 import { DATABASE_ERROR, INJECTED_HEADER, PAYLOADS, SYSTEM_FILE, type Payload } from './_payloads.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
-/** Where a payload goes: a query parameter or a top-level string field of a JSON body. */
+/** Where a payload goes: a query parameter or a string field of a JSON body (inside its wrapper, for a body wrapped in one key). */
 interface Slot {
   op: Operation;
   in: 'query' | 'body';
   name: string;
+  wrapper?: string;
 }
 
 /** The same request with `value` in the slot. */
@@ -19,15 +21,19 @@ function inject(request: HttpRequest, slot: Slot, value: unknown): HttpRequest {
     url.searchParams.set(slot.name, typeof value === 'string' ? value : JSON.stringify(value));
     return { ...request, url: url.toString() };
   }
-  const body = request.body && 'json' in request.body && request.body.json && typeof request.body.json === 'object' ? request.body.json : {};
-  return { ...request, body: { json: { ...body, [slot.name]: value } } };
+  const body = (request.body && 'json' in request.body && request.body.json && typeof request.body.json === 'object' ? request.body.json : {}) as Record<string, unknown>;
+  if (!slot.wrapper) return { ...request, body: { json: { ...body, [slot.name]: value } } };
+  const inner = body[slot.wrapper];
+  return { ...request, body: { json: { ...body, [slot.wrapper]: { ...(inner && typeof inner === 'object' ? inner : {}), [slot.name]: value } } } };
 }
 
 function slotsOf(op: Operation): Slot[] {
   const slots: Slot[] = op.parameters.filter((p) => p.in === 'query' && typeOf(p.schema) === 'string' && !p.schema.enum && freeText(p.schema)).map((p) => ({ op, in: 'query' as const, name: p.name }));
   const json = op.body?.media.find((m) => /json/.test(m.contentType));
-  for (const [name, prop] of Object.entries((json?.schema?.properties ?? {}) as Record<string, Record<string, unknown>>)) {
-    if (typeOf(prop) === 'string' && !prop.enum && freeText(prop)) slots.push({ op, in: 'body', name });
+  const top = Object.entries((json?.schema?.properties ?? {}) as Record<string, Record<string, unknown>>);
+  const wrapper = top.length === 1 && top[0]?.[1].properties ? top[0] : undefined;
+  for (const [name, prop] of wrapper ? Object.entries(wrapper[1].properties as Record<string, Record<string, unknown>>) : top) {
+    if (typeOf(prop) === 'string' && !prop.enum && freeText(prop)) slots.push({ op, in: 'body', name, ...(wrapper ? { wrapper: wrapper[0] } : {}) });
   }
   return slots;
 }
@@ -35,7 +41,7 @@ function slotsOf(op: Operation): Slot[] {
 /** Strings a validator would not already confine to a format (an email is still free text to a query). */
 const freeText = (schema: Record<string, unknown>) => schema.format === undefined || schema.format === 'email';
 
-const rows = (r: HttpResponse): number | undefined => (Array.isArray(r.json) ? r.json.length : undefined);
+const rows = (r: HttpResponse): number | undefined => listItems(r.json)?.length;
 
 /**
  * Injection: every payload of the catalogue through every string query parameter and body field,

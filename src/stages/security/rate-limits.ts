@@ -59,8 +59,8 @@ async function checkLimit(run: SecurityRun, limit: Limit): Promise<void> {
   const store = new ResourceStore();
   if (op.parameters.some((p) => p.in === 'path') && session) {
     for (const creator of run.userOperations().filter(createsInCollection)) {
-      const r = await run.send(buildRequest(creator, run.baseUrl, store, session.headers, run.settings.seed).request);
-      if (r.status < 300) store.remember(creator, r);
+      const { request } = buildRequest(creator, run.baseUrl, store, session.headers, run.settings.seed);
+      store.remember(creator, await run.send(request), request);
     }
   }
   const base = buildRequest(op, run.baseUrl, store, session?.headers ?? {}, run.settings.seed).request;

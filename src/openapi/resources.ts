@@ -1,0 +1,269 @@
+import type { HttpRequest, HttpResponse } from '../http/send.ts';
+import { sampleFor } from './generate.ts';
+import { responseFor, type Operation } from './operations.ts';
+
+/**
+ * What the API returned, so later requests can address it by whatever key the API uses: `{id}`,
+ * `{slug}`, `{username}`, or a numeric `{id}` of a child under its parent (`/posts/{slug}/replies/{id}`).
+ *
+ * Hand-written: no library binds OpenAPI path parameters to earlier responses without `links`
+ * (which most documents lack), and the rules below are what a person reading the paths would do.
+ */
+
+/** Field names that identify a resource: id, slug, username, name, uuid, key, handle, code, and any `*Id` / `*_id`. */
+export const isIdentifierKey = (key: string) => /^(id|slug|username|user_?name|login|handle|name|uuid|key|code)$/i.test(key) || /[a-z](Id|_id|_ID)$/.test(key);
+const isIdentifierValue = (v: unknown): v is string | number => (typeof v === 'string' && v.length > 0 && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v));
+
+/** Where an object came from: this actor's own creation, or a read (lists show other people's things too). */
+type Origin = 'created' | 'seen';
+
+interface Entry {
+  object: Record<string, unknown>;
+  origin: Origin;
+  /** The collection's path with its parameters ("/api/posts/{slug}/replies"). */
+  template: string;
+}
+
+/** A path parameter Gauntlet had to make up: nothing the API returned resolves it. */
+export interface Invented {
+  name: string;
+  value: string;
+}
+
+export interface ResolvedPath {
+  path: string;
+  resolved: boolean;
+  /** The made-up values; empty when `resolved`. */
+  invented: Invented[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const hasIdentifier = (o: Record<string, unknown>) => Object.entries(o).some(([k, v]) => isIdentifierKey(k) && isIdentifierValue(v));
+
+/** `{ "data": { "id": … } }`, `{ "post": { "slug": … } }` and other one-key envelopes: the object inside. */
+export function unwrapEnvelope(json: unknown): unknown {
+  if (!isObject(json) || hasIdentifier(json)) return json;
+  const values = Object.values(json);
+  return values.length === 1 && isObject(values[0]) ? values[0] : json;
+}
+
+/** The elements of a list response: a top-level array, or the one array of an envelope ({ posts: [...], count }). */
+export function listItems(json: unknown): unknown[] | undefined {
+  if (Array.isArray(json)) return json;
+  const inner = unwrapEnvelope(json);
+  if (Array.isArray(inner)) return inner;
+  if (!isObject(inner)) return undefined;
+  const arrays = Object.values(inner).filter(Array.isArray);
+  return arrays.length === 1 ? (arrays[0] as unknown[]) : undefined;
+}
+
+/** The path of a request's URL, or the operation's own path when it has no parameters. */
+const pathOf = (op: Operation, request?: HttpRequest) => (request ? new URL(request.url).pathname : op.path);
+const endsWithParameter = (template: string) => /\/\{[^}/]+\}$/.test(template);
+const parent = (path: string) => path.replace(/\/[^/]+$/, '');
+
+/** The value of a field named `name` at any depth (breadth first), e.g. `author.username`. */
+export function deepField(node: unknown, name: string, depth = 0): string | number | undefined {
+  if (!isObject(node) || depth > 4) return undefined;
+  if (isIdentifierValue(node[name])) return node[name];
+  for (const value of Object.values(node)) {
+    const found = deepField(value, name, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The value of an object for a path parameter: the field of the same name, else its `id` for
+ * `{id}`, `{postId}`, `{post_id}`, `{key}`, `{uuid}`.
+ */
+export function identifierFor(object: Record<string, unknown>, name: string): string | number | undefined {
+  if (isIdentifierValue(object[name])) return object[name];
+  if ((/^(id|key|uuid)$/i.test(name) || /(Id|_id|_ID)$/.test(name)) && isIdentifierValue(object.id)) return object.id;
+  return undefined;
+}
+
+/** The identifier values of an object's own fields (its id, slug, username), as strings. */
+const topIdentifiers = (o: Record<string, unknown>) => new Set(Object.entries(o).filter(([k, v]) => isIdentifierKey(k) && isIdentifierValue(v)).map(([, v]) => String(v)));
+
+/** Every identifier value of an object at any depth (ids, slugs, usernames): what a leak of it would show. */
+export function identifiersIn(node: unknown, into = new Set<string>(), depth = 0): Set<string> {
+  if (Array.isArray(node)) for (const n of node) identifiersIn(n, into, depth + 1);
+  else if (isObject(node) && depth < 6) {
+    for (const [key, value] of Object.entries(node)) {
+      if (isIdentifierKey(key) && isIdentifierValue(value)) into.add(String(value));
+      else identifiersIn(value, into, depth + 1);
+    }
+  }
+  return into;
+}
+
+/**
+ * Objects the API returned, by the concrete path of their collection ("/api/posts/hello/replies"),
+ * and parameter values that OpenAPI links of earlier responses provide for later operations.
+ */
+export class ResourceStore {
+  private readonly byCollection = new Map<string, Entry[]>();
+  private readonly linked = new Map<string, Record<string, unknown>>();
+
+  /**
+   * Remembers what a 2xx response shows: a creation's object, a list's items, a read's object; an
+   * update's answer replaces the object it was sent to (a renamed slug is followed).
+   */
+  remember(op: Operation, response: HttpResponse, request?: HttpRequest): void {
+    this.follow(op, response);
+    if (response.status < 200 || response.status >= 300) return;
+    const path = pathOf(op, request);
+    const onItem = endsWithParameter(op.path);
+    if (op.method === 'POST' && !onItem) return this.rememberCreation(op, response, path);
+    if (op.method === 'GET' && !onItem) {
+      for (const item of listItems(response.json) ?? []) if (isObject(item) && hasIdentifier(item)) this.add(path, op.path, item, 'seen');
+      return;
+    }
+    const body = unwrapEnvelope(response.json);
+    if (!onItem || !isObject(body) || !hasIdentifier(body) || !['GET', 'PUT', 'PATCH'].includes(op.method)) return;
+    const collection = parent(path);
+    const key = decodeURIComponent(path.split('/').at(-1) ?? '');
+    const list = this.byCollection.get(collection) ?? [];
+    const known = list.find((e) => topIdentifiers(e.object).has(key));
+    if (!known) return this.add(collection, parent(op.path), body, 'seen');
+    known.object = body;
+    // Renamed (a new title gave a new slug): its children's collections move with it.
+    const renamed = identifierFor(body, /\{([^}]+)\}$/.exec(op.path)?.[1] ?? 'id');
+    if (renamed === undefined || String(renamed) === key) return;
+    const from = `${collection}/${encodeURIComponent(key)}/`;
+    for (const [path, entries] of [...this.byCollection.entries()]) {
+      if (!path.startsWith(from)) continue;
+      this.byCollection.delete(path);
+      this.byCollection.set(`${collection}/${encodeURIComponent(String(renamed))}/${path.slice(from.length)}`, entries);
+    }
+  }
+
+  private rememberCreation(op: Operation, response: HttpResponse, path: string): void {
+    let body = unwrapEnvelope(response.json);
+    const location = response.headers.get('location');
+    if ((!isObject(body) || !hasIdentifier(body)) && location) {
+      // 201 + Location: /things/42 (and maybe no body): the created resource's id is the last segment.
+      body = { ...(isObject(body) ? body : {}), id: decodeURIComponent(new URL(location, 'http://x').pathname.split('/').filter(Boolean).at(-1) ?? '') };
+    }
+    if (isObject(body) && hasIdentifier(body)) this.add(path, op.path, body, 'created');
+  }
+
+  /** An object this actor did not get from the API (its own account, read from a probe). */
+  adopt(template: string, object: Record<string, unknown>): void {
+    if (hasIdentifier(object)) this.add(template, template, object, 'created');
+  }
+
+  private add(collection: string, template: string, object: Record<string, unknown>, origin: Origin): void {
+    const list = this.byCollection.get(collection) ?? [];
+    const ids = topIdentifiers(object);
+    const same = list.findIndex((e) => (e.object.id !== undefined ? e.object.id === object.id : [...topIdentifiers(e.object)].some((v) => ids.has(v))));
+    if (same >= 0) {
+      const kept = list[same] as Entry;
+      list.splice(same, 1);
+      list.push({ object, template, origin: kept.origin === 'created' ? 'created' : origin });
+    } else list.push({ object, template, origin });
+    this.byCollection.set(collection, list);
+  }
+
+  /** OpenAPI links of the response: `$response.body#/pointer` and `$response.header.Name` expressions. */
+  private follow(op: Operation, response: HttpResponse): void {
+    for (const link of responseFor(op, response.status)?.links ?? []) {
+      const values = this.linked.get(link.operationId) ?? {};
+      for (const [param, expression] of Object.entries(link.parameters)) {
+        const value = evaluate(expression, response);
+        if (value !== undefined) values[param] = value;
+      }
+      this.linked.set(link.operationId, values);
+    }
+  }
+
+  /** After a successful DELETE of `<collection>/{key}`: the object it was sent to is gone. */
+  forget(op: Operation, request?: HttpRequest): void {
+    if (op.method !== 'DELETE' || !endsWithParameter(op.path)) return;
+    const path = pathOf(op, request);
+    const key = decodeURIComponent(path.split('/').at(-1) ?? '');
+    const list = this.byCollection.get(parent(path));
+    if (!list) return;
+    const index = request ? list.findIndex((e) => topIdentifiers(e.object).has(key)) : list.findLastIndex((e) => e.origin === 'created');
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  /** What this actor created (not what it only read), with the concrete path of its collection. */
+  created(): { collection: string; template: string; object: Record<string, unknown> }[] {
+    return [...this.byCollection.entries()].flatMap(([collection, list]) => list.filter((e) => e.origin === 'created').map((e) => ({ collection, template: e.template, object: e.object })));
+  }
+
+  /** Newest first, this actor's creations before what it only read. */
+  private candidates(collection: string): Entry[] {
+    const list = [...(this.byCollection.get(collection) ?? [])].reverse();
+    return [...list.filter((e) => e.origin === 'created'), ...list.filter((e) => e.origin === 'seen')];
+  }
+
+  /** A value for a parameter from anything remembered: `{username}` takes `author.username` of a post. */
+  private anywhere(name: string): string | number | undefined {
+    const all = [...this.byCollection.keys()].flatMap((c) => this.candidates(c));
+    for (const origin of ['created', 'seen'] as const) {
+      for (const e of all.filter((x) => x.origin === origin)) {
+        const found = deepField(e.object, name);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A value for each path parameter, bound by position and by name:
+   * - `{slug}` after `/posts` takes the `slug` (or for `{id}`/`{postId}`, the `id`) of a post the API
+   *   returned for that collection; a child's `{id}` after `/posts/hello/replies` one of that post's replies;
+   * - `{taskId}` after `/goals/{id}/tasks` an element of the `tasks` array of that goal;
+   * - a named key no collection holds (`{username}`) any field of that name at any depth (`author.username`);
+   * - OpenAPI links win over all of these.
+   * What nothing resolves gets a generated value, listed in `invented`.
+   */
+  resolvePath(op: Operation, seed: number): ResolvedPath {
+    const segments = op.path.split('/');
+    const invented: Invented[] = [];
+    let parentObject: Record<string, unknown> | undefined;
+    for (let i = 0; i < segments.length; i++) {
+      const match = /^\{(.+)\}$/.exec(segments[i] as string);
+      if (!match) continue;
+      const name = match[1] as string;
+      const collection = segments.slice(0, i).join('/');
+      const owner = segments[i - 1] ?? '';
+      const viaLink = op.operationId ? this.linked.get(op.operationId)?.[name] : undefined;
+      let object: Record<string, unknown> | undefined;
+      let value: unknown = viaLink;
+      if (value === undefined) {
+        object = this.candidates(collection).find((e) => identifierFor(e.object, name) !== undefined)?.object;
+        if (!object && parentObject && Array.isArray(parentObject[owner])) object = (parentObject[owner] as unknown[]).find((o): o is Record<string, unknown> => isObject(o) && identifierFor(o, name) !== undefined);
+        value = object ? identifierFor(object, name) : /^id$/i.test(name) ? undefined : this.anywhere(name);
+      }
+      if (value === undefined) {
+        const param = op.parameters.find((p) => p.in === 'path' && p.name === name);
+        value = sampleFor(param?.schema, seed, param?.example);
+        invented.push({ name, value: String(value) });
+      }
+      segments[i] = encodeURIComponent(String(value));
+      parentObject = object;
+    }
+    return { path: segments.join('/'), resolved: invented.length === 0, invented };
+  }
+}
+
+/** How a check says that it ran on made-up values: "{slug} = 'x' was made up (nothing the API returned resolves it)". */
+export function describeInvented(invented: Invented[]): string {
+  return `${invented.map((i) => `{${i.name}} = ${JSON.stringify(i.value)}`).join(', ')} ${invented.length === 1 ? 'was' : 'were'} made up: nothing the API returned resolves ${invented.length === 1 ? 'it' : 'them'}`;
+}
+
+function evaluate(expression: string, response: HttpResponse): unknown {
+  const header = /^\$response\.header\.(.+)$/.exec(expression);
+  if (header) return response.headers.get(header[1] as string) ?? undefined;
+  const pointer = /^\$response\.body#(.*)$/.exec(expression);
+  if (!pointer) return undefined;
+  return (pointer[1] as string)
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), response.json);
+}
