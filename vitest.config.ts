@@ -12,6 +12,7 @@ const SLOW = [
   'test/load/load-stage.test.ts',
   'test/environments/compose.test.ts',
   'test/examples/notes-api.test.ts',
+  'test/examples/cookbook-api.test.ts',
 ];
 
 const integration = {

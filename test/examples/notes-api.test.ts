@@ -39,7 +39,9 @@ describe('notes-api, the second example target', () => {
     const r = await gate(['--flaw', 'no-ownership-check']);
     expect(r.code).toBe(1);
     expect(r.failed.map((c) => c.id).sort()).toEqual(['security:authz:object:DELETE /notes/{noteId}', 'security:authz:object:GET /notes/{noteId}', 'security:authz:object:PATCH /notes/{noteId}']);
-    expect(r.failed[0]?.message).toMatch(/user B got 20\d on user A's \/notes\/[0-9a-f-]+: broken object-level authorization/);
+    expect(r.failed.find((c) => c.id === 'security:authz:object:GET /notes/{noteId}')?.message).toMatch(/^user B got 200 on user A's \/notes\/[0-9a-f-]+ \(which an anonymous request cannot read: 401\): broken object-level authorization/);
+    expect(r.failed.find((c) => c.id === 'security:authz:object:PATCH /notes/{noteId}')?.message).toMatch(/^user B's PATCH \/notes\/[0-9a-f-]+ answered 200 and changed user A's resource \(A's GET \/notes\/\{noteId\} shows it\)/);
+    expect(r.failed.find((c) => c.id === 'security:authz:object:DELETE /notes/{noteId}')?.message).toMatch(/^user B's DELETE \/notes\/[0-9a-f-]+ answered 204 and user A's GET \/notes\/\{noteId\} now answers 404: B deleted A's resource/);
   }, 180_000);
 
   it('with a negative offset reaching SQL, fails the boundary check of GET /notes and nothing else', async () => {
