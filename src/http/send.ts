@@ -1,4 +1,5 @@
 import { closedBeforeAnswer, NetworkError } from './network-error.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { onInterrupt } from '../process/cleanup.ts';
 
 // On Ctrl-C every request in flight is aborted and every connection of fetch's pool closed: a target
@@ -12,6 +13,9 @@ onInterrupt(() => {
   const pool = (globalThis as Record<symbol, { destroy?: () => Promise<void> } | undefined>)[Symbol.for('undici.globalDispatcher.1')];
   void pool?.destroy?.().catch(() => undefined);
 });
+
+/** A deliberate wait between requests (a revocation checked again later), cut short by Ctrl-C. */
+export const pause = (ms: number): Promise<void> => sleep(ms, undefined, { signal: interrupted.signal });
 
 export interface HttpRequest {
   method: string;

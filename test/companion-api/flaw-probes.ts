@@ -287,4 +287,48 @@ export const PROBES: Record<string, Probe> = {
       return (await api.call('GET', `/goals/${goal.id}`, { token: u.accessToken })).json.tasksDone > 1;
     },
   },
+  'logout-revocation-lapses': {
+    shows: 'a logged-out access token works again once its one-second denylist entry lapses',
+    async run(api) {
+      const u = await api.user();
+      await api.call('POST', '/auth/logout', { token: u.accessToken });
+      // The entry's lapse is the wait condition: poll until the token works again (or the deadline says it never does).
+      const worksAgain = async () => (await api.call('GET', '/me', { token: u.accessToken })).status === 200;
+      return waitFor({ what: 'the logged-out token to work again', check: worksAgain, timeoutMs: 4_000, intervalMs: 250 }).then(() => true, () => false);
+    },
+  },
+  'search-ignores-ownership': {
+    shows: "a search finds another user's conversations",
+    async run(api) {
+      const [a, b] = [await api.user(), await api.user()];
+      const term = `needle${crypto.randomUUID().slice(0, 8)}`;
+      await api.call('POST', '/conversations', { token: a.accessToken, body: { title: `about ${term}` } });
+      return (await api.call('GET', `/conversations?q=${term}`, { token: b.accessToken })).json.length > 0;
+    },
+  },
+  'cors-prefix-allowlist': {
+    shows: 'an origin that only starts with an allowed one is reflected',
+    env: { CORS_ORIGINS: 'https://app.example.com' },
+    async run(api) {
+      const origin = 'https://app.example.com.evil.example';
+      const r = await api.call('OPTIONS', '/me', { headers: { origin, 'access-control-request-method': 'GET' } });
+      return r.headers.get('access-control-allow-origin') === origin;
+    },
+  },
+  'delete-without-deleting': {
+    shows: "deleting another user's conversation answers 204, and it is still there",
+    async run(api) {
+      const [a, b] = [await api.user(), await api.user()];
+      const c = await api.call('POST', '/conversations', { token: a.accessToken, body: { title: 'mine' } });
+      const r = await api.call('DELETE', `/conversations/${c.json.id}`, { token: b.accessToken });
+      return r.status === 204 && (await api.call('GET', `/conversations/${c.json.id}`, { token: a.accessToken })).status === 200;
+    },
+  },
+  'admin-account-lookup-open': {
+    shows: 'a normal user reads an account through the admin-only lookup',
+    async run(api) {
+      const u = await api.user();
+      return (await api.call('GET', `/admin/accounts/${u.id}`, { token: u.accessToken })).status === 200;
+    },
+  },
 };

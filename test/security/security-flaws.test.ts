@@ -19,7 +19,7 @@ describe.concurrent('security stage with a seeded flaw', () => {
         expect(failed).toContain('security:authz:object:GET /conversations/{id}');
         expect(failed.every((id) => id.startsWith('security:authz:object:'))).toBe(true);
       },
-      /user B got 200 on user A's \/conversations\/[0-9a-f-]+: broken object-level authorization/,
+      /user B got 200 on user A's \/conversations\/[0-9a-f-]+ \(which an anonymous request cannot read: 401\): broken object-level authorization/,
     ],
     ['jwt-expiry-not-enforced', ONLY('security:auth:expired-token'), /a token that expired a minute ago: GET \/me answered 200, expected 401/],
     ['jwt-alg-none', ONLY('security:auth:alg-none'), /alg "none": GET \/me answered 200, expected 401/],
@@ -34,6 +34,11 @@ describe.concurrent('security stage with a seeded flaw', () => {
     ['cors-wildcard-credentials', ONLY('security:hardening:cors'), /the origin https:\/\/evil\.gauntlet\.invalid is reflected in Access-Control-Allow-Origin with credentials allowed/],
     ['user-enumeration', ONLY('security:hardening:uniform-login-errors'), /a wrong password answers 401, an unknown account 404/],
     ['security-headers-missing', ONLY('security:hardening:headers'), /no x-content-type-options header/],
+    ['logout-revocation-lapses', ONLY('security:auth:logout-revokes'), /after logout the access token was refused at once, but 3 s later GET \/me answered 200 to it again: the revocation lapsed/],
+    ['search-ignores-ownership', ONLY('security:authz:list:GET /conversations'), /user B's GET \/conversations with \?q=.+ contains \d+ identifier\(s\) of user A's resources/],
+    ['cors-prefix-allowlist', ONLY('security:hardening:cors'), /the origin https:\/\/app\.example\.com\.evil\.gauntlet\.invalid is reflected in Access-Control-Allow-Origin/],
+    ['admin-account-lookup-open', ONLY('security:authz:admin:GET /admin/accounts/{id}'), /a normal user got 200: broken function-level authorization\nreproduce: curl -i -X GET 'http:\/\/127\.0\.0\.1:\d+\/admin\/accounts\/[0-9a-f-]{36}'/],
+    ['delete-without-deleting', ONLY('security:authz:object:DELETE /conversations/{id}'), /user B's DELETE \/conversations\/[0-9a-f-]+ answered 204, though user A's resource is unchanged \(A's GET \/conversations\/\{id\} reads the same\): a wrong status/],
   ])('%s fails its named check, with evidence and a reproduction, and no other check', async (flaw, expectFailed, message) => {
     const r = await securityInProcess([flaw]);
     expect(r.outcome.status).toBe('failed');

@@ -7,6 +7,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { tokenPairSchema, userSchema } from './modules/auth/schemas.ts';
 import { conversationRoutes } from './modules/conversations/routes.ts';
 import { conversationSchema, exchangeSchema, messageSchema } from './modules/conversations/schemas.ts';
+import { accountRoutes } from './modules/accounts/routes.ts';
 import { escalationRoutes } from './modules/crisis/routes.ts';
 import { goalRoutes } from './modules/goals/routes.ts';
 import { healthRoutes } from './modules/ops/health.ts';
@@ -48,6 +49,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   authRoutes(app, deps, limits);
   await conversationRoutes(app, deps, limits);
   escalationRoutes(app, deps);
+  accountRoutes(app, deps);
   goalRoutes(app, deps);
   return app;
 }

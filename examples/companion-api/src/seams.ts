@@ -32,6 +32,8 @@ export interface Seams {
   detectRefreshReuse: boolean;
   /** Whether logout puts the access token on the denylist. */
   revokeOnLogout: boolean;
+  /** How long a logged-out token stays on the denylist, given the seconds until it expires. */
+  denylistSeconds(untilExpiry: number): number;
   /** Whether /auth/refresh also accepts a valid access JWT in place of a refresh token. */
   acceptAccessAsRefresh: boolean;
   /** The role a new registration gets, and whether the body may name one. */
@@ -49,6 +51,10 @@ export interface Seams {
   /** When the LLM fails: fall back to a degraded reply (true) or let the error out. */
   degradeOnUpstreamFailure: boolean;
   listConversations(pool: pg.Pool, userId: string, q: string | undefined): Promise<ConversationSummary[]>;
+  /** Whether GET /admin/accounts/{id} requires the admin role (as GET /admin/accounts does). */
+  adminOnlyAccountLookup: boolean;
+  /** The answer to deleting a conversation that is not the caller's (or not there). */
+  deleteOfOthersStatus: 404 | 204;
   findOwnedConversation(pool: pg.Pool, userId: string, id: string): Promise<{ id: string; title: string; created_at: Date } | undefined>;
   /** Whether GET /conversations/{id} validates its id as a uuid before it reaches SQL. */
   validateConversationId: boolean;
@@ -82,6 +88,7 @@ export function correctSeams(): Seams {
     requireExistingUser: true,
     detectRefreshReuse: true,
     revokeOnLogout: true,
+    denylistSeconds: (untilExpiry) => untilExpiry,
     acceptAccessAsRefresh: false,
     registrationRole: () => 'user',
     allowRoleInRegistration: false,
@@ -102,6 +109,8 @@ export function correctSeams(): Seams {
       );
       return rows.map(summary);
     },
+    adminOnlyAccountLookup: true,
+    deleteOfOthersStatus: 404,
     findOwnedConversation: async (pool, userId, id) => {
       const { rows } = await pool.query<{ id: string; title: string; created_at: Date }>('select id, title, created_at from conversations where id = $1 and user_id = $2', [id, userId]);
       return rows[0];

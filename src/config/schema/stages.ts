@@ -67,6 +67,8 @@ const security = z
       })
       .prefault({}),
     rateLimits: z.array(rateLimit).default([]),
+    /** Logout's revocation is checked at once and again this many seconds later (a deny-list entry that lapses early lets the token back in; 0: only at once). @default 3 */
+    revocationRecheckSeconds: z.number().min(0).max(60).default(3),
     /** Longest Retry-After the stage waits for to prove a window resets (longer: that part is skipped). @default 10 */
     maxWaitSeconds: z.number().positive().default(10),
     /** Response headers every answer must carry: name → regular expression of the value. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { isServerError, pause, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authHeaders, authRequest, createSession, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
@@ -184,6 +184,12 @@ async function logoutRevokes(run: SecurityRun): Promise<void> {
   const request = run.probeRequest(session.headers);
   const response = await run.send(request);
   if (!refused(response)) problems.push(`after logout, ${run.probe?.id} answered ${response.status} to the same access token, expected 401`);
+  else if (run.settings.revocationRecheckSeconds > 0) {
+    // Again after a while: a deny-list entry that expires too soon lets the token back in.
+    await pause(run.settings.revocationRecheckSeconds * 1000);
+    const later = await run.send(request);
+    if (!refused(later)) problems.push(`after logout the access token was refused at once, but ${run.settings.revocationRecheckSeconds} s later ${run.probe?.id} answered ${later.status} to it again: the revocation lapsed (expected 401 until the token expires)`);
+  }
   // A built body may use the refresh token; a template shows whether it does.
   const logoutRevokesRefresh = typeof auth.logout.body === 'function' || JSON.stringify(auth.logout.body).includes('{{refreshToken}}');
   if (logoutRevokesRefresh && auth.refresh && session.refreshToken) {

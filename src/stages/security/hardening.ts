@@ -58,7 +58,7 @@ async function cors(run: SecurityRun, owner: Actor): Promise<void> {
     if (allowOrigin === '*' && credentials) return 'Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true';
     return undefined;
   };
-  for (const origin of ['https://evil.gauntlet.invalid', 'null']) {
+  for (const origin of ['https://evil.gauntlet.invalid', 'null', ...hostileOrigins(run.settings.cors.allowedOrigin)]) {
     const simple: HttpRequest = { method: 'GET', url: `${run.baseUrl}${path}`, headers: { ...headers, origin } };
     const preflight: HttpRequest = { method: 'OPTIONS', url: `${run.baseUrl}${path}`, headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } };
     for (const [kind, request] of [['request', simple], ['preflight', preflight]] as const) {
@@ -79,6 +79,24 @@ async function cors(run: SecurityRun, owner: Actor): Promise<void> {
     }
   }
   run.verdict(id, title, problems, failing);
+}
+
+/**
+ * Origins an allowlist matched loosely would let through, derived from an allowed one
+ * (https://app.example.com): the allowed host as a prefix of another host, as a suffix of a longer
+ * name, a subdomain of an attacker's domain, another scheme, another port.
+ */
+export function hostileOrigins(allowed: string | undefined): string[] {
+  if (!allowed) return [];
+  const url = new URL(allowed);
+  const other = url.protocol === 'https:' ? 'http:' : 'https:';
+  return [
+    `${url.protocol}//${url.host}.evil.gauntlet.invalid`,
+    `${url.protocol}//evil${url.hostname}${url.port ? `:${url.port}` : ''}`,
+    `${url.protocol}//${url.hostname}.gauntlet.invalid`,
+    `${other}//${url.host}`,
+    `${url.protocol}//${url.hostname}:${url.port === '8443' ? '9443' : '8443'}`,
+  ];
 }
 
 /** The first operation with a JSON body a normal user may call (with its request built as the owner). */

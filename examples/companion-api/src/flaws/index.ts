@@ -28,6 +28,11 @@ import { flaw as longTitle500 } from './long-title-500.ts';
 import { flaw as nullTaskCount500 } from './null-task-count-500.ts';
 import { flaw as listPoisonedByWrite } from './list-poisoned-by-write.ts';
 import { flaw as completionCountedTwice } from './completion-counted-twice.ts';
+import { flaw as logoutRevocationLapses } from './logout-revocation-lapses.ts';
+import { flaw as searchIgnoresOwnership } from './search-ignores-ownership.ts';
+import { flaw as corsPrefixAllowlist } from './cors-prefix-allowlist.ts';
+import { flaw as deleteWithoutDeleting } from './delete-without-deleting.ts';
+import { flaw as adminAccountLookupOpen } from './admin-account-lookup-open.ts';
 
 export type { Flaw };
 
@@ -60,6 +65,11 @@ export const FLAWS: readonly Flaw[] = [
   nullTaskCount500,
   listPoisonedByWrite,
   completionCountedTwice,
+  logoutRevocationLapses,
+  searchIgnoresOwnership,
+  corsPrefixAllowlist,
+  deleteWithoutDeleting,
+  adminAccountLookupOpen,
 ];
 
 export class FlawConfigError extends Error {}

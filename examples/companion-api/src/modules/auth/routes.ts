@@ -95,7 +95,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     },
     async (request, reply) => {
       const ttl = Math.max(1, request.user.exp - Math.floor(Date.now() / 1000));
-      if (deps.seams.revokeOnLogout) await deps.redis.set(`deny:${request.user.jti}`, '1', 'EX', ttl);
+      if (deps.seams.revokeOnLogout) await deps.redis.set(`deny:${request.user.jti}`, '1', 'EX', deps.seams.denylistSeconds(ttl));
       if (request.body?.refreshToken) await refresh.revokeByToken(request.body.refreshToken, request.user.id);
       return reply.status(204).send();
     },

@@ -78,7 +78,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
     '/conversations/:id',
     { preHandler: auth, schema: { summary: 'Delete a conversation', tags: ['conversations'], security: bearerSecurity, params: idParams('id'), response: { 204: { description: 'Deleted', type: 'null' }, 404: notFound } } },
     async (request, r) => {
-      if (!(await repo.remove(request.user.id, request.params.id))) throw new HttpProblem(404, 'Not Found', 'conversation not found');
+      if (!(await repo.remove(request.user.id, request.params.id)) && deps.seams.deleteOfOthersStatus === 404) throw new HttpProblem(404, 'Not Found', 'conversation not found');
       return r.status(204).send();
     },
   );
