@@ -124,7 +124,8 @@ const passwordMatches = async (password, stored) => {
   return timingSafeEqual(await scrypt(password, Buffer.from(salt, 'hex'), 32), Buffer.from(digest, 'hex'));
 };
 
-const issue = (user) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setJti(randomUUID()).setIssuedAt().setExpirationTime(`${TOKEN_TTL}s`).sign(key);
+// A token names the email it was issued for: changing the email ends every session (as many APIs do).
+const issue = (user) => new SignJWT({ email: user.email }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setJti(randomUUID()).setIssuedAt().setExpirationTime(`${TOKEN_TTL}s`).sign(key);
 const userJson = (row, token) => ({ user: { username: row.username, email: row.email, bio: row.bio, ...(token ? { token } : {}) } });
 
 /** The caller from "Authorization: Token <jwt>", or undefined without one; a bad token is a 401. */
@@ -142,7 +143,7 @@ async function caller(req) {
   }
   if (await redis.exists(`revoked:${claims.jti}`)) throw refuse();
   const { rows } = await pool.query('select * from users where id = $1', [claims.sub]);
-  if (!rows[0]) throw refuse();
+  if (!rows[0] || rows[0].email !== claims.email) throw refuse();
   return { ...rows[0], claims };
 }
 async function signedIn(req) {

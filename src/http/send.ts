@@ -21,6 +21,8 @@ export interface HttpRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
+  /** A 401 stays a 401: no session renewal (the renewal's own requests, a request already sent again). */
+  noRenewal?: boolean;
   /** A JSON value, raw text, or multipart fields (strings become files when marked binary). */
   body?: { json: unknown } | { raw: string } | { multipart: Record<string, { file: string } | string> };
 }
@@ -81,6 +83,21 @@ export function setRequestHooks(h: RequestHooks): void {
   hooks = h;
 }
 
+/**
+ * A live session (live-session.ts) sees every answer (a write may change the user's email or
+ * password), and may answer a 401 with the same request under renewed headers (undefined keeps the
+ * 401). Only one at a time; undefined removes it.
+ */
+interface Renewer {
+  observe(request: HttpRequest, status: number): void;
+  renew(request: HttpRequest): Promise<HttpRequest | undefined>;
+}
+let renewer: Renewer | undefined;
+
+export function setSessionRenewer(r: Renewer | undefined): void {
+  renewer = r;
+}
+
 /** Sends one request; never throws for an HTTP status (only for a network failure). */
 export async function send(request: HttpRequest, timeoutMs = 15_000, retried = false): Promise<HttpResponse> {
   await hooks.before();
@@ -122,6 +139,11 @@ export async function send(request: HttpRequest, timeoutMs = 15_000, retried = f
     throw new NetworkError(request, error, 'while reading the answer');
   });
   remember(request, String(response.status));
+  renewer?.observe(request, response.status);
+  if (response.status === 401 && renewer && !request.noRenewal) {
+    const again = await renewer.renew(request);
+    if (again) return send({ ...again, noRenewal: true }, timeoutMs, retried);
+  }
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;

@@ -96,3 +96,9 @@ export function wrongTypeValue(schema: Record<string, unknown>): unknown {
       return 'not-an-object';
   }
 }
+
+/** The configured probe, or the first secured GET without parameters that documents a 2xx: its 2xx proves a token works. */
+export function findProbe(operations: Operation[], configured: string | undefined): Operation | undefined {
+  if (configured) return operations.find((op) => op.id === configured);
+  return operations.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
+}

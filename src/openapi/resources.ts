@@ -158,11 +158,10 @@ export class ResourceStore {
     const list = this.byCollection.get(collection) ?? [];
     const ids = topIdentifiers(object);
     const same = list.findIndex((e) => (e.object.id !== undefined ? e.object.id === object.id : [...topIdentifiers(e.object)].some((v) => ids.has(v))));
-    if (same >= 0) {
-      const kept = list[same] as Entry;
-      list.splice(same, 1);
-      list.push({ object, template, origin: kept.origin === 'created' ? 'created' : origin });
-    } else list.push({ object, template, origin });
+    // Seen again (a list read after it was created): the newer copy, in its old place, so a list
+    // read does not reorder what "the latest" is.
+    if (same >= 0) list[same] = { object, template, origin: list[same]?.origin === 'created' ? 'created' : origin };
+    else list.push({ object, template, origin });
     this.byCollection.set(collection, list);
   }
 
@@ -183,10 +182,17 @@ export class ResourceStore {
     if (op.method !== 'DELETE' || !endsWithParameter(op.path)) return;
     const path = pathOf(op, request);
     const key = decodeURIComponent(path.split('/').at(-1) ?? '');
-    const list = this.byCollection.get(parent(path));
-    if (!list) return;
-    const index = request ? list.findIndex((e) => topIdentifiers(e.object).has(key)) : list.findLastIndex((e) => e.origin === 'created');
-    if (index >= 0) list.splice(index, 1);
+    if (!request) {
+      const list = this.byCollection.get(parent(path));
+      const index = list?.findLastIndex((e) => e.origin === 'created') ?? -1;
+      if (index >= 0) list?.splice(index, 1);
+      return;
+    }
+    // Gone: the object itself, its copies in other answers (a like's answer shows the post), its children.
+    for (const [collection, list] of [...this.byCollection.entries()]) {
+      if (collection.startsWith(`${path}/`)) this.byCollection.delete(collection);
+      else if (collection === parent(path) || collection.startsWith(`${parent(path)}/`)) this.byCollection.set(collection, list.filter((e) => !topIdentifiers(e.object).has(key)));
+    }
   }
 
   /** What this actor created (not what it only read), with the concrete path of its collection. */

@@ -141,11 +141,6 @@ export function anonymousActor(): Actor {
   return { label: 'anonymous', session: { headers: {}, credentials: { email: '', password: '', name: '' }, token: '', refreshToken: undefined }, store: new ResourceStore(), id: undefined };
 }
 
-/** The configured probe, or the first secured GET without parameters that documents a 2xx. */
-export function findProbe(operations: Operation[], configured: string | undefined): Operation | undefined {
-  if (configured) return operations.find((op) => op.id === configured);
-  return operations.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
-}
 
 /** 2xx: the request got through. */
 export const succeeded = (r: HttpResponse) => r.status >= 200 && r.status < 300;
