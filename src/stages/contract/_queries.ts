@@ -1,6 +1,6 @@
 import { curl, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
-import { unwrapEnvelope } from '../../openapi/plan.ts';
+import { listItems } from '../../openapi/resources.ts';
 import type { PostgresStats } from '../../server-stats/postgres-stats.ts';
 import type { CheckResult } from '../../results/types.ts';
 
@@ -17,12 +17,7 @@ export interface ListProbe {
 
 /** How many items a list response holds: a top-level array, or the one array of an envelope ({ data: [...] }). */
 export function itemsIn(json: unknown): number | undefined {
-  if (Array.isArray(json)) return json.length;
-  const inner = unwrapEnvelope(json);
-  if (Array.isArray(inner)) return inner.length;
-  if (!inner || typeof inner !== 'object') return undefined;
-  const arrays = Object.values(inner).filter(Array.isArray);
-  return arrays.length === 1 ? (arrays[0] as unknown[]).length : undefined;
+  return listItems(json)?.length;
 }
 
 /**

@@ -93,7 +93,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         const title = `${op.id} refuses what the document forbids and survives boundary and hostile values (${result.sent} requests)`;
         if (result.failures.length === 0 && invented.length > 0) {
           // The values in the path still probed its parsing, but everything else met a made-up resource's 404.
-          add({ id: `contract:${op.id}:boundaries`, stage: 'contract', title, status: 'skipped', message: `not reached: ${describeInvented(invented)}, so the values in the body and query met its 404; none of the path values got a 5xx`, evidence: { invented } });
+          add({ id: `contract:${op.id}:boundaries`, stage: 'contract', title, status: 'skipped', message: `not reached: ${describeInvented(invented)}, so the body and query values met a resource that does not exist; none of the values got a 5xx`, evidence: { invented } });
           continue;
         }
         if (result.failures.length === 0) {
@@ -146,7 +146,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
-        add(onInvented(invented, r, judge(`contract:${op.id}:${negative.name}`, `${op.id} refuses ${negative.name} with a documented 4xx`, op, negative.request, r, validator, { expect4xx: true })));
+        // A 400 here refuses the invalid variant whatever the path says: only a 404 may be the made-up value's.
+        add(onInvented(invented, r, judge(`contract:${op.id}:${negative.name}`, `${op.id} refuses ${negative.name} with a documented 4xx`, op, negative.request, r, validator, { expect4xx: true }), [404, 410]));
       }
     };
 
@@ -250,10 +251,10 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
  * code it tests when the answer is the 400/404 such a value deserves: skipped with the reason, never
  * passed or failed. Any other answer keeps its verdict, and its evidence names the made-up values.
  */
-function onInvented(invented: Invented[], response: HttpResponse, check: CheckResult): CheckResult {
+function onInvented(invented: Invented[], response: HttpResponse, check: CheckResult, deserved = [400, 404, 409, 410, 422]): CheckResult {
   if (invented.length === 0) return check;
   const why = describeInvented(invented);
-  if ([400, 404, 409, 410, 422].includes(response.status)) return { id: check.id, stage: check.stage, title: check.title, status: 'skipped', message: `not reached: ${why}; it answered ${response.status}, as a made-up value deserves`, evidence: { invented } };
+  if (deserved.includes(response.status)) return { id: check.id, stage: check.stage, title: check.title, status: 'skipped', message: `not reached: ${why}; it answered ${response.status}, as a made-up value deserves`, evidence: { invented } };
   return { ...check, ...(check.message ? { message: `${check.message}\n(on a made-up value: ${why})` } : {}), evidence: { ...check.evidence, invented } };
 }
 
@@ -317,14 +318,14 @@ async function persistenceCheck(context: StageContext, operations: Operation[], 
     store.remember(op, await send(request), request);
   }
   // Each created resource read back through the GET that fetches one by whatever key it uses ({id}, {slug}, {username}).
-  const origin = new URL(context.target.url).origin;
   const readable = store.created().flatMap(({ collection, template, object }) => {
     const op = operations.find((o) => o.method === 'GET' && o.path.startsWith(`${template}/{`) && /^\/\{[^}/]+\}$/.test(o.path.slice(template.length)));
     const value = op ? identifierFor(object, /\{([^}]+)\}$/.exec(op.path)?.[1] ?? 'id') : undefined;
-    return op && value !== undefined ? [{ op, key: String(value), url: `${origin}${collection}/${encodeURIComponent(String(value))}` }] : [];
+    return op && value !== undefined ? [{ op, key: String(value), path: `${collection}/${encodeURIComponent(String(value))}` }] : [];
   });
   if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{param} operation to read it back' };
-  const read = () => Promise.all(readable.map(({ op, url }) => send({ method: 'GET', url, headers: op.secured || op.optionalAuth ? session : {} })));
+  // The target's address at the time of reading: a restarted container may listen on another port.
+  const read = () => Promise.all(readable.map(({ op, path }) => send({ method: 'GET', url: `${new URL(context.target.url).origin}${path}`, headers: op.secured || op.optionalAuth ? session : {} })));
   const before = await read();
   if (context.target.pid === undefined && !context.environment.disposable) return { id, stage: 'contract', title, status: 'skipped', message: 'the target is not run by Gauntlet, so it cannot be restarted' };
   await context.target.restart();

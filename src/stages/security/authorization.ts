@@ -63,10 +63,17 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   const rules = run.settings.authorization;
   const reader = readerFor(run, op);
   const readAs = async (actor: Actor | undefined) => (reader ? run.send({ ...buildRequest(reader, run.baseUrl, owner.store, actor?.session.headers ?? {}, run.settings.seed).request }) : undefined);
-  if (rules.shared.includes(op.id)) return run.add({ id, title, status: 'passed', message: 'shared: stages.security.authorization.shared lets any user do it' });
-  if (onSubPath(op) && !rules.ownerOnly.includes(op.id) && reader) {
-    const seen = await readAs(other);
-    if (seen && succeeded(seen)) return run.add({ id, title, status: 'passed', message: `a social action: user B may read ${reader.id} of user A (${seen.status}), so acting on it (a reply, a like, a follow) is B's own record; name it in stages.security.authorization.ownerOnly if only the owner may` });
+  // Meant to be done to other people's resources: B does it, and only a server error is a finding.
+  const sharedBecause = rules.shared.includes(op.id)
+    ? 'shared: stages.security.authorization.shared lets any user do it'
+    : onSubPath(op) && !rules.ownerOnly.includes(op.id) && reader && succeeded((await readAs(other)) as HttpResponse)
+      ? `a social action: user B may read ${reader.id} of user A, so acting on it (a reply, a like, a follow) makes B's own record; name it in stages.security.authorization.ownerOnly if only the owner may`
+      : undefined;
+  if (sharedBecause) {
+    const { request } = buildRequest(op, run.baseUrl, owner.store, other.session.headers, run.settings.seed + 7);
+    const response = await run.send(request);
+    if (isServerError(response)) return run.verdict(id, title, [`${sharedBecause}; but user B's ${op.method} ${path} answered ${response.status}: a server error`], { request, response });
+    return run.add({ id, title, status: 'passed', message: `${sharedBecause} (user B got ${response.status})` });
   }
   const before = op.method === 'GET' ? undefined : await readAs(owner);
   // Another body than the owner's own (a fresh seed), so a write that went through shows in A's re-read.
