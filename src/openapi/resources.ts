@@ -257,6 +257,9 @@ export class ResourceStore {
   }
 }
 
+/** The answers a made-up path value deserves (bad input, not found, conflict, gone, unprocessable): they prove nothing about the code behind it. */
+export const deservedByMadeUp = (status: number) => [400, 404, 409, 410, 422].includes(status);
+
 /** How a check says that it ran on made-up values: "{slug} = 'x' was made up (nothing the API returned resolves it)". */
 export function describeInvented(invented: Invented[]): string {
   return `${invented.map((i) => `{${i.name}} = ${JSON.stringify(i.value)}`).join(', ')} ${invented.length === 1 ? 'was' : 'were'} made up: nothing the API returned resolves ${invented.length === 1 ? 'it' : 'them'}`;

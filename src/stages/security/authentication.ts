@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isServerError, pause, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authHeaders, authRequest, createSession, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
-import { describeInvented } from '../../openapi/resources.ts';
+import { deservedByMadeUp, describeInvented } from '../../openapi/resources.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
@@ -64,7 +64,7 @@ async function credentialsRequired(run: SecurityRun, owner: Actor): Promise<void
       }
     }
     // A route that looks the resource up before it authenticates answers a made-up one 404: that says nothing about its credentials.
-    if (invented.length > 0 && problems.length > 0 && statuses.every((s) => [400, 404, 410, 422].includes(s))) {
+    if (invented.length > 0 && problems.length > 0 && statuses.every(deservedByMadeUp)) {
       run.skip(`security:auth:credentials:${op.id}`, `${op.id} refuses missing, malformed and wrong-scheme credentials`, `not reached: ${describeInvented(invented)}; it answered ${[...new Set(statuses)].join(', ')}, as a made-up value deserves`);
       continue;
     }
