@@ -102,3 +102,13 @@ export function findProbe(operations: Operation[], configured: string | undefine
   if (configured) return operations.find((op) => op.id === configured);
   return operations.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
 }
+
+/** The GET that shows what a path is about: the GET of that path, else of the longest path it starts with (GET /goals/{id} for /goals/{id}/tasks/{taskId}/complete). */
+export function readerOf(path: string, operations: Operation[]): Operation | undefined {
+  const segments = path.split('/');
+  for (let end = segments.length; end > 0; end--) {
+    const reader = operations.find((o) => o.method === 'GET' && o.path === segments.slice(0, end).join('/'));
+    if (reader) return reader;
+  }
+  return undefined;
+}

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { CheckResult } from '../../results/types.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
 import { Coverage } from './_coverage.ts';
@@ -7,13 +6,14 @@ import { fuzzOperation } from './_fuzz.ts';
 import { curl, isServerError, requestsSent, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
-import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
-import { deservedByMadeUp, describeInvented, identifierFor, type Invented } from '../../openapi/resources.ts';
+import { deservedByMadeUp, describeInvented, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
+import { persistenceCheck } from './_persistence.ts';
 import { PoisonWatch } from './_poisoning.ts';
 import { itemsIn, queriesPerItem } from './_queries.ts';
 import { isAction, raceCheck, type RaceSetup } from './_races.ts';
@@ -199,8 +199,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         store.remember(creation, created, creationRequest);
         if (!store.resolvePath(op, settings.seed).resolved) return undefined;
         // The resource itself: the longest GET path the action's path starts with (GET /goals/{id} for …/tasks/{taskId}/complete).
-        const segments = op.path.split('/');
-        const parent = segments.map((_, i) => segments.slice(0, segments.length - 1 - i).join('/')).map((p) => operations.find((o) => o.method === 'GET' && o.path === p)).find((o) => o !== undefined);
+        const parent = readerOf(op.path.replace(/\/[^/]*$/, ''), operations);
         const observers = [...(parent ? [buildRequest(parent, target.url, store, session, settings.seed).request] : []), ...poison.requests()];
         return { action: buildRequest(op, target.url, store, session, settings.seed).request, observers };
       };
@@ -306,37 +305,4 @@ async function queryCounts(context: StageContext, lists: { op: Operation; reques
   } finally {
     await probe.stats.close();
   }
-}
-
-/** What the API created is still there, unchanged, after the target process restarts. */
-async function persistenceCheck(context: StageContext, operations: Operation[], store: ResourceStore, session: Record<string, string>, authPaths: string[], send: (r: HttpRequest) => Promise<HttpResponse>): Promise<CheckResult> {
-  const id = 'contract:persistence';
-  const title = 'data written through the API survives a restart of the target';
-  // Fresh writes right before the restart: what the earlier passes created may have been deleted since.
-  for (const op of operations.filter((o) => createsInCollection(o) && !authPaths.includes(o.path))) {
-    const { request } = buildRequest(op, context.target.url, store, session, context.config.stages.contract.seed + 2);
-    store.remember(op, await send(request), request);
-  }
-  // Each created resource read back through the GET that fetches one by whatever key it uses ({id}, {slug}, {username}).
-  const readable = store.created().flatMap(({ collection, template, object }) => {
-    const op = operations.find((o) => o.method === 'GET' && o.path.startsWith(`${template}/{`) && /^\/\{[^}/]+\}$/.test(o.path.slice(template.length)));
-    const value = op ? identifierFor(object, /\{([^}]+)\}$/.exec(op.path)?.[1] ?? 'id') : undefined;
-    return op && value !== undefined ? [{ op, key: String(value), path: `${collection}/${encodeURIComponent(String(value))}` }] : [];
-  });
-  if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{param} operation to read it back' };
-  // The target's address at the time of reading: a restarted container may listen on another port.
-  const read = () => Promise.all(readable.map(({ op, path }) => send({ method: 'GET', url: `${new URL(context.target.url).origin}${path}`, headers: op.secured || op.optionalAuth ? session : {} })));
-  const before = await read();
-  if (context.target.pid === undefined && !context.environment.disposable) return { id, stage: 'contract', title, status: 'skipped', message: 'the target is not run by Gauntlet, so it cannot be restarted' };
-  await context.target.restart();
-  const after = await read();
-  const lost = readable.filter((_, i) => before[i]?.status !== after[i]?.status || !isDeepStrictEqual(before[i]?.json, after[i]?.json));
-  if (lost.length === 0) return { id, stage: 'contract', title, status: 'passed', message: `${readable.length} resources read back unchanged after the restart` };
-  return {
-    id,
-    stage: 'contract',
-    title,
-    status: 'failed',
-    message: lost.map(({ op, key }) => `${op.id} (${key}) changed or vanished across the restart`).join('\n'),
-  };
 }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authRequest, createSession, freshCredentials, login, readPath } from '../../http/session.ts';
 import type { Operation } from '../../openapi/operations.ts';
-import { buildRequest, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { deepField, describeInvented, identifiersIn, isIdentifierKey, unwrapEnvelope } from '../../openapi/resources.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
@@ -40,13 +40,6 @@ async function objectLevel(run: SecurityRun, owner: Actor, other: Actor): Promis
   }
 }
 
-/** The GET that shows the resource an operation works on: same path, else the longest GET path it starts with. */
-function readerFor(run: SecurityRun, op: Operation): Operation | undefined {
-  const segments = op.path.split('/');
-  const prefixes = segments.map((_, i) => segments.slice(0, segments.length - i).join('/'));
-  return prefixes.map((p) => run.operations.find((o) => o.method === 'GET' && o.path === p)).find((o) => o !== undefined);
-}
-
 /** A POST/DELETE on a literal sub-path of a resource (…/{slug}/replies, …/{username}/follow): it may be a social action. */
 const onSubPath = (op: Operation) => (op.method === 'POST' || op.method === 'DELETE') && !/^\{/.test(op.path.split('/').at(-1) ?? '') && op.parameters.some((p) => p.in === 'path');
 
@@ -61,7 +54,7 @@ const onSubPath = (op: Operation) => (op.method === 'POST' || op.method === 'DEL
 async function objectCheck(run: SecurityRun, target: { op: Operation; id: string; title: string; path: string }, owner: Actor, other: Actor): Promise<void> {
   const { op, id, title, path } = target;
   const rules = run.settings.authorization;
-  const reader = readerFor(run, op);
+  const reader = readerOf(op.path, run.operations);
   const readAs = async (actor: Actor | undefined) => (reader ? run.send({ ...buildRequest(reader, run.baseUrl, owner.store, actor?.session.headers ?? {}, run.settings.seed).request }) : undefined);
   // Meant to be done to other people's resources: B does it, and only a server error is a finding.
   const sharedBecause = rules.shared.includes(op.id)
@@ -85,7 +78,7 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
     const control = op.method === 'GET' ? await run.send({ ...request, headers: { ...request.headers, ...owner.session.headers } }) : await readAs(owner);
     if (control && !reaches(control)) return run.skip(id, title, `cannot tell: user B got ${response.status}, but user A's own ${op.method === 'GET' ? op.id : reader?.id} answers ${control.status} now too (the resource is gone or was renamed), so the ${response.status} proves no denial`);
   } else if (succeeded(response) && op.method === 'GET') {
-    const anonymous = await run.send({ ...request, headers: Object.fromEntries(Object.entries(request.headers).filter(([k]) => !(k.toLowerCase() in lowerKeys(other.session.headers)))) });
+    const anonymous = await run.send(withoutSession(request, other));
     if (succeeded(anonymous)) return run.add({ id, title, status: 'passed', message: `public: an anonymous ${op.method} ${path} gets ${anonymous.status} too` });
     problems.push(`user B got ${response.status} on user A's ${path} (which an anonymous request cannot read: ${anonymous.status}): broken object-level authorization`);
   } else if (succeeded(response)) {
@@ -98,7 +91,11 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   run.verdict(id, title, problems, { request, response });
 }
 
-const lowerKeys = (headers: Record<string, string>) => Object.fromEntries(Object.keys(headers).map((k) => [k.toLowerCase(), true]));
+/** The same request without the actor's session headers: what an anonymous caller gets. */
+function withoutSession(request: HttpRequest, actor: Actor): HttpRequest {
+  const session = new Set(Object.keys(actor.session.headers).map((k) => k.toLowerCase()));
+  return { ...request, headers: Object.fromEntries(Object.entries(request.headers).filter(([k]) => !session.has(k.toLowerCase()))) };
+}
 
 /** Every id, slug and username of what user A created, and A's own. */
 function idsOf(actor: Actor): string[] {
@@ -152,7 +149,7 @@ async function listLeakage(run: SecurityRun, owner: Actor, other: Actor): Promis
       // A public list (an anonymous request sees the same) is no leak.
       const leaked = ownerIds.filter((value) => response.text.includes(value));
       if (leaked.length === 0) continue;
-      const anonymous = await run.send({ ...attempt, headers: Object.fromEntries(Object.entries(attempt.headers).filter(([k]) => !(k.toLowerCase() in lowerKeys(other.session.headers)))) });
+      const anonymous = await run.send(withoutSession(attempt, other));
       if (succeeded(anonymous) && leaked.every((v) => anonymous.text.includes(v))) continue;
       const query = new URL(attempt.url).search;
       problems.push(`user B's ${op.id}${query ? ` with ${decodeURIComponent(query)}` : ''} contains ${leaked.length} identifier(s) of user A's resources (${leaked.slice(0, 3).join(', ')})`);
