@@ -58,7 +58,7 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
   const rootDir = path.dirname(configFile);
   const abs = (p: string) => path.resolve(rootDir, p);
   const start = 'command' in config.target.start ? { ...config.target.start, cwd: abs(config.target.start.cwd) } : config.target.start;
-  const openapi = config.target.openapi && 'file' in config.target.openapi ? { file: abs(config.target.openapi.file) } : config.target.openapi;
+  const openapi = config.target.openapi && 'file' in config.target.openapi ? { ...config.target.openapi, file: abs(config.target.openapi.file) } : config.target.openapi;
   return {
     ...config,
     target: {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { BodyBuilder } from '../config/schema.ts';
 import { send, type HttpRequest, type HttpResponse } from './send.ts';
+import { deepField } from '../openapi/resources.ts';
 
 export type AuthConfig = NonNullable<ResolvedConfig['target']['auth']>;
 
@@ -19,6 +20,8 @@ export interface Session {
   token: string;
   /** From the login response at target.auth.refreshToken.path, when configured. */
   refreshToken: string | undefined;
+  /** The user's own id, when the login answer shows one (`{"id": 1, "token": …}`, `user.id`): for `userId` fields in bodies. */
+  userId?: string | number;
 }
 
 export class AuthFlowError extends Error {
@@ -100,7 +103,8 @@ export async function login(auth: AuthConfig, baseUrl: string, credentials: Cred
   const response = await send(authRequest(auth.login, baseUrl, { ...credentials }));
   if (response.status >= 300) throw new AuthFlowError(`login (${auth.login.method} ${auth.login.path}) answered ${response.status}: ${response.text.slice(0, 300)}`, response);
   const { token, refreshToken } = tokensFrom(auth, response, 'login');
-  return { headers: authHeaders(auth, token), credentials, token, refreshToken };
+  const userId = deepField(response.json, 'id');
+  return { headers: authHeaders(auth, token), credentials, token, refreshToken, ...(userId !== undefined ? { userId } : {}) };
 }
 
 /** Registers a fresh account without logging in (a login may count against a login rate limit). */

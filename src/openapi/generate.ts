@@ -67,7 +67,9 @@ function stringArbitrary(schema: JsonSchema, mode: Mode): fc.Arbitrary<string> {
       return fc.string({ minLength: 8, maxLength: 32 });
   }
   if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern));
-  const minLength = num(schema.minLength, 0);
+  // A plain value is never empty unless the schema says it may only be: real backends refuse "" for
+  // most text fields (a title, a description) even when the document gives no minLength.
+  const minLength = num(schema.minLength, mode === 'plain' && num(schema.maxLength, 1) > 0 ? 1 : 0);
   const maxLength = Math.max(minLength, Math.min(num(schema.maxLength, minLength + 20), minLength + 20));
   // plain: letters, digits and spaces, valid for any plain string field and readable in a reproduction.
   // fuzz: printable ASCII with characters that break naive code mixed in (quotes, backslash, %, NUL).
@@ -84,10 +86,34 @@ function objectArbitrary(schema: JsonSchema, depth: number, mode: Mode): fc.Arbi
   const record: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, prop] of Object.entries(properties)) {
     if (prop.readOnly) continue;
-    record[name] = arbitraryFor(prop, depth + 1, mode);
+    record[name] = (mode === 'plain' && fittingString(name, prop)) || arbitraryFor(prop, depth + 1, mode);
   }
   const requiredKeys = Object.keys(record).filter((k) => required.has(k));
   return fc.record(record, { requiredKeys });
+}
+
+/**
+ * A value that fits what a string field's name says it holds, when the schema says no more (no
+ * format, pattern or enum): a `username` that is letters and digits, an `email` that is an address, a
+ * `url`, a `phone`, a `date`, a `currency` code. Within the schema's length bounds, else not used.
+ */
+function fittingString(name: string, schema: JsonSchema): fc.Arbitrary<string> | undefined {
+  if (typeOf(schema) !== 'string' || schema.format || schema.pattern || schema.enum || 'const' in schema) return undefined;
+  const min = num(schema.minLength, 1);
+  const max = num(schema.maxLength, 64);
+  const fit = (a: fc.Arbitrary<string>) => a.filter((v) => v.length >= min && v.length <= max);
+  const n = fc.nat(99_999);
+  if (/e-?mail/i.test(name)) return fit(n.map((i) => `user${i}@example.com`));
+  if (/(user|login|nick|screen|account)_?name|^login$|^handle$/i.test(name)) {
+    // Letters and digits only, sized to the bounds: "adalo123" fits a 5–10 character rule.
+    const length = Math.max(min, Math.min(max, 8));
+    return fc.stringMatching(new RegExp(`^[a-z][a-z0-9]{${length - 1}}$`));
+  }
+  if (/(^|_)(url|uri|link|website|homepage)$|Url$|Uri$/i.test(name)) return fit(n.map((i) => `https://example.com/r${i}`));
+  if (/phone|mobile|tel$/i.test(name)) return fit(n.map((i) => `+1555${String(i).padStart(7, '0')}`));
+  if (/(^|_)date$|Date$|_on$|birthday/i.test(name)) return fit(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+  if (/^currency(_?code)?$/i.test(name)) return fit(fc.constantFrom('EUR', 'USD', 'GBP'));
+  return undefined;
 }
 
 function mergeAllOf(parts: JsonSchema[]): JsonSchema {

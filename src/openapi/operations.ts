@@ -37,6 +37,8 @@ export interface Operation {
   secured: boolean;
   /** A token is optional (`security: [{}, { token: [] }]`): sent, but not required; such an operation is not `secured`. */
   optionalAuth?: boolean;
+  /** The document's tags: words that link it to its producers. */
+  tags?: string[];
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -91,6 +93,7 @@ export function listOperations(doc: OpenApiDocument, basePath = ''): Operation[]
             .map((l) => ({ operationId: l.operationId as string, parameters: l.parameters ?? {} })),
         })),
         ...authOf(security),
+        ...(Array.isArray(op.tags) && op.tags.length ? { tags: op.tags.filter((t): t is string => typeof t === 'string') } : {}),
       });
     }
   }
@@ -113,6 +116,7 @@ interface RawParameter {
 }
 interface RawOperation {
   operationId?: string;
+  tags?: unknown[];
   parameters?: RawParameter[];
   requestBody?: { required?: boolean; content?: Record<string, RawMedia> };
   responses?: Record<string, unknown>;

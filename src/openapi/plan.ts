@@ -1,6 +1,6 @@
 import type { HttpRequest } from '../http/send.ts';
 import type { Operation, Parameter } from './operations.ts';
-import type { Invented, ResourceStore } from './resources.ts';
+import { referenceOf, stemOf, trimSlash, type Invented, type ResourceStore } from './resources.ts';
 
 export { ResourceStore, unwrapEnvelope } from './resources.ts';
 import { sampleFor, typeOf } from './generate.ts';
@@ -12,11 +12,13 @@ import { sampleFor, typeOf } from './generate.ts';
  * success has no body (logout, delete account).
  */
 export function orderOperations(ops: Operation[], authPaths: string[]): Operation[] {
+  const depth = referenceDepths(ops.filter(createsInCollection));
   const rank = (op: Operation): number => {
     const authIndex = authPaths.indexOf(op.path);
     if (op.method === 'POST' && authIndex >= 0) return authIndex;
     if (endsSession(op)) return 90;
-    if (createsInCollection(op)) return 10;
+    // A creation whose body references another collection (product_id) after that collection's creation.
+    if (createsInCollection(op)) return 10 + (depth.get(op) ?? 0) / 10;
     if (op.method === 'DELETE') return 60;
     if (op.method === 'POST') return 20;
     if (op.method === 'GET') return 30;
@@ -25,6 +27,28 @@ export function orderOperations(ops: Operation[], authPaths: string[]): Operatio
   // DELETEs of children before their parents' (a reply before its post): the longer path first.
   const byLength = (a: Operation, b: Operation) => (a.method === 'DELETE' && b.method === 'DELETE' ? b.path.length - a.path.length : a.path.length - b.path.length);
   return [...ops].sort((a, b) => rank(a) - rank(b) || byLength(a, b) || a.id.localeCompare(b.id));
+}
+
+/** How many creations each creation's body references lead through (cart item → product: 1, product: 0). */
+function referenceDepths(creations: Operation[]): Map<Operation, number> {
+  const stemOfPath = (op: Operation) => stemOf(trimSlash(op.path).split('/').at(-1) ?? '');
+  const needs = (op: Operation): Operation[] => {
+    const schema = op.body?.media.find((m) => /json/.test(m.contentType))?.schema;
+    const props = Object.keys((schema?.properties ?? {}) as object);
+    const stems = new Set(props.map(referenceOf).filter((r) => r.by !== 'name').map((r) => r.stem));
+    return creations.filter((c) => c !== op && stems.has(stemOfPath(c)));
+  };
+  const depths = new Map<Operation, number>();
+  const visit = (op: Operation, seen: Set<Operation>): number => {
+    if (depths.has(op)) return depths.get(op) as number;
+    if (seen.has(op)) return 0;
+    seen.add(op);
+    const d = Math.min(5, Math.max(0, ...needs(op).map((n) => visit(n, seen) + 1)));
+    depths.set(op, d);
+    return d;
+  };
+  for (const op of creations) visit(op, new Set());
+  return depths;
 }
 
 /** POST/DELETE without path parameters whose success has no body: logout, delete account. */
@@ -54,7 +78,8 @@ export function buildRequest(op: Operation, baseUrl: string, store: ResourceStor
   const headers: Record<string, string> = { ...(op.secured || op.optionalAuth ? session : {}) };
   const sent: string[] = op.parameters.filter((p) => p.in === 'path').map((p) => p.name);
   for (const p of op.parameters.filter((q) => q.in === 'query' || q.in === 'header')) {
-    const value = parameterValue(p, seed);
+    const reference = p.in === 'query' ? fitReference(store.reference(p.name), p.schema) : undefined;
+    const value = reference !== undefined ? String(reference) : parameterValue(p, seed);
     if (p.in === 'query') url.searchParams.set(p.name, value);
     else headers[p.name.toLowerCase()] ??= value;
     sent.push(p.name);
@@ -62,9 +87,50 @@ export function buildRequest(op: Operation, baseUrl: string, store: ResourceStor
   const request: HttpRequest = { method: op.method, url: url.toString(), headers };
   const json = op.body?.media.find((m) => /json/.test(m.contentType));
   const multipart = op.body?.media.find((m) => m.contentType === 'multipart/form-data');
-  if (json) request.body = { json: sampleFor(json.schema, seed, json.example) };
+  if (json) request.body = { json: withReferences(sampleFor(json.schema, seed, json.example), json.schema, store) };
   else if (multipart) request.body = { multipart: multipartFields(multipart.schema, seed) };
   return { request, sentParameters: sent, invented };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A remembered identifier in the type the field's schema wants (the number 3, or the string "3"). */
+function fitReference(value: unknown, schema: Record<string, unknown> | undefined): unknown {
+  if (value === undefined) return undefined;
+  const type = schema ? typeOf(schema) : undefined;
+  if (schema && Array.isArray(schema.enum)) return undefined;
+  if ((type === 'integer' || type === 'number') && !Number.isFinite(Number(value))) return undefined;
+  if (type === 'integer' || type === 'number') return Number(value);
+  if (type === 'string' || type === undefined) return String(value);
+  if (type === 'array') return [value];
+  return undefined;
+}
+
+/**
+ * A generated body whose references point at things that exist and that the acting user may use:
+ * `accountId`, `from_account_id` / `to_account_id` (two different accounts when there are two),
+ * `category` by name, `userId` the user's own id. Made-up numbers there reach nothing but a 404 or a
+ * 400. The body's fields, or those inside its one-key wrapper ({"transfer": {...}}).
+ */
+export function withReferences(body: unknown, schema: Record<string, unknown> | undefined, store: ResourceStore): unknown {
+  if (!isRecord(body)) return body;
+  const properties = (schema?.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const keys = Object.keys(body);
+  const inner = keys.length === 1 && isRecord(body[keys[0] as string]) ? (keys[0] as string) : undefined;
+  if (inner) return { [inner]: withReferences(body[inner], properties[inner], store) };
+  const out: Record<string, unknown> = { ...body };
+  const used: unknown[] = [];
+  const required = new Set((schema?.required ?? []) as string[]);
+  for (const key of new Set([...keys, ...[...required].filter((k) => k in properties)])) {
+    const schemaOf = properties[key] ?? (key in out ? { type: typeof out[key] === 'number' ? 'integer' : typeof out[key] === 'string' ? 'string' : 'object' } : undefined);
+    // By name only into a plain text field: `"tasks": [...]` is not a reference to /tasks.
+    if (referenceOf(key).by === 'name' && (typeof out[key] !== 'string' || (schemaOf && typeOf(schemaOf) !== 'string'))) continue;
+    const value = fitReference(store.reference(key, used), schemaOf);
+    if (value === undefined) continue;
+    out[key] = value;
+    used.push(Array.isArray(value) ? value[0] : value, String(Array.isArray(value) ? value[0] : value));
+  }
+  return out;
 }
 
 function parameterValue(p: Parameter, seed: number): string {

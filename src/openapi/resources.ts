@@ -11,7 +11,7 @@ import { responseFor, type Operation } from './operations.ts';
  */
 
 /** Field names that identify a resource: id, slug, username, name, uuid, key, handle, code, and any `*Id` / `*_id`. */
-export const isIdentifierKey = (key: string) => /^(id|slug|username|user_?name|login|handle|name|uuid|key|code)$/i.test(key) || /[a-z](Id|_id|_ID)$/.test(key);
+export const isIdentifierKey = (key: string) => /^(id|pk|slug|username|user_?name|login|handle|name|uuid|key|code)$/i.test(key) || /[a-z](Id|_id|_ID)$/.test(key);
 const isIdentifierValue = (v: unknown): v is string | number => (typeof v === 'string' && v.length > 0 && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v));
 
 /** Where an object came from: this actor's own creation, or a read (lists show other people's things too). */
@@ -57,9 +57,11 @@ export function listItems(json: unknown): unknown[] | undefined {
   return arrays.length === 1 ? (arrays[0] as unknown[]) : undefined;
 }
 
+/** A path without its trailing slash: `/recipes/` and `/recipes` are one collection, `/recipes/{id}/` is its item (Django, DRF, gin). */
+export const trimSlash = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
 /** The path of a request's URL, or the operation's own path when it has no parameters. */
-const pathOf = (op: Operation, request?: HttpRequest) => (request ? new URL(request.url).pathname : op.path);
-const endsWithParameter = (template: string) => /\/\{[^}/]+\}$/.test(template);
+const pathOf = (op: Operation, request?: HttpRequest) => trimSlash(request ? new URL(request.url).pathname : op.path);
+const endsWithParameter = (template: string) => /\/\{[^}/]+\}$/.test(trimSlash(template));
 const parent = (path: string) => path.replace(/\/[^/]+$/, '');
 
 /** The value of a field named `name` at any depth (breadth first), e.g. `author.username`. */
@@ -79,8 +81,45 @@ export function deepField(node: unknown, name: string, depth = 0): string | numb
  */
 export function identifierFor(object: Record<string, unknown>, name: string): string | number | undefined {
   if (isIdentifierValue(object[name])) return object[name];
-  if ((/^(id|key|uuid)$/i.test(name) || /(Id|_id|_ID)$/.test(name)) && isIdentifierValue(object.id)) return object.id;
+  if ((/^(id|pk|key|uuid)$/i.test(name) || /(Id|_id|_ID)$/.test(name)) && isIdentifierValue(object.id)) return object.id;
   return undefined;
+}
+
+/**
+ * The object with an `id` when the API names it otherwise: its `pk`, or the last segment of its own
+ * `url` (`"url": "http://host/drones/3/"`, DRF's hyperlinked style), so every rule that binds `{id}` works.
+ */
+export function withId(object: Record<string, unknown>): Record<string, unknown> {
+  if (isIdentifierValue(object.id)) return object;
+  if (isIdentifierValue(object.pk)) return { ...object, id: object.pk };
+  for (const key of ['url', 'href', 'self']) {
+    const value = object[key];
+    if (typeof value !== 'string') continue;
+    const last = /^https?:\/\//.test(value) || value.startsWith('/') ? new URL(value, 'http://x').pathname.split('/').filter(Boolean).at(-1) : undefined;
+    if (last && /^(\d+|[0-9a-f-]{32,36})$/i.test(last)) return { ...object, id: /^\d+$/.test(last) ? Number(last) : last };
+  }
+  return object;
+}
+
+/** A name reduced for comparison with a collection's: `drone_category`, `drone-categories` and `DroneCategory` are all `dronecategory`. */
+export function stemOf(name: string): string {
+  const flat = name.replace(/[-_\s]/g, '').toLowerCase();
+  if (flat.endsWith('ies') && flat.length > 4) return `${flat.slice(0, -3)}y`;
+  if (/(ss|us)$/.test(flat)) return flat;
+  return flat.endsWith('s') && flat.length > 2 ? flat.slice(0, -1) : flat;
+}
+
+/**
+ * What a body or query field refers to, by its name: `accountId`, `from_account_id`, `category_pk`,
+ * `product_url` (→ account, account, category, product) and whether it wants the id, the URL or the
+ * name. A field without such a suffix may still name a collection (`"drone_category": "Quadcopter"`):
+ * `by: 'name'`.
+ */
+export function referenceOf(field: string): { stem: string; by: 'id' | 'url' | 'name' } {
+  const match = /^(.+?)(?:_?(Id|Ids|ID|Pk|Uuid|Url|URL)|_(id|ids|pk|uuid|url))$/.exec(field);
+  const suffix = (match?.[2] ?? match?.[3] ?? '').toLowerCase();
+  const base = (match?.[1] ?? field).replace(/^(from|to|source|target|src|dst|dest|destination|parent|related)(_|(?=[A-Z]))/i, '');
+  return { stem: stemOf(base), by: suffix === 'url' ? 'url' : suffix ? 'id' : 'name' };
 }
 
 /** The identifier values of an object's own fields (its id, slug, username), as strings. */
@@ -114,22 +153,34 @@ export class ResourceStore {
     this.follow(op, response);
     if (response.status < 200 || response.status >= 300) return;
     const path = pathOf(op, request);
+    const template = trimSlash(op.path);
     const onItem = endsWithParameter(op.path);
     if (op.method === 'POST' && !onItem) return this.rememberCreation(op, response, path);
     if (op.method === 'GET' && !onItem) {
-      for (const item of listItems(response.json) ?? []) if (isObject(item) && hasIdentifier(item)) this.add(path, op.path, item, 'seen');
+      const items = listItems(response.json);
+      for (const item of items ?? []) if (isObject(item) && hasIdentifier(withId(item))) this.add(path, template, withId(item), 'seen');
+      // A named list whose answer is an owner holding the array ({ id, Accounts: [...] } for GET /account/user-accounts):
+      // each array of objects at the top, under the collection its name says.
+      const body = unwrapEnvelope(response.json);
+      if (items === undefined && isObject(body)) {
+        for (const [key, value] of Object.entries(body)) {
+          if (!Array.isArray(value)) continue;
+          for (const item of value) if (isObject(item) && hasIdentifier(withId(item))) this.add(`${parent(path)}/${key}`, `${parent(template)}/${key}`, withId(item), 'seen');
+        }
+      }
       return;
     }
-    const body = unwrapEnvelope(response.json);
+    const rawBody = unwrapEnvelope(response.json);
+    const body = isObject(rawBody) ? withId(rawBody) : rawBody;
     if (!onItem || !isObject(body) || !hasIdentifier(body) || !['GET', 'PUT', 'PATCH'].includes(op.method)) return;
     const collection = parent(path);
     const key = decodeURIComponent(path.split('/').at(-1) ?? '');
     const list = this.byCollection.get(collection) ?? [];
     const known = list.find((e) => topIdentifiers(e.object).has(key));
-    if (!known) return this.add(collection, parent(op.path), body, 'seen');
+    if (!known) return this.add(collection, parent(template), body, 'seen');
     known.object = body;
     // Renamed (a new title gave a new slug): its children's collections move with it.
-    const renamed = identifierFor(body, /\{([^}]+)\}$/.exec(op.path)?.[1] ?? 'id');
+    const renamed = identifierFor(body, /\{([^}]+)\}$/.exec(template)?.[1] ?? 'id');
     if (renamed === undefined || String(renamed) === key) return;
     const from = `${collection}/${encodeURIComponent(key)}/`;
     for (const [path, entries] of [...this.byCollection.entries()]) {
@@ -146,12 +197,12 @@ export class ResourceStore {
       // 201 + Location: /things/42 (and maybe no body): the created resource's id is the last segment.
       body = { ...(isObject(body) ? body : {}), id: decodeURIComponent(new URL(location, 'http://x').pathname.split('/').filter(Boolean).at(-1) ?? '') };
     }
-    if (isObject(body) && hasIdentifier(body)) this.add(path, op.path, body, 'created');
+    if (isObject(body) && hasIdentifier(withId(body))) this.add(path, trimSlash(op.path), withId(body), 'created');
   }
 
   /** An object this actor did not get from the API (its own account, read from a probe). */
   adopt(template: string, object: Record<string, unknown>): void {
-    if (hasIdentifier(object)) this.add(template, template, object, 'created');
+    if (hasIdentifier(withId(object))) this.add(trimSlash(template), trimSlash(template), withId(object), 'created');
   }
 
   private add(collection: string, template: string, object: Record<string, unknown>, origin: Origin): void {
@@ -206,6 +257,44 @@ export class ResourceStore {
     return [...list.filter((e) => e.origin === 'created'), ...list.filter((e) => e.origin === 'seen')];
   }
 
+  /**
+   * What the collections whose name says `stem` hold, newest and own first: `/api/lists/5/items` for
+   * `/api/items/{id}` (nested create, flat item routes), `/account` for `{accountId}` or `accountId`.
+   */
+  private byStem(stem: string, nestedFirst = false): Entry[] {
+    const named = [...this.byCollection.keys()].filter((c) => stemOf(c.split('/').at(-1) ?? '') === stem);
+    // For a flat item route (/items/{id}): what was created under a parent (/lists/5/items) before a
+    // collection of its own path (/cart/items), which would have item routes of its own.
+    if (nestedFirst) named.sort((a, b) => Number(this.isNested(b)) - Number(this.isNested(a)));
+    const all = named.flatMap((c) => this.candidates(c));
+    return [...all.filter((e) => e.origin === 'created'), ...all.filter((e) => e.origin === 'seen')];
+  }
+
+  private isNested(collection: string): boolean {
+    return this.byCollection.get(collection)?.some((e) => e.template.includes('{')) ?? false;
+  }
+
+  /** The acting user's own id, from its login or registration (for `userId`, `owner_id` in bodies). */
+  self: string | number | undefined;
+
+  /**
+   * A value for a body or query field that refers to a resource (`accountId`, `to_account_id`,
+   * `category`, `product_url`): the id, URL or name of an object of that collection, own ones first;
+   * `skip` objects already used by a sibling field (a transfer from one account to another).
+   * `userId`, `ownerId` and the like without a collection of their own: the acting user's id.
+   */
+  reference(field: string, skip: unknown[] = []): unknown {
+    const { stem, by } = referenceOf(field);
+    if (stem.length < 2) return undefined;
+    const candidates = this.byStem(stem);
+    const pick = (e: Entry) => (by === 'url' ? e.object.url : by === 'name' ? (e.object.name ?? e.object.slug) : e.object.id);
+    const usable = candidates.map(pick).filter((v) => isIdentifierValue(v));
+    const fresh = usable.find((v) => !skip.includes(v));
+    if (fresh !== undefined || usable.length > 0) return fresh ?? usable[0];
+    if (by === 'id' && /^(user|owner|author|creator|account_?holder|member|profile)$/.test(stem) && this.self !== undefined) return this.self;
+    return undefined;
+  }
+
   /** A value for a parameter from anything remembered: `{username}` takes `author.username` of a post. */
   private anywhere(name: string): string | number | undefined {
     const all = [...this.byCollection.keys()].flatMap((c) => this.candidates(c));
@@ -243,6 +332,12 @@ export class ResourceStore {
       if (value === undefined) {
         object = this.candidates(collection).find((e) => identifierFor(e.object, name) !== undefined)?.object;
         if (!object && parentObject && Array.isArray(parentObject[owner])) object = (parentObject[owner] as unknown[]).find((o): o is Record<string, unknown> => isObject(o) && identifierFor(o, name) !== undefined);
+        // The first parameter of the path, where no collection of that path holds anything: a
+        // collection of the same name elsewhere (items created under /lists/5/items, read at
+        // /items/{id}), or the one the parameter's name points to (`{accountId}` → /account).
+        if (!object && !op.path.slice(0, op.path.indexOf(segments[i] as string)).includes('{')) {
+          object = [...this.byStem(stemOf(owner), true), ...this.byStem(referenceOf(name).stem)].find((e) => identifierFor(e.object, name) !== undefined)?.object;
+        }
         value = object ? identifierFor(object, name) : /^id$/i.test(name) ? undefined : this.anywhere(name);
       }
       if (value === undefined) {

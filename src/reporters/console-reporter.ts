@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
 import { describeFailed, failedBySeverity } from '../results/severity.ts';
 import type { Reporter } from './types.ts';
+import { reachOf } from '../results/reach.ts';
 
 const STAGE_MARK: Record<StageResult['status'], string> = {
   passed: pc.green('✓ passed'),
@@ -44,6 +45,12 @@ export class ConsoleReporter implements Reporter {
     const counts = countChecks(stage.checks);
     const reason = stage.reason ? ` — ${stage.reason}` : '';
     this.write(`  ${STAGE_MARK[stage.status]} ${stage.name}: ${counts}${reason} (${stage.durationMs} ms)`);
+    const reach = reachOf([stage]);
+    if (reach) {
+      // What every other check of an operation stands on: which operations a valid request never reached.
+      this.write(`  reach ${reach.reached}/${reach.total} operations answered a valid request with a 2xx`);
+      for (const row of reach.rows.filter((r) => !r.reached)) this.write(pc.yellow(`    unreached ${row.operation}: ${row.status ?? 'not sent'}${row.fix ? pc.dim(` — ${row.fix}`) : ''}`));
+    }
   }
 
   onRunEnd(result: RunResult): void {

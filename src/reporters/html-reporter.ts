@@ -7,6 +7,7 @@ import { sparklines } from './sparkline.ts';
 import type { CheckResult, GateResult, RunResult, StageResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import type { Reporter } from './types.ts';
+import { describeWay, reachOf } from '../results/reach.ts';
 
 /**
  * reports/index.html: one self-contained page (no script, no external asset) people read after a
@@ -112,6 +113,22 @@ function apiCoverageSection(stages: StageResult[]): string {
   );
 }
 
+/** Per operation: whether a valid request got a 2xx, as whom, after which producers; what would reach the rest. */
+function reachSection(stages: StageResult[]): string {
+  const reach = reachOf(stages);
+  if (!reach) return section('reach', 'Reach', '<p class="muted">The contract stage did not run, so reach was not measured.</p>');
+  const rows = [...reach.rows.filter((x) => !x.reached), ...reach.rows.filter((x) => x.reached)];
+  const graph = reach.dependencies.length ? `<h3>Dependencies learned (producer → consumer)</h3><ul>${reach.dependencies.map((d) => `<li><code>${esc(d.edge)}</code> <span class="muted">${esc(d.how.join(', '))}</span></li>`).join('')}</ul>` : '';
+  return section(
+    'reach',
+    `Reach: ${reach.reached} of ${reach.total} operations`,
+    `<p>${esc(reach.title)}</p>${table(
+      ['operation', 'reached', 'status', 'how', 'what would fix it'],
+      rows.map((r) => [`<code>${esc(r.operation)}</code>`, badge(r.reached ? 'passed' : 'failed'), esc(String(r.status ?? '—')), esc(describeWay(r)), r.fix ? `${esc(r.fix)}${r.request ? `<pre>${esc(r.request)}\n${esc(r.answer ?? '')}</pre>` : ''}` : ''])
+    )}${graph}`,
+  );
+}
+
 type MutationEvidence = { score: number; survivorsTotal: number; survivorsListed: number; report?: string; survivors: { file: string; line: number; column: number; mutator: string; replacement?: string; status: string }[] };
 
 function mutationSection(stages: StageResult[], link: Link): string {
@@ -179,6 +196,7 @@ ${stagesSection(result.stages)}
 ${gatesSection(result.gates)}
 ${failedSection(result.stages)}
 ${coverageSection(result.stages, link)}
+${reachSection(result.stages)}
 ${apiCoverageSection(result.stages)}
 ${mutationSection(result.stages, link)}
 ${loadSection(result.stages, result.gates)}

@@ -5,6 +5,7 @@ import type { CheckResult, RunResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import { loadFigures } from './load-figures.ts';
 import type { Reporter } from './types.ts';
+import { describeWay, reachOf } from '../results/reach.ts';
 
 /** reports/summary.md, also appended to $GITHUB_STEP_SUMMARY when that is set. */
 export class MarkdownReporter implements Reporter {
@@ -43,6 +44,13 @@ export function renderMarkdown(result: RunResult): string {
   ];
   const figures = loadFigures(result.stages);
   if (figures.length) lines.push('', '## Load', '', '| figure | measured |', '| --- | --- |', ...figures.map(([label, value]) => `| ${label} | ${value} |`));
+  const reach = reachOf(result.stages);
+  if (reach) {
+    lines.push('', `## Reach: ${reach.reached} of ${reach.total} operations answered a valid request with a 2xx`, '', '| operation | reached | status | how | what would fix it |', '| --- | --- | --- | --- | --- |');
+    // Unreached first: they are what a reader must act on.
+    for (const r of [...reach.rows.filter((x) => !x.reached), ...reach.rows.filter((x) => x.reached)]) lines.push(`| ${cell(r.operation)} | ${r.reached ? 'yes' : '**no**'} | ${r.status ?? '—'} | ${cell(describeWay(r))} | ${cell(r.fix ?? '')} |`);
+    if (reach.dependencies.length) lines.push('', 'Dependencies learned (producer → consumer):', '', ...reach.dependencies.map((d) => `- ${cell(d.edge)} (${d.how.join(', ')})`));
+  }
   const { bugs, deviations } = failedBySeverity(result.stages.flatMap((s) => s.checks));
   const item = (c: CheckResult) => lines.push(`- **${cell(c.title)}** (\`${c.id}\`)${c.message ? `\n  \`\`\`\n  ${c.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\`` : ''}`);
   if (bugs.length) {

@@ -117,8 +117,8 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onStageEnd(result);
   }
 
-  const { deviations, ...thresholds } = config.gates;
-  const gates = [...evaluateGates(stages, { required: options.required, thresholds, deviations }), ...stageGates];
+  const { deviations, reach, ...thresholds } = config.gates;
+  const gates = [...evaluateGates(stages, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
   const result: RunResult = {
     schemaVersion: 1,

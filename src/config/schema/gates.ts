@@ -31,6 +31,12 @@ export const gates = z
      * known to be loose, to see its bugs first.
      */
     deviations: z.enum(['fail', 'report']).default('fail'),
+    /**
+     * Percent of operations whose valid request got a 2xx in the contract stage (as the user, the
+     * admin, after producers): what every other check of an operation stands on. `gates.reach: 95`
+     * fails a run that reached fewer. @default 0 (reported, not gated)
+     */
+    reach: z.number().min(0).max(100).default(0),
     mutation: z
       .strictObject({
         /** Percent of valid mutants the suites detect (stages.mutation). @default 0 (reported, not gated) */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, type ResourceStore } from '../../openapi/plan.ts';
-import { identifierFor } from '../../openapi/resources.ts';
+import { identifierFor, trimSlash } from '../../openapi/resources.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { StageContext } from '../types.ts';
 
@@ -17,9 +17,9 @@ export async function persistenceCheck(context: StageContext, operations: Operat
   }
   // Each created resource read back through the GET that fetches one by whatever key it uses ({id}, {slug}, {username}).
   const readable = store.created().flatMap(({ collection, template, object }) => {
-    const op = operations.find((o) => o.method === 'GET' && o.path.startsWith(`${template}/{`) && /^\/\{[^}/]+\}$/.test(o.path.slice(template.length)));
-    const value = op ? identifierFor(object, /\{([^}]+)\}$/.exec(op.path)?.[1] ?? 'id') : undefined;
-    return op && value !== undefined ? [{ op, key: String(value), path: `${collection}/${encodeURIComponent(String(value))}` }] : [];
+    const op = operations.find((o) => o.method === 'GET' && trimSlash(o.path).startsWith(`${template}/{`) && /^\/\{[^}/]+\}$/.test(trimSlash(o.path).slice(template.length)));
+    const value = op ? identifierFor(object, /\{([^}]+)\}$/.exec(trimSlash(op.path))?.[1] ?? 'id') : undefined;
+    return op && value !== undefined ? [{ op, key: String(value), path: `${collection}/${encodeURIComponent(String(value))}${op.path.endsWith('/') ? '/' : ''}` }] : [];
   });
   if (readable.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: 'no created resource has a GET <collection>/{param} operation to read it back' };
   // The target's address at the time of reading: a restarted container may listen on another port.

@@ -8,7 +8,7 @@ import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
-import { deservedByMadeUp, describeInvented, type Invented } from '../../openapi/resources.ts';
+import { deservedByMadeUp, describeInvented, trimSlash, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
@@ -18,6 +18,11 @@ import { PoisonWatch } from './_poisoning.ts';
 import { itemsIn, queriesPerItem } from './_queries.ts';
 import { isAction, raceCheck, type RaceSetup } from './_races.ts';
 import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
+import { fixFor, Reach, reachOperation, type Attempt, type Way } from './_reach.ts';
+import { sendFollowing, withWay } from './_way.ts';
+import { logger } from '../../log/logger.ts';
+
+const log = logger('stage');
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -56,10 +61,12 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const coverage = new Coverage(operations);
     const store = new ResourceStore();
     let session: Record<string, string> = {};
+    let adminSession: Record<string, string> | undefined;
     if (config.target.auth) {
       try {
         const user = await createSession(config.target.auth, target.url, settings.seed);
         session = user.headers;
+        store.self = user.userId;
         // An operation of the stage may end this session (a new email, a new password): renewed, not failed.
         const probe = findProbe(operations, config.stages.security.probe);
         alive.session = keepSessionAlive(config.target.auth, target.url, settings.seed, user, probe ? (headers) => ({ method: 'GET', url: `${target.url}${probe.path}`, headers }) : undefined);
@@ -68,12 +75,30 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         if (!(error instanceof AuthFlowError)) throw error;
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'failed', message: `${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.` });
       }
+      // The admin (when configured): operations the user may not call are sent as the admin, so they are reached too.
+      const adminCredentials = config.stages.security.admin.credentials ?? config.stages.e2e?.admin;
+      if (adminCredentials) {
+        adminSession = await createSession(config.target.auth, target.url, settings.seed, { credentials: { name: 'Gauntlet admin', ...adminCredentials }, existingOk: true })
+          .then((s) => s.headers)
+          .catch((error: Error) => {
+            log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
+            return undefined;
+          });
+      }
     }
     const authPaths = [config.target.auth?.register?.path, config.target.auth?.login.path].filter((p): p is string => p !== undefined);
     const ordered = orderOperations(operations, authPaths);
     const sessionEnders = ordered.filter(endsSession); // logout, delete account: after everything else
     const regular = ordered.filter((o) => !sessionEnders.includes(o));
 
+    const reach = new Reach(operations);
+    // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
+    const ways = new Map<string, Way>();
+    const wayOf = (op: Operation): Way => ways.get(op.id) ?? { as: op.secured || op.optionalAuth || !config.target.auth ? 'user' : 'anonymous', fields: {}, after: [] };
+    const valid = (op: Operation, seed: number, way = wayOf(op)) => {
+      const built = buildRequest(op, target.url, store, session, seed);
+      return { ...built, request: withWay(built.request, way, session, adminSession) };
+    };
     const poison = new PoisonWatch(add);
     const lists: { op: Operation; request: HttpRequest }[] = [];
     const after = (request: HttpRequest, response: HttpResponse) => poison.after(request, response);
@@ -85,7 +110,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         const { invented } = store.resolvePath(op, settings.seed);
         const result = await probeBoundaries(op, {
           // A creation gets fresh unique fields (email, title) for each variant, so no value is refused as a duplicate.
-          valid: (n) => buildRequest(op, target.url, store, session, createsInCollection(op) ? settings.seed + 1_000 + n : settings.seed).request,
+          valid: (n) => valid(op, createsInCollection(op) ? settings.seed + 1_000 + n : settings.seed).request,
           leaks: (r) => leakedInternals(r.text).map((l) => `the error body exposes ${l}`),
           after,
         });
@@ -135,14 +160,55 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       store.remember(op, response, request);
       if (response.status < 300) store.forget(op, request);
     };
-    const exercise = async (op: Operation) => {
-      const { request, sentParameters, invented } = buildRequest(op, target.url, store, session, settings.seed);
+    const exercised = new Set<string>();
+    const produce = async (producer: Operation): Promise<boolean> => {
+      const { request } = valid(producer, settings.seed + 6_000 + exercised.size);
       const response = await send(request);
+      coverage.record(producer, response.status);
+      remember(producer, response, request);
+      reach.record(producer, { request, response, way: wayOf(producer), tried: ['as a producer'] });
+      return response.status >= 200 && response.status < 300;
+    };
+    const excluded = new Set([...authPaths.map((p) => `POST ${p}`), ...operations.filter(endsSession).map((o) => o.id)]);
+    // Operations refused on the first try are tried again once everything else exists (a product the
+    // admin adds later, a second account): their checks wait for that second try.
+    const deferred: Operation[] = [];
+    const exercise = async (op: Operation, last = true) => {
+      exercised.add(op.id);
+      const first = valid(op, settings.seed);
+      const { sentParameters } = first;
+      let attempt: Attempt = { ...(await sendFollowing(first.request, send)), way: wayOf(op) };
+      remember(op, attempt.response, attempt.request);
+      let { invented } = first;
+      if (attempt.response.status >= 400 && attempt.response.status < 500) {
+        attempt = await reachOperation(op, attempt, {
+          build: (o, way, n) => {
+            const built = valid(o, settings.seed + 7_000 + n, way);
+            invented = built.invented;
+            return built.request;
+          },
+          send: async (r) => {
+            const response = await send(r);
+            remember(op, response, r);
+            return response;
+          },
+          hasUser: Object.keys(session).length > 0,
+          hasAdmin: adminSession !== undefined,
+          produce,
+        }, operations, excluded);
+      }
+      const { request, response } = attempt;
+      if (!last && response.status >= 400 && response.status < 500 && response.status !== 429 && op.method !== 'DELETE') {
+        deferred.push(op);
+        return;
+      }
+      if (response.status >= 200 && response.status < 300 && attempt.tried.length > 0) ways.set(op.id, attempt.way);
+      reach.record(op, attempt, response.status >= 400 && response.status < 500 ? fixFor(op, response, adminSession !== undefined) : undefined);
       coverage.record(op, response.status, sentParameters);
-      remember(op, response, request);
       poison.watch(op, request, response);
       if (op.method === 'GET' && response.status < 300 && !op.parameters.some((p) => p.in === 'path') && itemsIn(response.json) !== undefined) lists.push({ op, request: withoutOptionalQuery(op, request) });
-      add(onInvented(invented, response, judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false })));
+      const verdict = judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false });
+      add(onInvented(invented, response, unreachedUnlessFailed(verdict, attempt)));
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
@@ -151,15 +217,16 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       }
     };
 
-    for (const op of regular) await exercise(op);
+    for (const op of regular) await exercise(op, false);
     // The valid pass ended with its DELETEs: what they took away is created again (parents first), so
     // the later passes' path parameters name something that exists. Only that: more creations could
     // run into the target's own limits (a per-user rate limit on messages).
-    const deleted = (o: Operation) => regular.some((d) => d.method === 'DELETE' && d.path.startsWith(`${o.path}/{`) && /^\/\{[^}/]+\}$/.test(d.path.slice(o.path.length)));
+    const deleted = (o: Operation) => regular.some((d) => d.method === 'DELETE' && trimSlash(d.path).startsWith(`${trimSlash(o.path)}/{`) && /^\/\{[^}/]+\}$/.test(trimSlash(d.path).slice(trimSlash(o.path).length)));
     for (const op of regular.filter((o) => o.method === 'POST' && !authPaths.includes(o.path) && deleted(o))) {
-      const { request, invented } = buildRequest(op, target.url, store, session, settings.seed + 5_000);
+      const { request, invented } = valid(op, settings.seed + 5_000);
       if (invented.length === 0) remember(op, await send(request), request);
     }
+    for (const op of deferred) await exercise(op);
     // Before the upstream outage: a circuit breaker still open after it would answer every variant 503.
     await boundaries(regular);
     if (context.upstreams.length > 0) {
@@ -172,7 +239,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
             add({ id: `contract:${op.id}:upstream-outage`, stage: 'contract', title: `${op.id} degrades gracefully while the upstream fails`, status: 'skipped', message: `not checked: an earlier write broke it (see contract:${op.id}:state-poisoning), so its answer says nothing about the outage` });
             continue;
           }
-          const { request, invented } = buildRequest(op, target.url, store, session, settings.seed + 1);
+          const { request, invented } = valid(op, settings.seed + 1);
           const response = await send(request);
           coverage.record(op, response.status);
           remember(op, response, request);
@@ -184,9 +251,9 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     }
     // After an outage the target may still be in its documented degraded mode (a circuit breaker's
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.
-    await fuzz(regular, (op) => buildRequest(op, target.url, store, session, settings.seed).request);
+    await fuzz(regular, (op) => valid(op, settings.seed).request);
     poison.finish();
-    await queryCounts(context, lists, ordered, (op, n) => send(buildRequest(op, target.url, store, session, settings.seed + 2_000 + n).request), add);
+    await queryCounts(context, lists, ordered, (op, n) => send(valid(op, settings.seed + 2_000 + n).request), add);
     // Races: an action on a sub-path of a resource (complete, favorite, follow), sent several times at once.
     for (const op of ordered.filter((o) => isAction(o) && !sessionEnders.includes(o) && !authPaths.includes(o.path))) {
       const fresh = async (n: number): Promise<RaceSetup | undefined> => {
@@ -214,7 +281,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     }
     // Every request of the stage (the auth flow and the persistence check included).
     // How often an operation of the stage ended the test user's session (DEBUG=gauntlet:stage says which).
-    const metrics: Record<string, number> = { ...coverage.metrics(), requests: requestsSent() - sentBefore, sessionRenewals: alive.session?.renewals.length ?? 0 };
+    add(reach.check());
+    const metrics: Record<string, number> = { ...coverage.metrics(), ...reach.metrics(), requests: requestsSent() - sentBefore, sessionRenewals: alive.session?.renewals.length ?? 0 };
     add({
       id: 'contract:coverage',
       stage: 'contract',
@@ -242,6 +310,24 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
     message: [...problems, `reproduce: ${evidence.request}`, `response: ${response.status} ${response.text.slice(0, 500)}`].join('\n'),
     durationMs: evidence.ms,
     evidence,
+  };
+}
+
+/**
+ * A valid request that never got a 2xx tested nothing: its check is *unreached* (skipped, with the
+ * request, the answer, what was tried and what would fix it), never passed. A failure (a 5xx, an
+ * undocumented answer) stays a failure.
+ */
+function unreachedUnlessFailed(check: CheckResult, attempt: Attempt): CheckResult {
+  if (check.status === 'failed' || attempt.response.status < 400) return check;
+  const tried = attempt.tried.length ? `; tried ${attempt.tried.join(', ')}` : '';
+  return {
+    id: check.id,
+    stage: check.stage,
+    title: check.title,
+    status: 'skipped',
+    message: `unreached: a valid request answered ${attempt.response.status}${tried}\nreproduce: ${curl(attempt.request)}\nresponse: ${attempt.response.status} ${attempt.response.text.slice(0, 300)}`,
+    evidence: { unreached: true, request: curl(attempt.request), status: attempt.response.status, body: attempt.response.text.slice(0, 2_000), tried: attempt.tried },
   };
 }
 

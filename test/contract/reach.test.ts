@@ -1,0 +1,95 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, RunResult } from '../../src/results/types.ts';
+import type { ReachRow } from '../../src/results/reach.ts';
+import { runCli } from '../helpers/cli.ts';
+
+/**
+ * The reach fixture (test/fixtures/reach) is shaped like the public backends Gauntlet did not reach:
+ * trailing slashes with redirects and identity by pk/url, nested create with flat item routes and
+ * `{"id": n}` answers, a transfer between two of the user's own accounts, an order that needs a cart
+ * item first, an admin-only catalogue write, and a field whose rule only its validation error states.
+ */
+const REACH = fileURLToPath(new URL('../fixtures/reach', import.meta.url));
+
+async function contract(env: Record<string, string> = {}) {
+  const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-reach-'));
+  const r = await runCli(['run', '--stages', 'contract', '--no-coverage', '--reports', reports], { cwd: REACH, env, timeoutMs: 120_000 });
+  const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+  const checks = result.stages[0]?.checks ?? [];
+  const reach = checks.find((c) => c.id === 'contract:reach');
+  const rows = (reach?.evidence as { operations: ReachRow[] } | undefined)?.operations ?? [];
+  const row = (op: string) => rows.find((o) => o.operation === op);
+  const check = (id: string) => checks.find((c) => c.id === id) as CheckResult;
+  return { ...r, result, checks, rows, row, check, reach, summary: await readFile(path.join(reports, 'summary.md'), 'utf8') };
+}
+
+describe('reach on an API shaped unlike our examples', () => {
+  it('reaches every operation with a 2xx, says how, and passes clean', async () => {
+    const r = await contract();
+    expect(r.checks.filter((c) => c.status === 'failed')).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.result.stages[0]?.metrics['reach.operations']).toBe(100);
+    expect(r.result.gates.find((g) => g.name === 'reach.operations')).toMatchObject({ actual: 100, threshold: 100, passed: true });
+    // Every :valid check passed on a 2xx: none was skipped, none passed on a 4xx.
+    const valid = r.checks.filter((c) => c.id.endsWith(':valid'));
+    expect(valid.length).toBe(18);
+    expect(valid.filter((c) => c.status !== 'passed')).toEqual([]);
+    expect(valid.every((c) => (c.evidence?.status as number) < 300)).toBe(true);
+    // Trailing slashes, identity by pk and url.
+    expect(r.row('GET /shops/{id}/')).toMatchObject({ reached: true, status: 200, as: 'user' });
+    expect(r.row('DELETE /shops/{id}/')).toMatchObject({ reached: true, status: 204 });
+    // A redirect between the slash forms is followed.
+    expect(r.row('GET /accounts')).toMatchObject({ reached: true, tried: ['followed 301 to /accounts/'] });
+    // Nested create answered {"id": n}, read and deleted at a flat route.
+    expect(r.row('GET /items/{id}')).toMatchObject({ reached: true, status: 200 });
+    expect(r.row('DELETE /items/{id}')).toMatchObject({ reached: true });
+    // Admin-only write: reached as the configured admin.
+    expect(r.row('POST /products/')).toMatchObject({ reached: true, status: 201, as: 'admin' });
+    // A body reference pair between two of the user's own accounts: a second account is produced first.
+    expect(r.row('POST /transfers/')).toMatchObject({ reached: true, status: 201, after: ['POST /accounts/'] });
+    // A reference to the admin's catalogue, and the prerequisite (a cart item before an order).
+    expect(r.row('POST /cart/items/')).toMatchObject({ reached: true });
+    expect(r.row('POST /orders/')).toMatchObject({ reached: true, status: 201 });
+    // A field whose rule only its validation error states (5–10 letters and digits).
+    expect(r.row('PATCH /profile/')).toMatchObject({ reached: true, tried: ['with display as the error asks: 200'] });
+    // The dependency graph: from the document, and from the answers.
+    const edges = (r.reach?.evidence as { dependencies: { edge: string; how: string[] }[] }).dependencies;
+    expect(edges).toContainEqual({ edge: 'POST /shops/ → GET /shops/{id}/', how: ['document'] });
+    expect(edges).toContainEqual({ edge: 'POST /accounts/ → POST /transfers/', how: ['answer'] });
+    expect(r.summary).toMatch(/## Reach: 18 of 18 operations/);
+    expect(r.stdout).toMatch(/reach 18\/18 operations/);
+  }, 150_000);
+
+  it('catches a 500 behind each of them, in its own :valid check', async () => {
+    const flaws: Record<string, string> = {
+      'shop-read-500': 'contract:GET /shops/{id}/:valid',
+      'item-read-500': 'contract:GET /items/{id}:valid',
+      'transfer-500': 'contract:POST /transfers/:valid',
+      'product-create-500': 'contract:POST /products/:valid',
+      'profile-500': 'contract:PATCH /profile/:valid',
+    };
+    const r = await contract({ REACH_FLAWS: Object.keys(flaws).join(',') });
+    expect(r.code).toBe(1);
+    for (const id of Object.values(flaws)) expect(r.check(id), id).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered 500: a server error/) });
+    // The order needs a product the failing catalogue write never made: its own run.
+    const order = await contract({ REACH_FLAWS: 'order-500' });
+    expect(order.check('contract:POST /orders/:valid')).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered 500/) });
+    expect(order.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /orders/:valid']);
+  }, 150_000);
+
+  it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {
+    const r = await contract({ REACH_NO_ADMIN: '1', REACH_INVALID_DOC: '1' });
+    // target.openapi { file, allowInvalid, basePath } from gauntlet.config.ts reaches the stage.
+    expect(r.check('contract:document')).toMatchObject({ status: 'failed', message: expect.stringMatching(/must have required property 'schema'/) });
+    const products = r.check('contract:POST /products/:valid');
+    expect(products).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^unreached: a valid request answered 403/), evidence: expect.objectContaining({ unreached: true, status: 403 }) });
+    expect(r.row('POST /products/')).toMatchObject({ reached: false, status: 403, fix: expect.stringMatching(/stages\.security\.admin\.credentials/) });
+    expect(r.result.gates.find((g) => g.name === 'reach.operations')).toMatchObject({ passed: false, threshold: 100 });
+    expect(r.result.stages[0]?.metrics['reach.operations']).toBeLessThan(100);
+    expect(r.code).toBe(1);
+  }, 150_000);
+});
