@@ -32,6 +32,17 @@ export function databaseUrlEnv(names: DatabaseUrlNames, url: string): Record<str
   return { [names.databaseUrl]: withScheme(url, names.databaseScheme) };
 }
 
+/**
+ * Env values with the database's parts filled in, for targets that read them apart (gin's DB_HOST,
+ * Django's DB_NAME): `{{db.host}}`, `{{db.port}}`, `{{db.user}}`, `{{db.password}}`, `{{db.name}}`
+ * and `{{db.url}}`. A value without them is unchanged.
+ */
+export function withDatabaseParts(env: Record<string, string>, url: string): Record<string, string> {
+  const u = new URL(url);
+  const parts: Record<string, string> = { host: u.hostname, port: u.port || '5432', user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), name: decodeURIComponent(u.pathname.slice(1)), url };
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\{\{db\.(host|port|user|password|name|url)\}\}/g, (_, part: string) => parts[part] as string)]));
+}
+
 export interface CloneHandle {
   name: string;
   url: string;
@@ -114,7 +125,7 @@ export class DatabaseManager {
       what: 'The migrate command',
       command: migrate.command,
       cwd: migrate.cwd,
-      env: { ...process.env, ...migrate.env, ...databaseUrlEnv(names, url) },
+      env: { ...process.env, ...withDatabaseParts(migrate.env, url), ...databaseUrlEnv(names, url) },
       timeoutMs: migrate.timeoutMs,
     });
   }

@@ -74,9 +74,9 @@ export function keepSessionAlive(auth: AuthConfig, baseUrl: string, seed: number
 }
 
 /** The paths of {{email}} and {{password}} in a login body template (none for a body built by a function). */
-function credentialPaths(template: unknown, at: string[] = []): ['email' | 'password', string[]][] {
+function credentialPaths(template: unknown, at: string[] = []): ['email' | 'password' | 'username', string[]][] {
   if (typeof template === 'string') {
-    const key = template === '{{email}}' ? 'email' : template === '{{password}}' ? 'password' : undefined;
+    const key = template === '{{email}}' ? 'email' : template === '{{password}}' ? 'password' : template === '{{username}}' ? 'username' : undefined;
     return key ? [[key, at]] : [];
   }
   if (!template || typeof template !== 'object' || Array.isArray(template)) return [];

@@ -98,8 +98,24 @@ export function setSessionRenewer(r: Renewer | undefined): void {
   renewer = r;
 }
 
+/**
+ * What a stage does with a request that gets no answer within its timeout (contract/_hang.ts): a
+ * stand-in answer instead of an error, and requests it would rather not send again.
+ */
+export interface NoAnswerPolicy {
+  skip(request: HttpRequest): HttpResponse | undefined;
+  timedOut(request: HttpRequest, ms: number): HttpResponse;
+}
+let noAnswer: NoAnswerPolicy | undefined;
+
+export function setNoAnswerPolicy(policy: NoAnswerPolicy | undefined): void {
+  noAnswer = policy;
+}
+
 /** Sends one request; never throws for an HTTP status (only for a network failure). */
 export async function send(request: HttpRequest, timeoutMs = 15_000, retried = false): Promise<HttpResponse> {
+  const skipped = noAnswer?.skip(request);
+  if (skipped) return skipped;
   await hooks.before();
   const epoch = hooks.epoch();
   sent += 1;
@@ -118,7 +134,19 @@ export async function send(request: HttpRequest, timeoutMs = 15_000, retried = f
     body = form;
   }
   const started = performance.now();
-  const attempt = () => fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupted.signal]), redirect: 'manual' });
+  // One controller and a plain timer, cleared once the answer is read: a signal made by
+  // AbortSignal.any(AbortSignal.timeout(…)) can be collected on Node 20 while fetch waits, and its
+  // timeout then never fires (a hung request waited for undici's 300 s headers timeout instead).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  const stop = () => controller.abort(interrupted.signal.reason);
+  if (interrupted.signal.aborted) stop();
+  else interrupted.signal.addEventListener('abort', stop, { once: true });
+  const done = () => {
+    clearTimeout(timer);
+    interrupted.signal.removeEventListener('abort', stop);
+  };
+  const attempt = () => fetch(request.url, { method: request.method, headers, body, signal: controller.signal, redirect: 'manual' });
   let response: Response;
   try {
     response = await attempt().catch((error: unknown) => {
@@ -129,15 +157,21 @@ export async function send(request: HttpRequest, timeoutMs = 15_000, retried = f
       return attempt();
     });
   } catch (error) {
+    done();
     remember(request, `no answer (${new NetworkError(request, error).code ?? 'network error'})`);
     // The target died under this request (or just before it): sent again once it has been restarted.
     if (!retried && (await hooks.afterFailure(epoch))) return send(request, timeoutMs, true);
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    if (timedOut && noAnswer) return noAnswer.timedOut(request, Math.round(performance.now() - started));
     throw new NetworkError(request, error);
   }
-  const text = await response.text().catch((error: unknown) => {
-    remember(request, `${response.status}, then the answer broke off`);
-    throw new NetworkError(request, error, 'while reading the answer');
-  });
+  const text = await response
+    .text()
+    .catch((error: unknown) => {
+      remember(request, `${response.status}, then the answer broke off`);
+      throw new NetworkError(request, error, 'while reading the answer');
+    })
+    .finally(done);
   remember(request, String(response.status));
   renewer?.observe(request, response.status);
   if (response.status === 401 && renewer && !request.noRenewal) {

@@ -11,6 +11,8 @@ export interface Credentials {
   email: string;
   password: string;
   name: string;
+  /** Letters and digits, 9 characters (`{{username}}`): fits the usual username rules (5–10, 3–30, alphanumeric). */
+  username?: string;
 }
 
 export interface Session {
@@ -20,6 +22,8 @@ export interface Session {
   token: string;
   /** From the login response at target.auth.refreshToken.path, when configured. */
   refreshToken: string | undefined;
+  /** The auth flow's own requests and answers (register, login), for the stages that judge every answer. */
+  exchanges?: { request: HttpRequest; response: HttpResponse }[];
   /** The user's own id, when the login answer shows one (`{"id": 1, "token": …}`, `user.id`): for `userId` fields in bodies. */
   userId?: string | number;
 }
@@ -36,12 +40,12 @@ export class AuthFlowError extends Error {
 /** Fresh credentials for a test user, unique per call. */
 export function freshCredentials(seed: number, label = 'user'): Credentials {
   const tag = `${seed}${randomBytes(4).toString('hex')}`;
-  const credentials = { email: `gauntlet.${label}.${tag}@example.com`, password: `Gauntlet-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}` };
+  const credentials = { email: `gauntlet.${label}.${tag}@example.com`, password: `Gt-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}`, username: `u${randomBytes(4).toString('hex')}` };
   registerSecret(credentials.password, `«the password of ${credentials.email}»`);
   return credentials;
 }
 
-/** Fills {{email}}, {{password}}, {{name}}, {{refreshToken}} and {{accessToken}} in a body template. */
+/** Fills {{email}}, {{password}}, {{name}}, {{username}}, {{refreshToken}} and {{accessToken}} in a body template. */
 export function fillTemplate(value: unknown, values: Record<string, string | undefined>): unknown {
   if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
   if (Array.isArray(value)) return value.map((v) => fillTemplate(v, values));
@@ -100,11 +104,12 @@ export function tokensFrom(auth: AuthConfig, response: HttpResponse, what: strin
 
 /** Logs in with known credentials. */
 export async function login(auth: AuthConfig, baseUrl: string, credentials: Credentials): Promise<Session> {
-  const response = await send(authRequest(auth.login, baseUrl, { ...credentials }));
+  const request = authRequest(auth.login, baseUrl, { ...credentials });
+  const response = await send(request);
   if (response.status >= 300) throw new AuthFlowError(`login (${auth.login.method} ${auth.login.path}) answered ${response.status}: ${response.text.slice(0, 300)}`, response);
   const { token, refreshToken } = tokensFrom(auth, response, 'login');
   const userId = deepField(response.json, 'id');
-  return { headers: authHeaders(auth, token), credentials, token, refreshToken, ...(userId !== undefined ? { userId } : {}) };
+  return { headers: authHeaders(auth, token), credentials, token, refreshToken, exchanges: [{ request, response }], ...(userId !== undefined ? { userId } : {}) };
 }
 
 /** Registers a fresh account without logging in (a login may count against a login rate limit). */
@@ -122,9 +127,13 @@ export async function registerOnly(auth: AuthConfig, baseUrl: string, seed: numb
  */
 export async function createSession(auth: AuthConfig, baseUrl: string, seed: number, options: { credentials?: Credentials; label?: string; existingOk?: boolean } = {}): Promise<Session> {
   const credentials = options.credentials ?? freshCredentials(seed, options.label);
+  const exchanges: { request: HttpRequest; response: HttpResponse }[] = [];
   if (auth.register) {
-    const r = await send(authRequest(auth.register, baseUrl, { ...credentials }));
+    const request = authRequest(auth.register, baseUrl, { ...credentials });
+    const r = await send(request);
     if (r.status >= 300 && !(options.existingOk && r.status === 409)) throw new AuthFlowError(`register (${auth.register.method} ${auth.register.path}) answered ${r.status}: ${r.text.slice(0, 300)}`, r);
+    exchanges.push({ request, response: r });
   }
-  return login(auth, baseUrl, credentials);
+  const session = await login(auth, baseUrl, credentials);
+  return { ...session, exchanges: [...exchanges, ...(session.exchanges ?? [])] };
 }

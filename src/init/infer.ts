@@ -41,21 +41,26 @@ const isForm = (op: Operation) => !op.body?.media.some((m) => /json/.test(m.cont
  * A body template: credentials become {{email}}, {{password}}, {{name}}; other required fields get a
  * sample. A body wrapped in a key (`{ "user": { "email", "password" } }`) gets its template inside.
  */
-function bodyTemplate(op: Operation | undefined, extra: Record<string, string> = {}): Record<string, unknown> {
-  const media = op?.body?.media.find((m) => /json/.test(m.contentType)) ?? op?.body?.media.find((m) => m.contentType === 'application/x-www-form-urlencoded');
-  return objectTemplate(media?.schema ?? {}, extra, 0);
+function bodyTemplate(op: Operation | undefined, usernames: boolean, extra: Record<string, string> = {}): Record<string, unknown> {
+  return objectTemplate(bodySchema(op), extra, 0, usernames);
 }
 
-function objectTemplate(schema: JsonSchema, extra: Record<string, string>, depth: number): Record<string, unknown> {
+const bodySchema = (op: Operation | undefined): JsonSchema => (op?.body?.media.find((m) => /json/.test(m.contentType)) ?? op?.body?.media.find((m) => m.contentType === 'application/x-www-form-urlencoded'))?.schema ?? {};
+const USERNAME = /^(username|user_?name|login|handle|nick_?name)$/i;
+/** Whether a body has a username field of its own (at any depth): then a login's `username` is that, not the email. */
+const hasUsername = (schema: JsonSchema, depth = 0): boolean => depth < 3 && Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).some(([name, prop]) => USERNAME.test(name) || hasUsername(prop, depth + 1));
+
+function objectTemplate(schema: JsonSchema, extra: Record<string, string>, depth: number, usernames: boolean): Record<string, unknown> {
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
   const body: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(props)) {
     if (extra[name]) body[name] = extra[name];
     else if (prop.properties && depth < 3) {
-      const inner = objectTemplate(prop, extra, depth + 1);
+      const inner = objectTemplate(prop, extra, depth + 1, usernames);
       if (required.has(name) || Object.values(inner).some((v) => typeof v === 'string' && v.startsWith('{{'))) body[name] = inner;
-    } else if (prop.format === 'email' || /^(e-?mail|username|user_?name|login)$/i.test(name)) body[name] = '{{email}}';
+    } else if (prop.format !== 'email' && USERNAME.test(name) && usernames) body[name] = '{{username}}'; // letters and digits, 9 characters: fits the usual 5–10 or 3–30 rules
+    else if (prop.format === 'email' || /^e-?mail$/i.test(name) || USERNAME.test(name)) body[name] = '{{email}}';
     else if (/pass(word)?/i.test(name)) body[name] = '{{password}}';
     else if (/name/i.test(name)) body[name] = '{{name}}';
     else if (required.has(name)) body[name] = sampleFor(prop, 1);
@@ -104,6 +109,8 @@ export function infer(doc: OpenApiDocument): Inferred {
   const refreshOp = post(ops, /refresh/i);
   const logoutOp = post(ops, /(log-?out|sign-?out|sessions\/(end|current)|revoke)/i, true);
   const deleteOp = ops.find((op) => op.method === 'DELETE' && op.secured && !op.parameters.some((p) => p.in === 'path') && /(\/me|account|profile|users\/current)$/i.test(op.path));
+  // A username of its own at sign-up (or, without a sign-up, at login): {{username}}, letters and digits; else the login's "username" is the email.
+  const usernames = hasUsername(bodySchema(registerOp ?? loginOp));
   const loginSuccess = successSchema(loginOp);
   const tokenPath = findProperty(loginSuccess, /^(access_?token|token|jwt|id_?token)$/i);
   const refreshTokenPath = findProperty(loginSuccess, /^refresh(_?token)?$/i);
@@ -121,8 +128,8 @@ export function infer(doc: OpenApiDocument): Inferred {
     secured: ops.filter((op) => op.secured).length,
     health: { path: `${basePathOf(doc)}${healthPath ?? '/health'}`, found: healthPath !== undefined },
     ...(header ? { header } : {}),
-    ...(registerOp ? { register: { path: registerOp.path, body: bodyTemplate(registerOp) } } : {}),
-    ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp), ...(isForm(loginOp) ? { encoding: 'form' as const } : {}) } } : {}),
+    ...(registerOp ? { register: { path: registerOp.path, body: bodyTemplate(registerOp, usernames) } } : {}),
+    ...(loginOp ? { login: { path: loginOp.path, body: bodyTemplate(loginOp, usernames), ...(isForm(loginOp) ? { encoding: 'form' as const } : {}) } } : {}),
     ...(tokenPath ? { tokenPath } : {}),
     ...(cookie ? { cookie } : {}),
     ...(refreshTokenPath ? { refreshTokenPath } : {}),

@@ -141,7 +141,9 @@ function mergeParameters(shared: RawParameter[], own: RawParameter[]): RawParame
 }
 
 function toParameter(p: RawParameter): Parameter {
-  return { name: p.name, in: p.in, required: p.in === 'path' || p.required === true, schema: p.schema ?? {}, ...(p.example !== undefined ? { example: p.example } : {}) };
+  // A parameter without a schema (swagger-jsdoc writes them; OpenAPI requires schema or content) is text: a path, query or header value is.
+  const schema = p.schema && Object.keys(p.schema).length > 0 ? p.schema : { type: 'string' };
+  return { name: p.name, in: p.in, required: p.in === 'path' || p.required === true, schema, ...(p.example !== undefined ? { example: p.example } : {}) };
 }
 
 function mediaTypes(content: Record<string, RawMedia> | undefined): MediaType[] {

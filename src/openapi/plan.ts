@@ -51,10 +51,16 @@ function referenceDepths(creations: Operation[]): Map<Operation, number> {
   return depths;
 }
 
-/** POST/DELETE without path parameters whose success has no body: logout, delete account. */
+/**
+ * POST/DELETE without path parameters whose success has no body: logout, delete account. A POST
+ * also needs a word that says so (logout, sign-out, revoke, end) or no request body: generated
+ * documents often give no response bodies at all, and their creations must not be taken for logouts.
+ */
 export function endsSession(op: Operation): boolean {
   const success = op.responses.find((r) => r.status.startsWith('2'));
-  return !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
+  const bodiless = !op.parameters.some((p) => p.in === 'path') && (op.method === 'POST' || op.method === 'DELETE') && success !== undefined && success.content.length === 0;
+  if (!bodiless || op.method === 'DELETE') return bodiless;
+  return op.body === undefined || /(log-?out|sign-?out|revoke|invalidate|\/end$)/i.test(op.path);
 }
 
 /**

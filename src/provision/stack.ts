@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load.ts';
 import { startControl, type StartedControl } from '../control/control-server.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
-import { DatabaseManager, databaseUrlEnv } from '../database/database-manager.ts';
+import { DatabaseManager, databaseUrlEnv, withDatabaseParts } from '../database/database-manager.ts';
 import type { StartedComposeEnvironment } from '../environments/compose/compose-environment.ts';
 import { assertDisposable } from '../environments/external/external-environment.ts';
 import { createEnvironment } from '../environments/resolve.ts';
@@ -125,7 +125,7 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
       command: target.seed.command,
       cwd: target.seed.cwd,
       timeoutMs: target.seed.timeoutMs,
-      env: { ...process.env, ...target.seed.env, ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url },
+      env: { ...process.env, ...withDatabaseParts(target.seed.env, database.appUrl), ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url },
     });
   }
   return { database, databaseUrl: database.appUrl };

@@ -1,6 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ResolvedConfig } from '../config/load.ts';
-import { databaseUrlEnv } from '../database/database-manager.ts';
+import { databaseUrlEnv, withDatabaseParts } from '../database/database-manager.ts';
 import { requireDocker } from '../environments/docker.ts';
 import { registerCleanup } from '../process/cleanup.ts';
 import { freePort } from '../process/free-port.ts';
@@ -31,7 +31,7 @@ export class TargetContainer {
       .withNetworkMode('host')
       .withLabels({ 'gauntlet.run': ledger.dockerLabel() })
       .withEnvironment({
-        ...start.env,
+        ...withDatabaseParts(start.env, this.wiring.databaseUrl),
         ...this.wiring.env,
         ...databaseUrlEnv(target.env, this.wiring.databaseUrl),
         [target.env.redisUrl]: this.wiring.redisUrl,

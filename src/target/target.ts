@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.ts';
-import { databaseUrlEnv } from '../database/database-manager.ts';
+import { databaseUrlEnv, withDatabaseParts } from '../database/database-manager.ts';
 import { logger } from '../log/logger.ts';
 import { registerCleanup } from '../process/cleanup.ts';
 import { freePort } from '../process/free-port.ts';
@@ -59,7 +59,7 @@ export class TargetProcess {
     const logFile = path.join(this.config.reportsDir, `${target.name}.log`);
     const env = {
       ...process.env,
-      ...start.env,
+      ...withDatabaseParts(start.env, this.wiring.databaseUrl),
       ...this.wiring.env,
       ...databaseUrlEnv(target.env, this.wiring.databaseUrl),
       [target.env.redisUrl]: this.wiring.redisUrl,

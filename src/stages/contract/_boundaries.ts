@@ -47,6 +47,8 @@ export async function probeBoundaries(op: Operation, options: BoundaryOptions): 
       await options.after?.(request, response);
       if (response.status === 429) return { sent, failures: [...found.values()], stopped: `rate limited (429) after ${sent} requests; the other values were not sent` };
       const problems: string[] = [];
+      // No answer in time (status 0): its operation's :hang finding says so, once.
+      if (response.status === 0) continue;
       if (isServerError(response)) problems.push(`answered ${response.status}: a server error, for ${slot.where} = ${hostile.kind}`);
       else if (hostile.forbidden && response.status < 400) problems.push(`answered ${response.status}: accepted ${slot.where} = ${hostile.kind}, which the document forbids (expected a 4xx)`);
       if (response.status >= 400) problems.push(...options.leaks(response));

@@ -19,9 +19,11 @@ const words = (text: string) => text.toLowerCase();
 /** The fields an error answer complains about, among `known` (the body's fields and the schema's), with what it says of each. */
 export function complaintsOf(response: HttpResponse, known: string[]): FieldComplaint[] {
   const out: FieldComplaint[] = [];
-  const add = (field: unknown, message: unknown) => {
-    if (typeof field !== 'string' || field === '') return;
-    const match = known.find((k) => k.toLowerCase() === field.toLowerCase());
+  // A structured error (a Joi quote, a pydantic loc, a DRF key) may name a field the document leaves
+  // out (`"id" is required` in a PATCH body): taken as named. Plain text only names known fields.
+  const add = (field: unknown, message: unknown, structured = true) => {
+    if (typeof field !== 'string' || field === '' || !/^[A-Za-z_][\w]*$/.test(field) || /^(body|query|path|detail|message|error|errors|non_field_errors|__root__)$/.test(field)) return;
+    const match = known.find((k) => k.toLowerCase() === field.toLowerCase()) ?? (structured ? field : undefined);
     if (match && !out.some((c) => c.field === match)) out.push({ field: match, message: typeof message === 'string' ? message : JSON.stringify(message) });
   };
   const json = response.json;
@@ -48,9 +50,10 @@ export function complaintsOf(response: HttpResponse, known: string[]): FieldComp
   };
   const fromText = (text: string) => {
     // Joi/celebrate: "\"userName\" length must be …"; Gin: "Field validation for 'Username' failed on the 'min' tag".
-    for (const m of text.matchAll(/["'`]([A-Za-z_][\w.]*)["'`]/g)) add((m[1] as string).split('.').at(-1), text);
+    // Quoted and followed by what is wrong with it (Joi's `"id" is required`): named; other quoted words only when known.
+    for (const m of text.matchAll(/["'`]([A-Za-z_][\w.]*)["'`](\s+(?:is|must|length|not|should|failed|contains|fails))?/g)) add((m[1] as string).split('.').at(-1), text, m[2] !== undefined);
     // class-validator: "email must be an email"; plain text naming a field.
-    for (const k of known) if (new RegExp(`(^|[^\\w])${k}([^\\w]|$)`, 'i').test(text)) add(k, text);
+    for (const k of known) if (new RegExp(`(^|[^\\w])${k}([^\\w]|$)`, 'i').test(text)) add(k, text, false);
   };
   if (json !== undefined && json !== null) visit(json, 0);
   else fromText(response.text);

@@ -17,6 +17,8 @@ export interface Way {
   as: 'user' | 'admin' | 'anonymous';
   /** Body fields a validation error taught (a username that fits 5–10 characters). */
   fields: Record<string, unknown>;
+  /** Query parameters a validation error taught (`category` must be a number: a category's id). */
+  query?: Record<string, string>;
   after: string[];
 }
 
@@ -30,6 +32,8 @@ export interface ReachTools {
   hasAdmin: boolean;
   /** Runs a producer's valid request; whether it answered 2xx. */
   produce(producer: Operation): Promise<boolean>;
+  /** A known resource a field refers to, by id (`category` → a category's id) or by name. */
+  reference(field: string, byId: boolean): unknown;
 }
 
 export interface Attempt {
@@ -100,14 +104,32 @@ export async function reachOperation(op: Operation, first: Attempt, tools: Reach
   const auth = (r: HttpResponse) => r.status === 401 || r.status === 403;
   if (auth(current.response) && current.way.as === 'anonymous' && tools.hasUser && (await retry({ ...current.way, as: 'user' }, 'with the user\'s session (the document declares no security)'))) return current;
   if (auth(current.response) && tools.hasAdmin && (await retry({ ...current.way, as: 'admin' }, 'as the admin'))) return current;
-  // A validation error: the fields it names, given values that fit what it says of them (twice: a fix may reveal the next field).
-  for (let round = 0; round < 2 && [400, 409, 422].includes(current.response.status); round++) {
-    const complaints = complaintsOf(current.response, bodyFields(op, current.request));
+  // A validation error: the fields it names, given values that fit what it says of them. Up to four
+  // rounds: many validators (Joi, by default) name only the first field they refuse.
+  const queryNames = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);
+  for (let round = 0; round < 4 && remediable(current.response); round++) {
+    const complaints = complaintsOf(current.response, [...bodyFields(op, current.request), ...queryNames]);
     if (complaints.length === 0) break;
-    const current_body = current.request.body && 'json' in current.request.body ? current.request.body.json : undefined;
-    const inner = isRecord(current_body) && Object.keys(current_body).length === 1 && isRecord(Object.values(current_body)[0]) ? (Object.values(current_body)[0] as Record<string, unknown>) : isRecord(current_body) ? current_body : {};
-    const fields = { ...current.way.fields, ...Object.fromEntries(complaints.map((c) => [c.field, fittingValue(c.field, c.message, inner[c.field], n + round + 1)])) };
-    if (await retry({ ...current.way, fields }, `with ${complaints.map((c) => c.field).join(', ')} as the error asks`)) return current;
+    const body = current.request.body && 'json' in current.request.body ? current.request.body.json : undefined;
+    const inner = isRecord(body) && Object.keys(body).length === 1 && isRecord(Object.values(body)[0]) ? (Object.values(body)[0] as Record<string, unknown>) : isRecord(body) ? body : {};
+    const url = new URL(current.request.url);
+    const fit = (field: string, message: string, current: unknown) => {
+      // A field that names a known resource gets that resource: its id when the error wants a number.
+      // A bare `id` in the body (PATCH /category/ with the id inside) is one of the path's own resource.
+      const own = /^(id|pk|uuid)$/i.test(field) ? `${trimSlash(op.path).split('/').filter((s) => s && !s.startsWith('{')).at(-1) ?? ''}_id` : field;
+      const known = tools.reference(own, /number|integer|numeric|\bid\b/i.test(message));
+      return known !== undefined && known !== current ? known : fittingValue(field, message, current, n + round + 1);
+    };
+    const query = { ...current.way.query, ...Object.fromEntries(complaints.filter((c) => queryNames.includes(c.field) && !(c.field in inner)).map((c) => [c.field, String(fit(c.field, c.message, url.searchParams.get(c.field) ?? undefined))])) };
+    const fields = { ...current.way.fields, ...Object.fromEntries(complaints.filter((c) => !(c.field in query)).map((c) => [c.field, fit(c.field, c.message, inner[c.field])])) };
+    if (await retry({ ...current.way, fields, query }, `with ${complaints.map((c) => c.field).join(', ')} as the error asks`)) return current;
+  }
+  // "already exists", "taken", "duplicate": the identifying fields made fresh (an email, a username), at their old length.
+  if (remediable(current.response) && /already|exists|taken|unique|duplicate/i.test(current.response.text)) {
+    const body = current.request.body && 'json' in current.request.body ? current.request.body.json : undefined;
+    const inner = isRecord(body) && Object.keys(body).length === 1 && isRecord(Object.values(body)[0]) ? (Object.values(body)[0] as Record<string, unknown>) : isRecord(body) ? body : {};
+    const fresh = Object.fromEntries(Object.entries(inner).filter(([k, v]) => typeof v === 'string' && /(e-?mail|user_?name|login|handle|slug|code|name|title)$/i.test(k)).map(([k, v]) => [k, freshened(v as string, ++n)]));
+    if (Object.keys(fresh).length && (await retry({ ...current.way, fields: { ...current.way.fields, ...fresh } }, `with fresh ${Object.keys(fresh).join(', ')} (the answer says a value is taken)`))) return current;
   }
   // What it needs may not exist yet: the producers its words and its answer point to, then again.
   if (remediable(current.response)) {
@@ -182,10 +204,20 @@ export class Reach {
 }
 
 /** What would make an unreached operation reachable, from how it was refused. */
-export function fixFor(op: Operation, response: HttpResponse, hasAdmin: boolean): string {
+export function fixFor(op: Operation, response: HttpResponse, hasAdmin: boolean, invented: string[] = []): string {
+  if (invented.length) return `${invented.join(', ')} named nothing the API had returned: no operation Gauntlet ran created it (check the creation's own row, or give the parameter an example in the document)`;
   if (response.status === 401 || response.status === 403) {
     return hasAdmin ? `neither the user nor the configured admin may call it: check the admin's role in the target's test setup, or list it in stages.contract.skip` : `set stages.security.admin.credentials to an identity that may call ${op.id} (the target must make it an admin)`;
   }
   if (response.status === 404) return `what its path names does not exist for this user: a producer (a POST that creates it) must run first; check that the document has one and that it answers 2xx`;
   return `give the document an example for ${op.id}'s request (requestBody.content.*.example), or check the error above for a prerequisite Gauntlet could not create`;
+}
+
+/** A value like `value`, of the same length and shape, that nobody has yet: `ada@example.com` → `a7k2@example.com`. */
+export function freshened(value: string, n: number): string {
+  const tag = `${n.toString(36)}${Math.random().toString(36).slice(2)}`.replace(/[^a-z0-9]/g, '');
+  const at = value.indexOf('@');
+  if (at > 0) return `${freshened(value.slice(0, at), n)}${value.slice(at)}`;
+  const keep = Math.max(1, value.length - Math.min(6, tag.length));
+  return `${value.slice(0, keep)}${tag}`.slice(0, Math.max(value.length, 5));
 }

@@ -21,7 +21,13 @@ export function withWay(request: HttpRequest, way: Way, user: Record<string, str
     if (wrapper) body = { json: { [wrapper]: { ...((json as Record<string, Record<string, unknown>>)[wrapper] as object), ...way.fields } } };
     else body = { json: { ...(isRecord(json) ? json : {}), ...way.fields } };
   }
-  return { ...request, headers, ...(body ? { body } : {}) };
+  let url = request.url;
+  if (way.query && Object.keys(way.query).length) {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(way.query)) u.searchParams.set(k, v);
+    url = u.toString();
+  }
+  return { ...request, url, headers, ...(body ? { body } : {}) };
 }
 
 /**

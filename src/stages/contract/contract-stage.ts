@@ -3,12 +3,13 @@ import type { Stage, StageContext, StageOutcome } from '../types.ts';
 import { Coverage } from './_coverage.ts';
 import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
-import { curl, isServerError, requestsSent, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { curl, isServerError, requestsSent, send, setNoAnswerPolicy, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { hangPolicy } from './_hang.ts';
 import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
-import { deservedByMadeUp, describeInvented, trimSlash, type Invented } from '../../openapi/resources.ts';
+import { deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
@@ -37,6 +38,7 @@ export const contractStage: Stage = {
       return await runContract(context, alive);
     } finally {
       alive.session?.stop();
+      setNoAnswerPolicy(undefined);
     }
   },
 };
@@ -57,10 +59,15 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     add({ id: 'contract:document', stage: 'contract', title: `the OpenAPI document (${document.source}) is valid OpenAPI ${document.doc.openapi}`, status: document.problems.length ? 'failed' : 'passed', ...(document.problems.length ? { message: document.problems.join('\n') } : {}) });
 
     const operations = listOperations(document.doc, basePathOf(document.doc, location.basePath)).filter((op) => !settings.skip.includes(op.id));
+    // A request without an answer in time is its operation's finding, never the stage's end.
+    setNoAnswerPolicy(hangPolicy(operations, (op, request, ms) =>
+      add({ id: `contract:${op?.id ?? `${request.method} ${new URL(request.url).pathname}`}:hang`, stage: 'contract', title: `${op?.id ?? request.method} answers within the request timeout`, status: 'failed', severity: 'bug', message: `no answer within ${ms} ms: the request hangs (later requests to it are not sent)\nreproduce: ${curl(request)}`, evidence: { request: curl(request), ms } }),
+    ));
     const validator = new ResponseValidator(document.doc.openapi);
     const coverage = new Coverage(operations);
     const store = new ResourceStore();
     let session: Record<string, string> = {};
+    const setup: { request: HttpRequest; response: HttpResponse }[] = [];
     let adminSession: Record<string, string> | undefined;
     if (config.target.auth) {
       try {
@@ -71,6 +78,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         const probe = findProbe(operations, config.stages.security.probe);
         alive.session = keepSessionAlive(config.target.auth, target.url, settings.seed, user, probe ? (headers) => ({ method: 'GET', url: `${target.url}${probe.path}`, headers }) : undefined);
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'passed' });
+        setup.push(...(user.exchanges ?? []));
       } catch (error) {
         if (!(error instanceof AuthFlowError)) throw error;
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'failed', message: `${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.` });
@@ -92,6 +100,15 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const regular = ordered.filter((o) => !sessionEnders.includes(o));
 
     const reach = new Reach(operations);
+    // The auth flow's own answers are judged like every other, and reach what they called.
+    for (const { request, response } of setup) {
+      const op = operations.find((o) => o.method === request.method && trimSlash(o.path) === trimSlash(new URL(request.url).pathname));
+      if (!op) continue;
+      coverage.record(op, response.status);
+      reach.record(op, { request, response, way: { as: 'anonymous', fields: {}, after: [] }, tried: ['the auth flow (target.auth)'] });
+      const verdict = judge(`contract:${op.id}:auth-flow`, `${op.id} answers the auth flow's request as documented`, op, request, response, validator, { expect4xx: false });
+      if (verdict.status === 'failed') add(verdict);
+    }
     // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
     const ways = new Map<string, Way>();
     const wayOf = (op: Operation): Way => ways.get(op.id) ?? { as: op.secured || op.optionalAuth || !config.target.auth ? 'user' : 'anonymous', fields: {}, after: [] };
@@ -195,15 +212,16 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
           hasUser: Object.keys(session).length > 0,
           hasAdmin: adminSession !== undefined,
           produce,
+          reference: (field, byId) => store.reference(byId && referenceOf(field).by === 'name' ? `${field}Id` : field),
         }, operations, excluded);
       }
       const { request, response } = attempt;
-      if (!last && response.status >= 400 && response.status < 500 && response.status !== 429 && op.method !== 'DELETE') {
+      if (!last && response.status >= 400 && response.status < 500 && response.status !== 429 && (op.method !== 'DELETE' || invented.length > 0)) {
         deferred.push(op);
         return;
       }
       if (response.status >= 200 && response.status < 300 && attempt.tried.length > 0) ways.set(op.id, attempt.way);
-      reach.record(op, attempt, response.status >= 400 && response.status < 500 ? fixFor(op, response, adminSession !== undefined) : undefined);
+      reach.record(op, attempt, response.status >= 400 && response.status < 500 ? fixFor(op, response, adminSession !== undefined, invented.map((i) => `{${i.name}}`)) : undefined);
       coverage.record(op, response.status, sentParameters);
       poison.watch(op, request, response);
       if (op.method === 'GET' && response.status < 300 && !op.parameters.some((p) => p.in === 'path') && itemsIn(response.json) !== undefined) lists.push({ op, request: withoutOptionalQuery(op, request) });
@@ -296,6 +314,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
 /** One response judged: never 5xx, documented, schema-valid, no internals; 4xx when an invalid request was sent. */
 function judge(id: string, title: string, op: Operation, request: HttpRequest, response: HttpResponse, validator: ResponseValidator, options: { expect4xx: boolean; allow503?: boolean }): CheckResult {
   const problems: string[] = [];
+  if (response.status === 0) return { id, stage: 'contract', title, status: 'skipped', message: `no answer within the timeout: see its :hang check\nreproduce: ${curl(request)}` };
   if (options.allow503 ? isServerError(response) : response.status >= 500) problems.push(`answered ${response.status}: a server error`);
   else if (options.expect4xx && (response.status < 400 || response.status >= 500)) problems.push(`answered ${response.status}, expected a 4xx`);
   problems.push(...validator.problems(op, response));

@@ -1,0 +1,34 @@
+import type { HttpRequest, HttpResponse, NoAnswerPolicy } from '../../http/send.ts';
+import type { Operation } from '../../openapi/operations.ts';
+import { trimSlash } from '../../openapi/resources.ts';
+
+/** The operation a concrete request is for: its method, and its path against every template (either slash form). */
+export function operationOf(operations: Operation[], request: Pick<HttpRequest, 'method' | 'url'>): Operation | undefined {
+  const path = trimSlash(new URL(request.url).pathname);
+  const pattern = (op: Operation) => new RegExp(`^${trimSlash(op.path).split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+  return operations.find((op) => op.method === request.method && pattern(op).test(path));
+}
+
+/** What a request that got no answer in time stands for: status 0, so no check reads it as an answer. */
+export const noAnswer = (ms: number): HttpResponse => ({ status: 0, headers: new Headers(), text: `no answer within ${ms} ms`, json: undefined, contentType: '', ms });
+
+/**
+ * A request with no answer within its timeout is a finding of its operation (`<op>:hang`, reported
+ * once by `onHang`), never the end of the stage: it stands as status 0, and later requests to an
+ * operation that hung are not sent (each would wait out the timeout again).
+ */
+export function hangPolicy(operations: Operation[], onHang: (op: Operation | undefined, request: HttpRequest, ms: number) => void): NoAnswerPolicy {
+  const hung = new Set<string>();
+  return {
+    skip: (request) => {
+      const op = operationOf(operations, request);
+      return op && hung.has(op.id) ? noAnswer(0) : undefined;
+    },
+    timedOut: (request, ms) => {
+      const op = operationOf(operations, request);
+      if (op) hung.add(op.id);
+      onHang(op, request, ms);
+      return noAnswer(ms);
+    },
+  };
+}
