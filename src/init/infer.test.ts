@@ -37,7 +37,8 @@ describe('auth bodies wrapped in a key', () => {
       },
     };
     const inferred = infer(doc as never);
-    expect(inferred.register?.body).toEqual({ user: { username: '{{email}}', email: '{{email}}', password: '{{password}}' } });
+    // A username of its own: letters and digits ({{username}}), not the email.
+    expect(inferred.register?.body).toEqual({ user: { username: '{{username}}', email: '{{email}}', password: '{{password}}' } });
     expect(inferred.login?.body).toEqual({ user: { email: '{{email}}', password: '{{password}}' } });
     expect(inferred.tokenPath).toBe('user.token');
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../http/send.ts';
 import type { Operation } from './operations.ts';
-import { orderOperations } from './plan.ts';
-import { identifiersIn, ResourceStore, unwrapEnvelope } from './resources.ts';
+import { orderOperations, withReferences } from './plan.ts';
+import { identifiersIn, referenceOf, ResourceStore, stemOf, unwrapEnvelope } from './resources.ts';
 
 const op = (method: string, path: string, params: { name: string; schema?: Record<string, unknown> }[] = []): Operation => ({
   id: `${method} ${path}`,
@@ -79,5 +79,59 @@ describe('operation order', () => {
   it("deletes children before their parents", () => {
     const ordered = orderOperations([op('DELETE', '/recipes/{slug}'), op('DELETE', '/recipes/{slug}/reviews/{id}'), op('POST', '/recipes'), op('POST', '/recipes/{slug}/reviews')], []);
     expect(ordered.map((o) => o.id)).toEqual(['POST /recipes', 'POST /recipes/{slug}/reviews', 'DELETE /recipes/{slug}/reviews/{id}', 'DELETE /recipes/{slug}']);
+  });
+});
+
+describe('identity across conventions', () => {
+  it('takes /recipes/ and /recipes as one collection, and {id}/ after it as its item', () => {
+    const store = new ResourceStore();
+    store.remember(op('POST', '/recipes/'), answer({ id: 4, title: 'x' }, 201), at('POST', '/recipes/'));
+    expect(store.resolvePath(op('GET', '/recipes/{id}/'), 1)).toEqual({ path: '/recipes/4/', resolved: true, invented: [] });
+    expect(store.resolvePath(op('GET', '/recipes/{id}'), 1).path).toBe('/recipes/4');
+    store.forget(op('DELETE', '/recipes/{id}/'), at('DELETE', '/recipes/4/'));
+    expect(store.resolvePath(op('GET', '/recipes/{id}/'), 1).resolved).toBe(false);
+  });
+
+  it('reads an id from pk, or from the object\'s own url (DRF hyperlinks), or from a Location header', () => {
+    const store = new ResourceStore();
+    store.remember(op('POST', '/drones/'), answer({ url: 'http://127.0.0.1:9/drones/3/', name: 'Atom' }, 201), at('POST', '/drones/'));
+    store.remember(op('POST', '/pilots/'), answer({ pk: 8, name: 'Ann' }, 201), at('POST', '/pilots/'));
+    const located: HttpResponse = { ...answer(undefined, 201), headers: new Headers({ location: '/things/42' }) };
+    store.remember(op('POST', '/things'), located, at('POST', '/things'));
+    expect(store.resolvePath(op('GET', '/drones/{id}'), 1).path).toBe('/drones/3');
+    expect(store.resolvePath(op('GET', '/pilots/{id}'), 1).path).toBe('/pilots/8');
+    expect(store.resolvePath(op('GET', '/things/{id}'), 1).path).toBe('/things/42');
+  });
+
+  it('finds an item created under its parent at a flat route, preferring nested creations', () => {
+    const store = new ResourceStore();
+    store.remember(op('POST', '/lists/'), answer({ id: 5 }), at('POST', '/lists/'));
+    store.remember(op('POST', '/lists/{id}/items/'), answer({ id: 11 }), at('POST', '/lists/5/items/'));
+    store.remember(op('POST', '/cart/items/'), answer({ id: 99 }, 201), at('POST', '/cart/items/'));
+    expect(store.resolvePath(op('GET', '/items/{id}'), 1).path).toBe('/items/11');
+    // {accountId} in a path names the accounts collection.
+    store.remember(op('POST', '/account/'), answer({ id: 7 }, 201), at('POST', '/account/'));
+    expect(store.resolvePath(op('GET', '/transaction/account/{accountId}'), 1).path).toBe('/transaction/account/7');
+  });
+
+  it('gives body references a resource the user may use: two different ones for a from/to pair, its own id for userId', () => {
+    const store = new ResourceStore();
+    store.self = 12;
+    store.remember(op('POST', '/accounts/'), answer({ id: 1 }, 201), at('POST', '/accounts/'));
+    store.remember(op('POST', '/accounts/'), answer({ id: 2 }, 201), at('POST', '/accounts/'));
+    store.remember(op('GET', '/drone-categories/'), answer({ count: 1, results: [{ url: 'http://x/drone-categories/4', name: 'Quadcopter' }] }), at('GET', '/drone-categories/'));
+    const schema = { type: 'object', properties: { from_account_id: { type: 'integer' }, to_account_id: { type: 'integer' }, userId: { type: 'integer' }, drone_category: { type: 'string' }, note: { type: 'string' } } };
+    const body = withReferences({ from_account_id: 100, to_account_id: 200, userId: 300, drone_category: 'x', note: 'y' }, schema, store) as Record<string, unknown>;
+    expect(body).toMatchObject({ userId: 12, drone_category: 'Quadcopter', note: 'y' });
+    expect([body.from_account_id, body.to_account_id].sort()).toEqual([1, 2]);
+    expect(referenceOf('from_account_id')).toEqual({ stem: 'account', by: 'id' });
+    expect(referenceOf('productUrl')).toEqual({ stem: 'product', by: 'url' });
+    expect(stemOf('drone-categories')).toBe(stemOf('drone_category'));
+  });
+
+  it('creates what a body references before the creation that needs it', () => {
+    const withBody = (o: Operation, properties: Record<string, unknown>): Operation => ({ ...o, body: { required: true, media: [{ contentType: 'application/json', schema: { type: 'object', properties } }] } });
+    const ordered = orderOperations([withBody(op('POST', '/cart/items/'), { product_id: { type: 'integer' } }), withBody(op('POST', '/products/'), { name: { type: 'string' } })], []);
+    expect(ordered.map((o) => o.id)).toEqual(['POST /products/', 'POST /cart/items/']);
   });
 });

@@ -117,7 +117,8 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
     return { database: undefined, databaseUrl: env.postgres.adminUrl };
   }
   const database = new DatabaseManager(env.postgres.adminUrl, config.environment.postgres.database, config.environment.postgres.reset);
-  await database.prepare(target.migrate, target.env);
+  // The migrate and seed commands load the target's own code and settings: they get the env the target gets, then their own.
+  await database.prepare(target.migrate && { ...target.migrate, env: { ...target.start.env, ...target.migrate.env } }, target.env);
   if (target.seed) {
     await runCommand({
       name: 'seed',
@@ -125,7 +126,7 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
       command: target.seed.command,
       cwd: target.seed.cwd,
       timeoutMs: target.seed.timeoutMs,
-      env: { ...process.env, ...withDatabaseParts(target.seed.env, database.appUrl), ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url },
+      env: { ...process.env, ...withDatabaseParts({ ...target.start.env, ...target.seed.env }, database.appUrl), ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url },
     });
   }
   return { database, databaseUrl: database.appUrl };

@@ -82,7 +82,7 @@ describe('gauntlet init', () => {
     expect(init.stdout).toContain('inferred the auth flow, the Token header.');
     const written = await readFile(out, 'utf8');
     expect(written).toContain("env: { SECRET: 'wrapped-secret-0123456789', GREETING: 'hello' }");
-    expect(written).toContain("register: { path: '/api/users', body: { user: { username: '{{email}}', email: '{{email}}', password: '{{password}}' } } },");
+    expect(written).toContain("register: { path: '/api/users', body: { user: { username: '{{username}}', email: '{{email}}', password: '{{password}}' } } },");
     expect(written).toContain("login: { path: '/api/users/login', body: { user: { email: '{{email}}', password: '{{password}}' } } },");
     expect(written).toContain("token: { path: 'user.token' },");
     expect(written).toContain("header: { name: 'Authorization', scheme: 'Token' },");

@@ -13,6 +13,8 @@ export interface FieldComplaint {
   message: string;
 }
 
+/** Keys of the error shapes themselves, never a field of the request (pydantic's `loc`, Joi's `path`, …). */
+const META = new Set(['loc', 'path', 'param', 'field', 'property', 'msg', 'message', 'type', 'ctx', 'errors', 'detail', 'constraints', 'error', 'value', 'location', 'code', 'input', 'url', 'children', 'context', 'label', 'key']);
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const words = (text: string) => text.toLowerCase();
 
@@ -43,7 +45,7 @@ export function complaintsOf(response: HttpResponse, known: string[]): FieldComp
     if (loc !== undefined) add(Array.isArray(loc) ? loc.at(-1) : loc, message ?? '');
     for (const [key, value] of Object.entries(node)) {
       // DRF: { "name": ["This field may not be blank."] }, and its nested serializers.
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) add(key, value.join(' '));
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string') && !META.has(key)) add(key, value.join(' '));
       if (typeof value === 'string') fromText(value);
       else visit(value, depth + 1);
     }

@@ -3,7 +3,7 @@ import { isServerError, type HttpRequest, type HttpResponse } from '../../http/s
 import { authRequest, createSession, freshCredentials, login, readPath } from '../../http/session.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest, readerOf, ResourceStore } from '../../openapi/plan.ts';
-import { deepField, describeInvented, identifiersIn, isIdentifierKey, unwrapEnvelope } from '../../openapi/resources.ts';
+import { deepField, describeInvented, identifiersIn, isIdentifierKey, listItems, unwrapEnvelope } from '../../openapi/resources.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /** 403 or 404 (hiding that the resource exists) are the right answers to someone else's resource. */
@@ -59,7 +59,7 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   // Meant to be done to other people's resources: B does it, and only a server error is a finding.
   const sharedBecause = rules.shared.includes(op.id)
     ? 'shared: stages.security.authorization.shared lets any user do it'
-    : onSubPath(op) && !rules.ownerOnly.includes(op.id) && reader && succeeded((await readAs(other)) as HttpResponse)
+    : onSubPath(op) && !rules.ownerOnly.includes(op.id) && reader && readsSomething((await readAs(other)) as HttpResponse)
       ? `a social action: user B may read ${reader.id} of user A, so acting on it (a reply, a like, a follow) makes B's own record; name it in stages.security.authorization.ownerOnly if only the owner may`
       : undefined;
   if (sharedBecause) {
@@ -80,6 +80,12 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   } else if (succeeded(response) && op.method === 'GET') {
     const anonymous = await run.send(withoutSession(request, other));
     if (succeeded(anonymous)) return run.add({ id, title, status: 'passed', message: `public: an anonymous ${op.method} ${path} gets ${anonymous.status} too` });
+    // An empty answer (null, [], a list of nothing) shows B nothing of A's: no data crossed, whatever the status says.
+    if (emptyAnswer(response.json)) {
+      const own = await run.send({ ...withoutSession(request, other), headers: { ...withoutSession(request, other).headers, ...owner.session.headers } });
+      if (succeeded(own) && !emptyAnswer(own.json)) return run.add({ id, title, status: 'passed', message: `user B got ${response.status} with nothing in it, while user A's own read shows its content: nothing of A's crossed` });
+      return run.skip(id, title, `cannot tell: user B got ${response.status} with nothing in it, and user A's own read answers ${own.status}${succeeded(own) ? ' with nothing in it either' : ''}, so there was nothing to leak`);
+    }
     problems.push(`user B got ${response.status} on user A's ${path} (which an anonymous request cannot read: ${anonymous.status}): broken object-level authorization`);
   } else if (succeeded(response)) {
     const after = before && succeeded(before) ? await readAs(owner) : undefined;
@@ -263,3 +269,16 @@ export function withField(body: Record<string, unknown>, field: string, value: u
   if (inner && typeof inner === 'object' && !Array.isArray(inner)) return { [keys[0] as string]: { ...(inner as Record<string, unknown>), [field]: value } };
   return { ...body, [field]: value };
 }
+
+/** An answer that carries nothing: no body, null, an empty array or object, a list envelope with no items. */
+function emptyAnswer(json: unknown): boolean {
+  if (json === undefined || json === null || json === '') return true;
+  if (Array.isArray(json)) return json.length === 0;
+  if (typeof json !== 'object') return false;
+  if (Object.keys(json).length === 0) return true;
+  const items = listItems(json);
+  return items !== undefined && items.length === 0 && Object.values(json).every((v) => Array.isArray(v) || typeof v === 'number' || v === null);
+}
+
+/** A 2xx with content: what "B may read it" means (a 200 with nothing in it shows B nothing). */
+const readsSomething = (r: HttpResponse) => succeeded(r) && !emptyAnswer(r.json);
