@@ -15,7 +15,7 @@ export default defineConfig({
     openapi: { url: '/api/openapi.json' },
     flaws: { enableEnv: { COOKBOOK_ALLOW_FLAWS: '1' }, namesEnv: 'COOKBOOK_FLAWS' },
     auth: {
-      register: { path: '/api/users', body: { user: { username: '{{email}}', email: '{{email}}', password: '{{password}}' } } },
+      register: { path: '/api/users', body: { user: { username: '{{username}}', email: '{{email}}', password: '{{password}}' } } },
       login: { path: '/api/users/login', body: { user: { email: '{{email}}', password: '{{password}}' } } },
       token: { path: 'user.token' },
       header: { name: 'Authorization', scheme: 'Token' }, // security scheme "token" is an API key in the Authorization header; its description says "Token <token>"

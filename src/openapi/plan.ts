@@ -140,6 +140,14 @@ export function withReferences(body: unknown, schema: Record<string, unknown> | 
 }
 
 function parameterValue(p: Parameter, seed: number): string {
+  // Paging that shows something: the first page, a small page size within the documented bounds.
+  if (p.example === undefined && p.in === 'query' && typeOf(p.schema) === 'integer') {
+    const min = typeof p.schema.minimum === 'number' ? p.schema.minimum : undefined;
+    const max = typeof p.schema.maximum === 'number' ? p.schema.maximum : undefined;
+    if (/^(offset|skip|start)$/i.test(p.name)) return String(Math.max(0, min ?? 0));
+    if (/^(page|page_?number)$/i.test(p.name)) return String(Math.max(1, min ?? 1));
+    if (/^(limit|size|page_?size|per_?page|count|take|top|max_?results)$/i.test(p.name)) return String(Math.min(max ?? 10, Math.max(min ?? 1, 10)));
+  }
   const value = sampleFor(p.schema, seed, p.example);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

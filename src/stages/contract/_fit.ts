@@ -82,7 +82,7 @@ const alnum = (length: number, n: number) => `g${n.toString(36)}${'abcdefghijklm
  */
 export function fittingValue(field: string, message: string, current: unknown, n: number): unknown {
   const m = words(message);
-  const oneOf = /one of[:\s]*\[?([^\]\n]+)\]?/.exec(message);
+  const oneOf = /one of\s*(?::\s*|\[)([^\]\n]+)\]?/.exec(message);
   if (oneOf) {
     const first = (oneOf[1] as string).split(/,\s*|\s+or\s+|\|/)[0]?.replace(/^["'\s[]+|["'\s\].]+$/g, '');
     if (first) return first;

@@ -19,6 +19,8 @@ export interface Way {
   fields: Record<string, unknown>;
   /** Query parameters a validation error taught (`category` must be a number: a category's id). */
   query?: Record<string, string>;
+  /** Optional query parameters a validation error refused (a filter naming nothing that exists): left out. */
+  drop?: string[];
   after: string[];
 }
 
@@ -120,9 +122,12 @@ export async function reachOperation(op: Operation, first: Attempt, tools: Reach
       const known = tools.reference(own, /number|integer|numeric|\bid\b/i.test(message));
       return known !== undefined && known !== current ? known : fittingValue(field, message, current, n + round + 1);
     };
-    const query = { ...current.way.query, ...Object.fromEntries(complaints.filter((c) => queryNames.includes(c.field) && !(c.field in inner)).map((c) => [c.field, String(fit(c.field, c.message, url.searchParams.get(c.field) ?? undefined))])) };
+    // An optional filter the error refuses is left out: a valid list request needs none.
+    const optional = new Set(op.parameters.filter((p) => p.in === 'query' && !p.required).map((p) => p.name));
+    const drop = [...new Set([...(current.way.drop ?? []), ...complaints.filter((c) => optional.has(c.field) && !(c.field in inner)).map((c) => c.field)])];
+    const query = { ...current.way.query, ...Object.fromEntries(complaints.filter((c) => queryNames.includes(c.field) && !optional.has(c.field) && !(c.field in inner)).map((c) => [c.field, String(fit(c.field, c.message, url.searchParams.get(c.field) ?? undefined))])) };
     const fields = { ...current.way.fields, ...Object.fromEntries(complaints.filter((c) => !(c.field in query)).map((c) => [c.field, fit(c.field, c.message, inner[c.field])])) };
-    if (await retry({ ...current.way, fields, query }, `with ${complaints.map((c) => c.field).join(', ')} as the error asks`)) return current;
+    if (await retry({ ...current.way, fields, query, drop }, `with ${complaints.map((c) => c.field).join(', ')} as the error asks`)) return current;
   }
   // "already exists", "taken", "duplicate": the identifying fields made fresh (an email, a username), at their old length.
   if (remediable(current.response) && /already|exists|taken|unique|duplicate/i.test(current.response.text)) {

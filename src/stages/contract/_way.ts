@@ -22,9 +22,10 @@ export function withWay(request: HttpRequest, way: Way, user: Record<string, str
     else body = { json: { ...(isRecord(json) ? json : {}), ...way.fields } };
   }
   let url = request.url;
-  if (way.query && Object.keys(way.query).length) {
+  if ((way.query && Object.keys(way.query).length) || way.drop?.length) {
     const u = new URL(url);
-    for (const [k, v] of Object.entries(way.query)) u.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(way.query ?? {})) u.searchParams.set(k, v);
+    for (const k of way.drop ?? []) u.searchParams.delete(k);
     url = u.toString();
   }
   return { ...request, url, headers, ...(body ? { body } : {}) };

@@ -10,7 +10,7 @@ import { basePathOf, listOperations, type Operation } from '../../openapi/operat
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
 import { deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
-import { AuthFlowError, createSession } from '../../http/session.ts';
+import { AuthFlowError, authRequest, createSession, freshCredentials, tokensFrom, type Session } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
@@ -69,9 +69,11 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     let session: Record<string, string> = {};
     const setup: { request: HttpRequest; response: HttpResponse }[] = [];
     let adminSession: Record<string, string> | undefined;
+    let testUser: Session | undefined;
     if (config.target.auth) {
       try {
         const user = await createSession(config.target.auth, target.url, settings.seed);
+        testUser = user;
         session = user.headers;
         store.self = user.userId;
         // An operation of the stage may end this session (a new email, a new password): renewed, not failed.
@@ -112,9 +114,22 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
     const ways = new Map<string, Way>();
     const wayOf = (op: Operation): Way => ways.get(op.id) ?? { as: op.secured || op.optionalAuth || !config.target.auth ? 'user' : 'anonymous', fields: {}, after: [] };
+    // The auth flow's own requests (refresh, logout, account deletion) carry the user's real refresh
+    // token and credentials: a made-up refresh token only ever reaches the 401 it deserves.
+    const authFlow = (op: Operation, seed = settings.seed) => {
+      const auth = config.target.auth;
+      const same = (s: { method: string; path: string } | undefined) => s !== undefined && s.method === op.method && trimSlash(s.path) === trimSlash(op.path);
+      if (!auth || !testUser) return undefined;
+      // Registration: a new user's fresh credentials; login: the test user's own.
+      if (same(auth.register) && auth.register) return authRequest(auth.register, target.url, { ...freshCredentials(seed, 'contract') });
+      if (same(auth.login)) return authRequest(auth.login, target.url, { ...testUser.credentials });
+      const spec = [auth.refresh, auth.logout, auth.deleteAccount].find(same);
+      return spec ? authRequest(spec, target.url, { ...testUser.credentials, refreshToken: testUser.refreshToken, accessToken: testUser.token }, session) : undefined;
+    };
     const valid = (op: Operation, seed: number, way = wayOf(op)) => {
       const built = buildRequest(op, target.url, store, session, seed);
-      return { ...built, request: withWay(built.request, way, session, adminSession) };
+      const own = authFlow(op, seed);
+      return { ...built, request: own ?? withWay(built.request, way, session, adminSession) };
     };
     const poison = new PoisonWatch(add);
     const lists: { op: Operation; request: HttpRequest }[] = [];
@@ -216,6 +231,14 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         }, operations, excluded);
       }
       const { request, response } = attempt;
+      // A refresh that worked rotated the refresh token: the next one the stage sends is the new one.
+      if (config.target.auth?.refresh && testUser && response.status < 300 && authFlow(op)?.url === request.url && op.method === config.target.auth.refresh.method) {
+        try {
+          testUser.refreshToken = tokensFrom(config.target.auth, response, 'refresh').refreshToken ?? testUser.refreshToken;
+        } catch {
+          // Not the refresh's answer shape: the next refresh is sent with the old token, and judged as it answers.
+        }
+      }
       if (!last && response.status >= 400 && response.status < 500 && response.status !== 429 && (op.method !== 'DELETE' || invented.length > 0)) {
         deferred.push(op);
         return;

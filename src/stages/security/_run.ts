@@ -101,6 +101,7 @@ export class SecurityRun {
     if (!this.auth) throw new Error('actor() needs target.auth');
     const session = await createSession(this.auth, this.baseUrl, this.settings.seed, { label });
     const store = new ResourceStore();
+    store.self = session.userId;
     let id: string | undefined;
     if (this.probe) {
       // The user's own account ({ "user": { "username" } }): what a `{username}` of this user resolves to.
@@ -109,7 +110,10 @@ export class SecurityRun {
       if (r.status < 300 && me && typeof me === 'object' && !Array.isArray(me)) {
         store.adopt(this.probe.path, me as Record<string, unknown>);
         const value = (me as Record<string, unknown>).id;
-        if (typeof value === 'string' || typeof value === 'number') id = String(value);
+        if (typeof value === 'string' || typeof value === 'number') {
+          id = String(value);
+          store.self = value;
+        }
       }
     }
     const configured = this.settings.creates;
