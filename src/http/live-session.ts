@@ -44,7 +44,7 @@ export function keepSessionAlive(auth: AuthConfig, baseUrl: string, seed: number
 
   // Where the login body puts the email and the password ({ user: { email } } → user.email): a write
   // with the session that sends a new value there (PUT /user) changed them, and the next login needs it.
-  const fields = credentialPaths(auth.login.body);
+  const fields = auth.login ? credentialPaths(auth.login.body) : [];
   const observe = (request: HttpRequest, status: number) => {
     if (status < 200 || status >= 300 || !['POST', 'PUT', 'PATCH'].includes(request.method) || !carried(request, session.headers)) return;
     const body = request.body && 'json' in request.body ? request.body.json : undefined;

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import type { BodyBuilder } from '../config/schema.ts';
 import { send, type HttpRequest, type HttpResponse } from './send.ts';
 import { deepField } from '../openapi/resources.ts';
+import { runUserCommand } from './user-command.ts';
 
 export type AuthConfig = NonNullable<ResolvedConfig['target']['auth']>;
 
@@ -102,19 +103,49 @@ export function tokensFrom(auth: AuthConfig, response: HttpResponse, what: strin
   return { token, refreshToken: refreshToken as string | undefined };
 }
 
-/** Logs in with known credentials. */
-export async function login(auth: AuthConfig, baseUrl: string, credentials: Credentials): Promise<Session> {
+/**
+ * Headers per OpenAPI security scheme (target.auth.schemes), kept beside a session's headers object:
+ * buildRequest sends an operation that requires one of those schemes with its headers instead.
+ */
+const bySchemeOf = new WeakMap<Record<string, string>, Record<string, Record<string, string>>>();
+
+/** The headers an operation that accepts `schemes` (in the document's order) is sent with, from a session's headers. */
+export function headersForSchemes(headers: Record<string, string>, schemes: string[] | undefined): Record<string, string> {
+  const byScheme = bySchemeOf.get(headers);
+  const chosen = byScheme && schemes?.find((s) => byScheme[s] !== undefined);
+  return chosen && byScheme ? (byScheme[chosen] as Record<string, string>) : headers;
+}
+
+const basicHeader = (credentials: Credentials) => ({ authorization: `Basic ${Buffer.from(`${credentials.username ?? credentials.email}:${credentials.password}`).toString('base64')}` });
+
+/** The session of a user whose token is known (or who authenticates with Basic), with its per-scheme headers. */
+function sessionFor(auth: AuthConfig, credentials: Credentials, token: string, extra: Partial<Session> = {}): Session {
+  const headers = auth.basic ? basicHeader(credentials) : authHeaders(auth, token);
+  const byScheme = Object.fromEntries(Object.entries(auth.schemes ?? {}).map(([name, how]) => [name, how === 'basic' ? basicHeader(credentials) : { [how.name.toLowerCase()]: how.scheme ? `${how.scheme} ${token}` : token }]));
+  if (Object.keys(byScheme).length) bySchemeOf.set(headers, byScheme);
+  return { headers, credentials, token, refreshToken: undefined, ...extra };
+}
+
+/** Logs in with known credentials (with `basic` and no login, or a token from createUser's output: no request). */
+export async function login(auth: AuthConfig, baseUrl: string, credentials: Credentials, output?: string): Promise<Session> {
+  if (!auth.login) {
+    const token = auth.token?.fromOutput ? new RegExp(auth.token.fromOutput).exec(output ?? '')?.[1] : undefined;
+    if (auth.token?.fromOutput && !token) throw new AuthFlowError(`target.auth.token.fromOutput (${auth.token.fromOutput}) matched nothing in the output of target.auth.createUser: ${(output ?? '').trim().slice(-300)}`);
+    registerSecret(token, '«an access token: create the test user (target.auth.createUser) and put its token here»');
+    return sessionFor(auth, credentials, token ?? '');
+  }
   const request = authRequest(auth.login, baseUrl, { ...credentials });
   const response = await send(request);
   if (response.status >= 300) throw new AuthFlowError(`login (${auth.login.method} ${auth.login.path}) answered ${response.status}: ${response.text.slice(0, 300)}`, response);
   const { token, refreshToken } = tokensFrom(auth, response, 'login');
   const userId = deepField(response.json, 'id');
-  return { headers: authHeaders(auth, token), credentials, token, refreshToken, exchanges: [{ request, response }], ...(userId !== undefined ? { userId } : {}) };
+  return sessionFor(auth, credentials, token, { refreshToken, exchanges: [{ request, response }], ...(userId !== undefined ? { userId } : {}) });
 }
 
 /** Registers a fresh account without logging in (a login may count against a login rate limit). */
 export async function registerOnly(auth: AuthConfig, baseUrl: string, seed: number, label: string): Promise<Credentials> {
   const credentials = freshCredentials(seed, label);
+  if (auth.createUser) await runUserCommand(auth.createUser, credentials);
   if (!auth.register) return credentials;
   const r = await send(authRequest(auth.register, baseUrl, { ...credentials }));
   if (r.status >= 300) throw new AuthFlowError(`register (${auth.register.method} ${auth.register.path}) answered ${r.status}: ${r.text.slice(0, 300)}`, r);
@@ -128,12 +159,15 @@ export async function registerOnly(auth: AuthConfig, baseUrl: string, seed: numb
 export async function createSession(auth: AuthConfig, baseUrl: string, seed: number, options: { credentials?: Credentials; label?: string; existingOk?: boolean } = {}): Promise<Session> {
   const credentials = options.credentials ?? freshCredentials(seed, options.label);
   const exchanges: { request: HttpRequest; response: HttpResponse }[] = [];
+  // Made by a command (no sign-up route): once per credentials; a known account (the admin) again is fine.
+  let output: string | undefined;
+  if (auth.createUser) output = await runUserCommand(auth.createUser, credentials).catch((error: unknown) => (options.existingOk ? '' : Promise.reject(error)));
   if (auth.register) {
     const request = authRequest(auth.register, baseUrl, { ...credentials });
     const r = await send(request);
     if (r.status >= 300 && !(options.existingOk && r.status === 409)) throw new AuthFlowError(`register (${auth.register.method} ${auth.register.path}) answered ${r.status}: ${r.text.slice(0, 300)}`, r);
     exchanges.push({ request, response: r });
   }
-  const session = await login(auth, baseUrl, credentials);
+  const session = await login(auth, baseUrl, credentials, output);
   return { ...session, exchanges: [...exchanges, ...(session.exchanges ?? [])] };
 }

@@ -39,6 +39,8 @@ export interface Operation {
   optionalAuth?: boolean;
   /** The document's tags: words that link it to its producers. */
   tags?: string[];
+  /** The security schemes it accepts, in the document's order (target.auth.schemes picks the headers for them). */
+  schemes?: string[];
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -93,11 +95,18 @@ export function listOperations(doc: OpenApiDocument, basePath = ''): Operation[]
             .map((l) => ({ operationId: l.operationId as string, parameters: l.parameters ?? {} })),
         })),
         ...authOf(security),
+        ...schemesOf(security),
         ...(Array.isArray(op.tags) && op.tags.length ? { tags: op.tags.filter((t): t is string => typeof t === 'string') } : {}),
       });
     }
   }
   return operations;
+}
+
+function schemesOf(security: unknown): { schemes?: string[] } {
+  if (!Array.isArray(security)) return {};
+  const names = [...new Set(security.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : [])))];
+  return names.length ? { schemes: names } : {};
 }
 
 /** Required, optional (one requirement is the empty `{}`) or no authentication. */

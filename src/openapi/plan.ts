@@ -1,6 +1,7 @@
 import type { HttpRequest } from '../http/send.ts';
 import type { Operation, Parameter } from './operations.ts';
 import { referenceOf, stemOf, trimSlash, type Invented, type ResourceStore } from './resources.ts';
+import { headersForSchemes } from '../http/session.ts';
 
 export { ResourceStore, unwrapEnvelope } from './resources.ts';
 import { sampleFor, typeOf } from './generate.ts';
@@ -19,7 +20,9 @@ export function orderOperations(ops: Operation[], authPaths: string[]): Operatio
     if (endsSession(op)) return 90;
     // A creation whose body references another collection (product_id) after that collection's creation.
     if (createsInCollection(op)) return 10 + (depth.get(op) ?? 0) / 10;
-    if (op.method === 'DELETE') return 60;
+    // A resource whose creation references another (a drone its category) is deleted before it:
+    // deleting the category first may take the drone with it (a cascade).
+    if (op.method === 'DELETE') return 60 - (depth.get(ops.find((c) => createsInCollection(c) && trimSlash(op.path).startsWith(`${trimSlash(c.path)}/{`)) as Operation) ?? 0) / 10;
     if (op.method === 'POST') return 20;
     if (op.method === 'GET') return 30;
     return 40;
@@ -34,8 +37,9 @@ function referenceDepths(creations: Operation[]): Map<Operation, number> {
   const stemOfPath = (op: Operation) => stemOf(trimSlash(op.path).split('/').at(-1) ?? '');
   const needs = (op: Operation): Operation[] => {
     const schema = op.body?.media.find((m) => /json/.test(m.contentType))?.schema;
-    const props = Object.keys((schema?.properties ?? {}) as object);
-    const stems = new Set(props.map(referenceOf).filter((r) => r.by !== 'name').map((r) => r.stem));
+    // What the client sends: a read-only field (a category's list of its drones) is no reference.
+    const props = Object.entries((schema?.properties ?? {}) as Record<string, { readOnly?: boolean }>).filter(([, p]) => !p?.readOnly).map(([name]) => name);
+    const stems = new Set(props.map((p) => referenceOf(p).stem));
     return creations.filter((c) => c !== op && stems.has(stemOfPath(c)));
   };
   const depths = new Map<Operation, number>();
@@ -81,7 +85,7 @@ export function createsInCollection(op: Operation): boolean {
 export function buildRequest(op: Operation, baseUrl: string, store: ResourceStore, session: Record<string, string>, seed: number): { request: HttpRequest; sentParameters: string[]; invented: Invented[] } {
   const { path, invented } = store.resolvePath(op, seed);
   const url = new URL(`${baseUrl}${path}`);
-  const headers: Record<string, string> = { ...(op.secured || op.optionalAuth ? session : {}) };
+  const headers: Record<string, string> = { ...(op.secured || op.optionalAuth ? headersForSchemes(session, op.schemes) : {}) };
   const sent: string[] = op.parameters.filter((p) => p.in === 'path').map((p) => p.name);
   for (const p of op.parameters.filter((q) => q.in === 'query' || q.in === 'header')) {
     const reference = p.in === 'query' ? fitReference(store.reference(p.name), p.schema) : undefined;

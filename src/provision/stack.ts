@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load.ts';
 import { startControl, type StartedControl } from '../control/control-server.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
 import { DatabaseManager, databaseUrlEnv, withDatabaseParts } from '../database/database-manager.ts';
+import { setUserCommandEnv } from '../http/user-command.ts';
 import type { StartedComposeEnvironment } from '../environments/compose/compose-environment.ts';
 import { assertDisposable } from '../environments/external/external-environment.ts';
 import { createEnvironment } from '../environments/resolve.ts';
@@ -129,6 +130,8 @@ async function prepareDatabase(config: ResolvedConfig, env: StartedEnvironment):
       env: { ...process.env, ...withDatabaseParts({ ...target.start.env, ...target.seed.env }, database.appUrl), ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url },
     });
   }
+  // Users made by a command (target.auth.createUser) go into the target's database, with its settings.
+  setUserCommandEnv({ ...process.env, ...withDatabaseParts(target.start.env, database.appUrl), ...databaseUrlEnv(target.env, database.appUrl), [target.env.redisUrl]: env.redis.url });
   return { database, databaseUrl: database.appUrl };
 }
 

@@ -61,7 +61,7 @@ describe('the step library on a target with other paths', () => {
         auth: {
           ...auth,
           register: { ...(auth.register as NonNullable<typeof auth.register>), path: '/api/v2/signup' },
-          login: { ...auth.login, path: '/api/v2/signin' },
+          login: { ...(auth.login as NonNullable<typeof auth.login>), path: '/api/v2/signin' },
           refresh: { ...(auth.refresh as NonNullable<typeof auth.refresh>), path: '/api/v2/token' },
           logout: { ...(auth.logout as NonNullable<typeof auth.logout>), path: '/api/v2/signout' },
         },

@@ -32,11 +32,30 @@ const authRequest = z.strictObject({
  * response at `token.path` (dot path into the JSON, e.g. `data.session.token`) and sent in
  * `header.name` as `<scheme> <token>` (no scheme: the bare token).
  */
-const auth = z.strictObject({
+const auth = z
+  .strictObject({
   register: authRequest.optional(),
-  login: authRequest,
+  /**
+   * For a backend without a sign-up route (users made by an admin command, e.g. Django's
+   * `manage.py createsuperuser`): run once per user Gauntlet needs, with {{username}}, {{email}},
+   * {{password}} and {{name}} filled in (shell-quoted in a string command), in the target's env and
+   * database. Its output may carry the user's token (`token.fromOutput`).
+   */
+  createUser: commandSpec.optional(),
+  /** Logs the user in and answers the token; optional with `basic` or `token.fromOutput`. */
+  login: authRequest.optional(),
+  /** HTTP Basic: every request carries `Authorization: Basic base64(username:password)`, no login request. @default false */
+  basic: z.boolean().default(false),
+  /**
+   * Per OpenAPI security scheme (its name under components.securitySchemes): how a request of an
+   * operation that requires that scheme authenticates, when it is not the default above.
+   * `'basic'`, or `{ name, scheme }`: the token in that header.
+   */
+  schemes: z.record(z.string(), z.union([z.literal('basic'), z.strictObject({ name: z.string().min(1).default('authorization'), scheme: z.string().default('Bearer') })])).default({}),
   token: z
     .strictObject({
+      /** A regular expression whose first group is the user's token in createUser's output ("Generated token (\\w+)"). */
+      fromOutput: z.string().min(1).optional(),
       path: z.string().min(1).default('accessToken'),
       /** Cookie auth: the token is the value of this cookie, read from the login's Set-Cookie and sent back as `Cookie: <name>=<token>` (header is then unused). */
       cookie: z.string().min(1).optional(),
@@ -51,7 +70,8 @@ const auth = z.strictObject({
   logout: authRequest.optional(),
   /** Deletes the current user (sent with the access token). */
   deleteAccount: authRequest.extend({ method: z.string().default('DELETE') }).optional(),
-});
+  })
+  .refine((a) => a.login !== undefined || a.basic || a.token.fromOutput !== undefined, { message: 'target.auth needs a way to authenticate: login, basic: true, or createUser with token.fromOutput', path: ['login'] });
 
 /**
  * Code coverage of the target while the stages run against it (gated by gates.coverage):

@@ -10,7 +10,7 @@ import { basePathOf, listOperations, type Operation } from '../../openapi/operat
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
 import { deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
-import { AuthFlowError, authRequest, createSession, freshCredentials, tokensFrom, type Session } from '../../http/session.ts';
+import { AuthFlowError, authRequest, createSession, freshCredentials, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
@@ -96,7 +96,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
           });
       }
     }
-    const authPaths = [config.target.auth?.register?.path, config.target.auth?.login.path].filter((p): p is string => p !== undefined);
+    const authPaths = [config.target.auth?.register?.path, config.target.auth?.login?.path].filter((p): p is string => p !== undefined);
     const ordered = orderOperations(operations, authPaths);
     const sessionEnders = ordered.filter(endsSession); // logout, delete account: after everything else
     const regular = ordered.filter((o) => !sessionEnders.includes(o));
@@ -122,14 +122,14 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       if (!auth || !testUser) return undefined;
       // Registration: a new user's fresh credentials; login: the test user's own.
       if (same(auth.register) && auth.register) return authRequest(auth.register, target.url, { ...freshCredentials(seed, 'contract') });
-      if (same(auth.login)) return authRequest(auth.login, target.url, { ...testUser.credentials });
+      if (same(auth.login) && auth.login) return authRequest(auth.login, target.url, { ...testUser.credentials });
       const spec = [auth.refresh, auth.logout, auth.deleteAccount].find(same);
       return spec ? authRequest(spec, target.url, { ...testUser.credentials, refreshToken: testUser.refreshToken, accessToken: testUser.token }, session) : undefined;
     };
     const valid = (op: Operation, seed: number, way = wayOf(op)) => {
       const built = buildRequest(op, target.url, store, session, seed);
       const own = authFlow(op, seed);
-      return { ...built, request: own ?? withWay(built.request, way, session, adminSession) };
+      return { ...built, request: own ?? withWay(built.request, way, headersForSchemes(session, op.schemes), adminSession && headersForSchemes(adminSession, op.schemes)) };
     };
     const poison = new PoisonWatch(add);
     const lists: { op: Operation; request: HttpRequest }[] = [];

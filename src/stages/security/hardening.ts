@@ -160,6 +160,7 @@ async function uniformLoginErrors(run: SecurityRun): Promise<void> {
   const title = 'login answers the same for an unknown account and a wrong password (no user enumeration)';
   const auth = run.auth;
   if (!auth?.register) return run.skip(id, title, 'no target.auth.register to create a known account with');
+  if (!auth.login) return run.skip(id, title, 'no target.auth.login to try a wrong password with');
   const known = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'enum' });
   const wrongPassword = authRequest(auth.login, run.baseUrl, { ...known.credentials, password: `${known.credentials.password}-wrong` });
   const unknown = authRequest(auth.login, run.baseUrl, { ...freshCredentials(run.settings.seed, 'nobody') });

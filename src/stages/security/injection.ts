@@ -51,7 +51,7 @@ const rows = (r: HttpResponse): number | undefined => listItems(r.json)?.length;
  * threshold twice in a row.
  */
 export async function injectionChecks(run: SecurityRun, actor: Actor): Promise<void> {
-  const login = run.auth ? run.operations.find((op) => op.method === run.auth?.login.method && op.path === run.auth.login.path) : undefined;
+  const login = run.auth?.login ? run.operations.find((op) => op.method === run.auth?.login?.method && op.path === run.auth.login?.path) : undefined;
   const ops = [...(login ? [login] : []), ...run.userOperations()];
   const budget = run.settings.injection.maxRequests;
   let sent = 0;
