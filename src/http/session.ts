@@ -116,7 +116,11 @@ export function headersForSchemes(headers: Record<string, string>, schemes: stri
   return chosen && byScheme ? (byScheme[chosen] as Record<string, string>) : headers;
 }
 
-const basicHeader = (credentials: Credentials) => ({ authorization: `Basic ${Buffer.from(`${credentials.username ?? credentials.email}:${credentials.password}`).toString('base64')}` });
+function basicHeader(credentials: Credentials): Record<string, string> {
+  const encoded = Buffer.from(`${credentials.username ?? credentials.email}:${credentials.password}`).toString('base64');
+  registerSecret(encoded, "«base64 of the test user's username:password»");
+  return { authorization: `Basic ${encoded}` };
+}
 
 /** The session of a user whose token is known (or who authenticates with Basic), with its per-scheme headers. */
 function sessionFor(auth: AuthConfig, credentials: Credentials, token: string, extra: Partial<Session> = {}): Session {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isServerError, pause, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { authHeaders, authRequest, createSession, tokensFrom, type Session } from '../../http/session.ts';
+import { authHeaders, authRequest, createSession, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { deservedByMadeUp, describeInvented } from '../../openapi/resources.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
@@ -54,7 +54,9 @@ async function credentialsRequired(run: SecurityRun, owner: Actor): Promise<void
     const problems: string[] = [];
     const statuses: number[] = [];
     let failing: { request: HttpRequest; response: HttpResponse } | undefined;
-    for (const [what, headers] of variants) {
+    // What this operation accepts (its own scheme's header, target.auth.schemes) is no wrong credential.
+    const accepted = new Set(Object.values({ ...owner.session.headers, ...headersForSchemes(owner.session.headers, op.schemes) }));
+    for (const [what, headers] of variants.filter(([, h]) => !Object.values(h).some((v) => accepted.has(v)))) {
       const attempt = { ...request, headers: { ...withoutAuth(request.headers, header), ...headers } };
       const response = await run.send(attempt);
       if (!refused(response)) {

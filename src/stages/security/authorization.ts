@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { authRequest, createSession, freshCredentials, login, readPath } from '../../http/session.ts';
+import { authRequest, createSession, freshCredentials, headersForSchemes, login, readPath } from '../../http/session.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { deepField, describeInvented, identifiersIn, isIdentifierKey, listItems, unwrapEnvelope } from '../../openapi/resources.ts';
@@ -75,14 +75,14 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   const problems: string[] = [];
   if (isServerError(response)) problems.push(`answered ${response.status}: a server error`);
   else if (denied(response)) {
-    const control = op.method === 'GET' ? await run.send({ ...request, headers: { ...request.headers, ...owner.session.headers } }) : await readAs(owner);
+    const control = op.method === 'GET' ? await run.send({ ...request, headers: { ...request.headers, ...headersForSchemes(owner.session.headers, op.schemes) } }) : await readAs(owner);
     if (control && !reaches(control)) return run.skip(id, title, `cannot tell: user B got ${response.status}, but user A's own ${op.method === 'GET' ? op.id : reader?.id} answers ${control.status} now too (the resource is gone or was renamed), so the ${response.status} proves no denial`);
   } else if (succeeded(response) && op.method === 'GET') {
     const anonymous = await run.send(withoutSession(request, other));
     if (succeeded(anonymous)) return run.add({ id, title, status: 'passed', message: `public: an anonymous ${op.method} ${path} gets ${anonymous.status} too` });
     // An empty answer (null, [], a list of nothing) shows B nothing of A's: no data crossed, whatever the status says.
     if (emptyAnswer(response.json)) {
-      const own = await run.send({ ...withoutSession(request, other), headers: { ...withoutSession(request, other).headers, ...owner.session.headers } });
+      const own = await run.send({ ...withoutSession(request, other), headers: { ...withoutSession(request, other).headers, ...headersForSchemes(owner.session.headers, op.schemes) } });
       if (succeeded(own) && !emptyAnswer(own.json)) return run.add({ id, title, status: 'passed', message: `user B got ${response.status} with nothing in it, while user A's own read shows its content: nothing of A's crossed` });
       return run.skip(id, title, `cannot tell: user B got ${response.status} with nothing in it, and user A's own read answers ${own.status}${succeeded(own) ? ' with nothing in it either' : ''}, so there was nothing to leak`);
     }
