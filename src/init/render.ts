@@ -79,7 +79,11 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
     line('      // Owned resources, tried by a second user (object-level authorization):');
     for (const id of inferred.ownedResources) line(`      //   ${id}`);
   }
-  if (inferred.adminOperations.length) line(`      // Admin-only (they document 403): ${inferred.adminOperations.join(', ')}`);
+  if (inferred.adminOperations.length) {
+    line(`      // Admin-only (they document 403): ${inferred.adminOperations.join(', ')}`);
+    // Without an admin these are never reached (their valid request answers 403): every stage sends them as this user.
+    line("      // admin: { credentials: { email: '<an account your test setup makes an admin>', password: '<its password>' } },  // reaches the admin-only operations");
+  }
   line("      // jwt: { secret: '<the signing secret the target gets in tests>' },  // enables the expired-token check");
   // The example names the API's own login operation (an operation that does not exist would be refused).
   const limited = inferred.loginOperation;

@@ -63,9 +63,21 @@ export class ResponseValidator {
   }
 }
 
+/**
+ * The addresses clients already use to reach the target (its URL's host:port): a framework's debug
+ * page that echoes the request's own URL ("Request URL: http://127.0.0.1:39949/…") leaks nothing.
+ */
+const ownAddresses = new Set<string>();
+export function treatAsPublic(url: string): void {
+  const { host } = new URL(url);
+  ownAddresses.add(host);
+  if (host.startsWith('127.0.0.1:')) ownAddresses.add(host.replace('127.0.0.1', 'localhost'));
+}
+
 /** What internals an error body leaks, if any. */
 export function leakedInternals(text: string): string[] {
-  return [...INTERNALS.filter((i) => i.re.test(text)).map((i) => i.what), ...(INTERNAL_ADDRESS.test(text) ? ['an internal address (host:port)'] : [])];
+  const others = [...ownAddresses].reduce((t, own) => t.replaceAll(own, ''), text);
+  return [...INTERNALS.filter((i) => i.re.test(text)).map((i) => i.what), ...(INTERNAL_ADDRESS.test(others) ? ['an internal address (host:port)'] : [])];
 }
 
 /** Dereferenced schemas keep their $id; the same $id twice would make Ajv refuse to compile. */

@@ -121,7 +121,8 @@ export const initCommand = defineCommand({
     if (problems.length) inferred.notes.push(`the document breaks the OpenAPI schema in ${problems.length} place(s) (first: ${problems[0]}): a run stops on that (exit 2) until the document is fixed, or target.openapi.allowInvalid is set to test against it anyway`);
     const answers: InitAnswers = {
       importFrom: importFrom(out),
-      name: args.name ?? inferred.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+      // Never empty: a title of only other characters ("ユーザーAPI") falls back to the directory's name, then 'target'.
+      name: args.name ?? ([inferred.title, path.basename(path.resolve(args.cwd ?? '.'))].map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).find((n) => n.length > 0) ?? 'target'),
       start,
       cwd,
       ...(args.migrate ? { migrate: args.migrate } : {}),

@@ -1,4 +1,5 @@
-import type { HttpRequest, HttpResponse, NoAnswerPolicy } from '../../http/send.ts';
+import { curl, type HttpRequest, type HttpResponse, type NoAnswerPolicy } from '../../http/send.ts';
+import type { CheckResult } from '../../results/types.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { trimSlash } from '../../openapi/resources.ts';
 
@@ -17,6 +18,12 @@ export const noAnswer = (ms: number): HttpResponse => ({ status: 0, headers: new
  * once by `onHang`), never the end of the stage: it stands as status 0, and later requests to an
  * operation that hung are not sent (each would wait out the timeout again).
  */
+/** The finding of a request that got no answer in time: `<stage>:<op>:hang`, a bug, with the request. */
+export function hangCheck(stage: string, op: Operation | undefined, request: HttpRequest, ms: number): CheckResult {
+  const id = op?.id ?? `${request.method} ${new URL(request.url).pathname}`;
+  return { id: `${stage}:${id}:hang`, stage, title: `${id} answers within the request timeout`, status: 'failed', severity: 'bug', message: `no answer within ${ms} ms: the request hangs (later requests to it are not sent)\nreproduce: ${curl(request)}`, evidence: { request: curl(request), ms } };
+}
+
 export function hangPolicy(operations: Operation[], onHang: (op: Operation | undefined, request: HttpRequest, ms: number) => void): NoAnswerPolicy {
   const hung = new Set<string>();
   return {

@@ -4,14 +4,14 @@ import { Coverage } from './_coverage.ts';
 import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
 import { curl, isServerError, requestsSent, send, setNoAnswerPolicy, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { hangPolicy } from './_hang.ts';
+import { hangCheck, hangPolicy } from './_hang.ts';
 import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
 import { deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, authRequest, createSession, freshCredentials, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
-import { leakedInternals, ResponseValidator } from '../../openapi/validate.ts';
+import { leakedInternals, ResponseValidator, treatAsPublic } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
 import { persistenceCheck } from './_persistence.ts';
@@ -56,13 +56,12 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     };
 
     const document = await loadDocument(location, target.url);
+    treatAsPublic(target.url);
     add({ id: 'contract:document', stage: 'contract', title: `the OpenAPI document (${document.source}) is valid OpenAPI ${document.doc.openapi}`, status: document.problems.length ? 'failed' : 'passed', ...(document.problems.length ? { message: document.problems.join('\n') } : {}) });
 
     const operations = listOperations(document.doc, basePathOf(document.doc, location.basePath)).filter((op) => !settings.skip.includes(op.id));
     // A request without an answer in time is its operation's finding, never the stage's end.
-    setNoAnswerPolicy(hangPolicy(operations, (op, request, ms) =>
-      add({ id: `contract:${op?.id ?? `${request.method} ${new URL(request.url).pathname}`}:hang`, stage: 'contract', title: `${op?.id ?? request.method} answers within the request timeout`, status: 'failed', severity: 'bug', message: `no answer within ${ms} ms: the request hangs (later requests to it are not sent)\nreproduce: ${curl(request)}`, evidence: { request: curl(request), ms } }),
-    ));
+    setNoAnswerPolicy(hangPolicy(operations, (op, request, ms) => add(hangCheck('contract', op, request, ms))));
     const validator = new ResponseValidator(document.doc.openapi);
     const coverage = new Coverage(operations);
     const store = new ResourceStore();

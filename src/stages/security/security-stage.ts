@@ -1,6 +1,9 @@
 import { AuthFlowError } from '../../http/session.ts';
+import { setNoAnswerPolicy } from '../../http/send.ts';
+import { hangCheck, hangPolicy } from '../contract/_hang.ts';
 import { mayTarget } from '../../net/loopback.ts';
 import { loadDocument } from '../../openapi/document.ts';
+import { treatAsPublic } from '../../openapi/validate.ts';
 import { basePathOf, listOperations } from '../../openapi/operations.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
@@ -21,6 +24,15 @@ export const securityStage: Stage = {
   name: 'security',
   description: 'auth lifecycle, authorization between users, injection, rate limits, hardening',
   async run(context: StageContext): Promise<StageOutcome> {
+    try {
+      return await runSecurity(context);
+    } finally {
+      setNoAnswerPolicy(undefined);
+    }
+  },
+};
+
+async function runSecurity(context: StageContext): Promise<StageOutcome> {
     const { config, target } = context;
     const location = config.target.openapi;
     if (!location) return { status: 'skipped', reason: 'no target.openapi in gauntlet.config.ts: the security stage finds operations and their security requirements there', checks: [] };
@@ -29,12 +41,15 @@ export const securityStage: Stage = {
       return { status: 'skipped', reason: `the target ${target.url} is not on loopback: attack payloads and rate-limit floods go only to loopback or to a host in environment.external.loadAllowlist`, checks: [] };
     }
     const document = await loadDocument(location, target.url);
+    treatAsPublic(target.url);
     const operations = listOperations(document.doc, basePathOf(document.doc, location.basePath)).filter((op) => !settings.skip.includes(op.id));
     if (settings.probe && !operations.some((op) => op.id === settings.probe)) {
       const message = `stages.security.probe "${settings.probe}" is not an operation of the OpenAPI document: use "METHOD /path" exactly as the document has it (e.g. "GET /me")`;
       return { status: 'failed', reason: message, checks: [{ id: 'security:config', stage: 'security', title: 'stages.security names operations of the document', status: 'failed', message }] };
     }
     const run = new SecurityRun(context, operations, findProbe(operations, settings.probe));
+    // A request without an answer in time is its operation's finding (security:<op>:hang), never the stage's end.
+    setNoAnswerPolicy(hangPolicy(operations, (op, request, ms) => run.add(hangCheck('security', op, request, ms))));
 
     // Limits keyed by user or account run alongside the rest (each has its own fresh user, and the
     // waits for their windows to reset would otherwise dominate the stage's time); limits keyed by
@@ -77,8 +92,7 @@ export const securityStage: Stage = {
       for (const check of (await runJUnitSuite('security', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })).checks) run.add(check);
     }
     return finish(run);
-  },
-};
+}
 
 function finish(run: SecurityRun): StageOutcome {
   const failed = run.checks.filter((c) => c.status === 'failed').length;
