@@ -2,6 +2,7 @@ import type { HttpRequest } from '../http/send.ts';
 import type { Operation, Parameter } from './operations.ts';
 import { referenceOf, stemOf, trimSlash, type Invented, type ResourceStore } from './resources.ts';
 import { headersForSchemes } from '../http/session.ts';
+import { applyLearned } from './learned.ts';
 
 export { ResourceStore, unwrapEnvelope } from './resources.ts';
 import { sampleFor, typeOf } from './generate.ts';
@@ -99,7 +100,8 @@ export function buildRequest(op: Operation, baseUrl: string, store: ResourceStor
   const multipart = op.body?.media.find((m) => m.contentType === 'multipart/form-data');
   if (json) request.body = { json: withReferences(sampleFor(json.schema, seed, json.example), json.schema, store) };
   else if (multipart) request.body = { multipart: multipartFields(multipart.schema, seed) };
-  return { request, sentParameters: sent, invented };
+  // What the target's answers taught about this operation (learned.ts), for every stage.
+  return { request: applyLearned(op, request, store), sentParameters: sent, invented };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

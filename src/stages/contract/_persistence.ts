@@ -28,8 +28,11 @@ export async function persistenceCheck(context: StageContext, operations: Operat
   if (context.target.pid === undefined && !context.environment.disposable) return { id, stage: 'contract', title, status: 'skipped', message: 'the target is not run by Gauntlet, so it cannot be restarted' };
   await context.target.restart();
   const after = await read();
-  const lost = readable.filter((_, i) => before[i]?.status !== after[i]?.status || !isDeepStrictEqual(before[i]?.json, after[i]?.json));
-  if (lost.length === 0) return { id, stage: 'contract', title, status: 'passed', message: `${readable.length} resources read back unchanged after the restart` };
+  // Only what was read before the restart can be lost by it: a 429 (a throttle) or a 404 before says nothing.
+  const compared = readable.map((r, i) => ({ ...r, before: before[i], after: after[i] })).filter((r) => r.before !== undefined && r.before.status >= 200 && r.before.status < 300);
+  if (compared.length === 0) return { id, stage: 'contract', title, status: 'skipped', message: `no resource could be read before the restart (${[...new Set(before.map((b) => b.status))].join(', ')}), so nothing could be compared` };
+  const lost = compared.filter((r) => r.before?.status !== r.after?.status || !isDeepStrictEqual(r.before?.json, r.after?.json));
+  if (lost.length === 0) return { id, stage: 'contract', title, status: 'passed', message: `${compared.length} resources read back unchanged after the restart` };
   return {
     id,
     stage: 'contract',

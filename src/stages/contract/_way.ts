@@ -1,7 +1,6 @@
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
 import type { Way } from './_reach.ts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { withFields } from '../../openapi/learned.ts';
 
 /**
  * A valid request sent the way its operation was reached: with the user's session, the admin's, or
@@ -13,22 +12,7 @@ export function withWay(request: HttpRequest, way: Way, user: Record<string, str
   for (const key of [...Object.keys(user), ...Object.keys(admin ?? {})]) delete headers[key];
   if (way.as === 'user') Object.assign(headers, user);
   if (way.as === 'admin') Object.assign(headers, admin ?? user);
-  let body = request.body;
-  if (Object.keys(way.fields).length && body && 'json' in body) {
-    const json = body.json;
-    const keys = isRecord(json) ? Object.keys(json) : [];
-    const wrapper = keys.length === 1 && isRecord((json as Record<string, unknown>)[keys[0] as string]) ? (keys[0] as string) : undefined;
-    if (wrapper) body = { json: { [wrapper]: { ...((json as Record<string, Record<string, unknown>>)[wrapper] as object), ...way.fields } } };
-    else body = { json: { ...(isRecord(json) ? json : {}), ...way.fields } };
-  }
-  let url = request.url;
-  if ((way.query && Object.keys(way.query).length) || way.drop?.length) {
-    const u = new URL(url);
-    for (const [k, v] of Object.entries(way.query ?? {})) u.searchParams.set(k, v);
-    for (const k of way.drop ?? []) u.searchParams.delete(k);
-    url = u.toString();
-  }
-  return { ...request, url, headers, ...(body ? { body } : {}) };
+  return withFields({ ...request, headers }, way.fields, way.query, way.drop);
 }
 
 /**

@@ -21,6 +21,7 @@ import { isAction, raceCheck, type RaceSetup } from './_races.ts';
 import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
 import { fixFor, Reach, reachOperation, type Attempt, type Way } from './_reach.ts';
 import { sendFollowing, withWay } from './_way.ts';
+import { forgetLearned, learn } from '../../openapi/learned.ts';
 import { logger } from '../../log/logger.ts';
 
 const log = logger('stage');
@@ -101,6 +102,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const regular = ordered.filter((o) => !sessionEnders.includes(o));
 
     const reach = new Reach(operations);
+    forgetLearned();
     // The auth flow's own answers are judged like every other, and reach what they called.
     for (const { request, response } of setup) {
       const op = operations.find((o) => o.method === request.method && trimSlash(o.path) === trimSlash(new URL(request.url).pathname));
@@ -242,7 +244,10 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         deferred.push(op);
         return;
       }
-      if (response.status >= 200 && response.status < 300 && attempt.tried.length > 0) ways.set(op.id, attempt.way);
+      if (response.status >= 200 && response.status < 300 && attempt.tried.length > 0) {
+        ways.set(op.id, attempt.way);
+        learn(op, { fields: attempt.way.fields, query: attempt.way.query ?? {}, drop: attempt.way.drop ?? [] });
+      }
       reach.record(op, attempt, response.status >= 400 && response.status < 500 ? fixFor(op, response, adminSession !== undefined, invented.map((i) => `{${i.name}}`)) : undefined);
       coverage.record(op, response.status, sentParameters);
       poison.watch(op, request, response);

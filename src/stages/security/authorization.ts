@@ -81,9 +81,12 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
     const anonymous = await run.send(withoutSession(request, other));
     if (succeeded(anonymous)) return run.add({ id, title, status: 'passed', message: `public: an anonymous ${op.method} ${path} gets ${anonymous.status} too` });
     // An empty answer (null, [], a list of nothing) shows B nothing of A's: no data crossed, whatever the status says.
-    if (emptyAnswer(response.json)) {
-      const own = await run.send({ ...withoutSession(request, other), headers: { ...withoutSession(request, other).headers, ...headersForSchemes(owner.session.headers, op.schemes) } });
-      if (succeeded(own) && !emptyAnswer(own.json)) return run.add({ id, title, status: 'passed', message: `user B got ${response.status} with nothing in it, while user A's own read shows its content: nothing of A's crossed` });
+    // Judged by what crossed: an answer with nothing of A's in it (empty, or none of the ids A's own read shows) leaks nothing.
+    const own = await run.send({ ...withoutSession(request, other), headers: { ...withoutSession(request, other).headers, ...headersForSchemes(owner.session.headers, op.schemes) } });
+    const mine = succeeded(own) ? identifiersIn(own.json) : new Set<string>();
+    const seen = identifiersIn(response.json);
+    if (emptyAnswer(response.json) || (mine.size > 0 && ![...mine].some((v) => seen.has(v)))) {
+      if (succeeded(own) && !emptyAnswer(own.json)) return run.add({ id, title, status: 'passed', message: `user B got ${response.status} with nothing of user A's in it (none of what A's own read shows): nothing crossed` });
       return run.skip(id, title, `cannot tell: user B got ${response.status} with nothing in it, and user A's own read answers ${own.status}${succeeded(own) ? ' with nothing in it either' : ''}, so there was nothing to leak`);
     }
     problems.push(`user B got ${response.status} on user A's ${path} (which an anonymous request cannot read: ${anonymous.status}): broken object-level authorization`);
@@ -93,6 +96,13 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
     else if (!succeeded(after)) problems.push(`user B's ${op.method} ${path} answered ${response.status} and user A's ${reader?.id} now answers ${after.status}: B ${op.method === 'DELETE' ? 'deleted' : 'changed or moved'} A's resource (broken object-level authorization)`);
     else if (!isDeepStrictEqual(before.json, after.json)) problems.push(`user B's ${op.method} ${path} answered ${response.status} and changed user A's resource (A's ${reader?.id} shows it): broken object-level authorization`);
     else problems.push(`user B's ${op.method} ${path} answered ${response.status}, though user A's resource is unchanged (A's ${reader?.id} reads the same): a wrong status, expected 403 or 404`);
+  } else if (response.status >= 400 && response.status < 500 && op.method !== 'GET' && before && succeeded(before)) {
+    // Refused with another 4xx (422 "account not found"): judged by its effect on A's resource.
+    const after = await readAs(owner);
+    if (after && succeeded(after) && isDeepStrictEqual(before.json, after.json)) return run.skip(id, title, `cannot tell: user B got ${response.status} (not 403 or 404) and user A's resource is unchanged, so B was refused, but perhaps before any ownership check`);
+    problems.push(`user B's ${op.method} ${path} answered ${response.status} and user A's ${reader?.id} now answers ${after?.status ?? 'nothing'}${after && succeeded(after) ? ' with other content' : ''}: B changed A's resource (broken object-level authorization)`);
+  } else if (response.status >= 400 && response.status < 500 && op.method === 'GET') {
+    return run.skip(id, title, `cannot tell: user B got ${response.status} (not 403 or 404), which shows nothing of A's, but perhaps before any ownership check`);
   } else problems.push(`answered ${response.status}; expected 403 or 404 (with another status the check cannot tell whether B reached A's resource)`);
   run.verdict(id, title, problems, { request, response });
 }
