@@ -148,6 +148,24 @@ export async function reachOperation(op: Operation, first: Attempt, tools: Reach
 }
 
 
+/**
+ * A valid request that never got a 2xx tested nothing: its check is *unreached* (skipped, with the
+ * request, the answer, what was tried and what would fix it), never passed. A failure (a 5xx, an
+ * undocumented answer) stays a failure.
+ */
+export function unreachedUnlessFailed(check: CheckResult, attempt: Attempt): CheckResult {
+  if (check.status === 'failed' || attempt.response.status < 400) return check;
+  const tried = attempt.tried.length ? `; tried ${attempt.tried.join(', ')}` : '';
+  return {
+    id: check.id,
+    stage: check.stage,
+    title: check.title,
+    status: 'skipped',
+    message: `unreached: a valid request answered ${attempt.response.status}${tried}\nreproduce: ${curl(attempt.request)}\nresponse: ${attempt.response.status} ${attempt.response.text.slice(0, 300)}`,
+    evidence: { unreached: true, request: curl(attempt.request), status: attempt.response.status, body: attempt.response.text.slice(0, 2_000), tried: attempt.tried },
+  };
+}
+
 export class Reach {
   private readonly rows = new Map<string, ReachRow>();
   private readonly edges = new Map<string, Set<string>>();

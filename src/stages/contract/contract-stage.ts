@@ -10,7 +10,7 @@ import { basePathOf, listOperations, type Operation } from '../../openapi/operat
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
 import { deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
-import { AuthFlowError, authRequest, createSession, freshCredentials, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
+import { AuthFlowError, createSession, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator, treatAsPublic } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
@@ -19,12 +19,10 @@ import { PoisonWatch } from './_poisoning.ts';
 import { itemsIn, queriesPerItem } from './_queries.ts';
 import { isAction, raceCheck, type RaceSetup } from './_races.ts';
 import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
-import { fixFor, Reach, reachOperation, type Attempt, type Way } from './_reach.ts';
+import { fixFor, Reach, reachOperation, unreachedUnlessFailed, type Attempt, type Way } from './_reach.ts';
 import { sendFollowing, withWay } from './_way.ts';
+import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn } from '../../openapi/learned.ts';
-import { logger } from '../../log/logger.ts';
-
-const log = logger('stage');
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -86,15 +84,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'failed', message: `${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.` });
       }
       // The admin (when configured): operations the user may not call are sent as the admin, so they are reached too.
-      const adminCredentials = config.stages.security.admin.credentials ?? config.stages.e2e?.admin;
-      if (adminCredentials) {
-        adminSession = await createSession(config.target.auth, target.url, settings.seed, { credentials: { name: 'Gauntlet admin', ...adminCredentials }, existingOk: true })
-          .then((s) => s.headers)
-          .catch((error: Error) => {
-            log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
-            return undefined;
-          });
-      }
+      adminSession = await adminHeaders(config.target.auth, config.stages.security.admin.credentials ?? config.stages.e2e?.admin, target.url, settings.seed);
     }
     const authPaths = [config.target.auth?.register?.path, config.target.auth?.login?.path].filter((p): p is string => p !== undefined);
     const ordered = orderOperations(operations, authPaths);
@@ -115,18 +105,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
     const ways = new Map<string, Way>();
     const wayOf = (op: Operation): Way => ways.get(op.id) ?? { as: op.secured || op.optionalAuth || !config.target.auth ? 'user' : 'anonymous', fields: {}, after: [] };
-    // The auth flow's own requests (refresh, logout, account deletion) carry the user's real refresh
-    // token and credentials: a made-up refresh token only ever reaches the 401 it deserves.
-    const authFlow = (op: Operation, seed = settings.seed) => {
-      const auth = config.target.auth;
-      const same = (s: { method: string; path: string } | undefined) => s !== undefined && s.method === op.method && trimSlash(s.path) === trimSlash(op.path);
-      if (!auth || !testUser) return undefined;
-      // Registration: a new user's fresh credentials; login: the test user's own.
-      if (same(auth.register) && auth.register) return authRequest(auth.register, target.url, { ...freshCredentials(seed, 'contract') });
-      if (same(auth.login) && auth.login) return authRequest(auth.login, target.url, { ...testUser.credentials });
-      const spec = [auth.refresh, auth.logout, auth.deleteAccount].find(same);
-      return spec ? authRequest(spec, target.url, { ...testUser.credentials, refreshToken: testUser.refreshToken, accessToken: testUser.token }, session) : undefined;
-    };
+    const authFlow = (op: Operation, seed = settings.seed) => authFlowRequest(op, config.target.auth, testUser, target.url, session, seed);
     const valid = (op: Operation, seed: number, way = wayOf(op)) => {
       const built = buildRequest(op, target.url, store, session, seed);
       const own = authFlow(op, seed);
@@ -356,24 +335,6 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
     message: [...problems, `reproduce: ${evidence.request}`, `response: ${response.status} ${response.text.slice(0, 500)}`].join('\n'),
     durationMs: evidence.ms,
     evidence,
-  };
-}
-
-/**
- * A valid request that never got a 2xx tested nothing: its check is *unreached* (skipped, with the
- * request, the answer, what was tried and what would fix it), never passed. A failure (a 5xx, an
- * undocumented answer) stays a failure.
- */
-function unreachedUnlessFailed(check: CheckResult, attempt: Attempt): CheckResult {
-  if (check.status === 'failed' || attempt.response.status < 400) return check;
-  const tried = attempt.tried.length ? `; tried ${attempt.tried.join(', ')}` : '';
-  return {
-    id: check.id,
-    stage: check.stage,
-    title: check.title,
-    status: 'skipped',
-    message: `unreached: a valid request answered ${attempt.response.status}${tried}\nreproduce: ${curl(attempt.request)}\nresponse: ${attempt.response.status} ${attempt.response.text.slice(0, 300)}`,
-    evidence: { unreached: true, request: curl(attempt.request), status: attempt.response.status, body: attempt.response.text.slice(0, 2_000), tried: attempt.tried },
   };
 }
 

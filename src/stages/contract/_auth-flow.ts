@@ -1,0 +1,34 @@
+import type { HttpRequest } from '../../http/send.ts';
+import { authRequest, createSession, freshCredentials, type AuthConfig, type Session } from '../../http/session.ts';
+import { logger } from '../../log/logger.ts';
+import type { Operation } from '../../openapi/operations.ts';
+import { trimSlash } from '../../openapi/resources.ts';
+
+const log = logger('stage');
+
+/**
+ * The valid request of an operation that is part of the auth flow (target.auth), built the way the
+ * flow sends it: a registration with a new user's fresh credentials, a login with the test user's
+ * own, a refresh, logout or account deletion with its real refresh token and session. A generated
+ * body there (a made-up refresh token, an unknown user) only ever reaches the 401 it deserves.
+ * Undefined for every other operation.
+ */
+export function authFlowRequest(op: Operation, auth: AuthConfig | undefined, user: Session | undefined, baseUrl: string, session: Record<string, string>, seed: number): HttpRequest | undefined {
+  const same = (s: { method: string; path: string } | undefined) => s !== undefined && s.method === op.method && trimSlash(s.path) === trimSlash(op.path);
+  if (!auth || !user) return undefined;
+  if (same(auth.register) && auth.register) return authRequest(auth.register, baseUrl, { ...freshCredentials(seed, 'contract') });
+  if (same(auth.login) && auth.login) return authRequest(auth.login, baseUrl, { ...user.credentials });
+  const spec = [auth.refresh, auth.logout, auth.deleteAccount].find(same);
+  return spec ? authRequest(spec, baseUrl, { ...user.credentials, refreshToken: user.refreshToken, accessToken: user.token }, session) : undefined;
+}
+
+/** The configured admin's session headers (registered if new), or undefined when there is none or it cannot log in (logged). */
+export async function adminHeaders(auth: AuthConfig, credentials: { email: string; password: string } | undefined, baseUrl: string, seed: number): Promise<Record<string, string> | undefined> {
+  if (!credentials) return undefined;
+  return createSession(auth, baseUrl, seed, { credentials: { name: 'Gauntlet admin', ...credentials }, existingOk: true })
+    .then((s) => s.headers)
+    .catch((error: Error) => {
+      log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
+      return undefined;
+    });
+}
