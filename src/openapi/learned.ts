@@ -1,6 +1,6 @@
 import type { HttpRequest } from '../http/send.ts';
 import type { Operation } from './operations.ts';
-import { referenceOf, trimSlash, type ResourceStore } from './resources.ts';
+import { bodyFieldsOf, referenceField, referenceOf, type ResourceStore } from './resources.ts';
 
 /**
  * What the target's answers taught about each operation's valid request (the contract stage's
@@ -16,8 +16,6 @@ export interface Learned {
 }
 
 const learned = new Map<string, Learned>();
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A field that names a resource (`accountId`, a bare `id` in a body): resolved per actor, never kept as a value. */
 export function refersToResource(field: string): boolean {
@@ -37,11 +35,10 @@ export function forgetLearned(): void {
 export function applyLearned(op: Operation, request: HttpRequest, store: ResourceStore): HttpRequest {
   const taught = learned.get(op.id);
   if (!taught) return request;
-  const own = `${trimSlash(op.path).split('/').filter((s) => s && !s.startsWith('{')).at(-1) ?? ''}_id`;
   const fields = Object.fromEntries(
     Object.entries(taught.fields).flatMap(([k, v]) => {
       if (!refersToResource(k)) return [[k, v]];
-      const value = store.reference(/^(id|pk|uuid)$/i.test(k) ? own : k);
+      const value = store.reference(referenceField(op.path, k));
       return value === undefined ? [] : [[k, typeof v === 'number' && Number.isFinite(Number(value)) ? Number(value) : value]];
     }),
   );
@@ -52,11 +49,8 @@ export function applyLearned(op: Operation, request: HttpRequest, store: Resourc
 export function withFields(request: HttpRequest, fields: Record<string, unknown>, query: Record<string, string> = {}, drop: string[] = []): HttpRequest {
   let body = request.body;
   if (Object.keys(fields).length && body && 'json' in body) {
-    const json = body.json;
-    const keys = isRecord(json) ? Object.keys(json) : [];
-    const wrapper = keys.length === 1 && isRecord((json as Record<string, unknown>)[keys[0] as string]) ? (keys[0] as string) : undefined;
-    if (wrapper) body = { json: { [wrapper]: { ...((json as Record<string, Record<string, unknown>>)[wrapper] as object), ...fields } } };
-    else body = { json: { ...(isRecord(json) ? json : {}), ...fields } };
+    const { wrapper, fields: present } = bodyFieldsOf(body.json);
+    body = { json: wrapper ? { [wrapper]: { ...present, ...fields } } : { ...present, ...fields } };
   }
   let url = request.url;
   if (Object.keys(query).length || drop.length) {

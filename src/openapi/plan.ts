@@ -1,6 +1,6 @@
 import type { HttpRequest } from '../http/send.ts';
 import type { Operation, Parameter } from './operations.ts';
-import { referenceOf, stemOf, trimSlash, type Invented, type ResourceStore } from './resources.ts';
+import { isObject, lastWord, referenceOf, stemOf, trimSlash, type Invented, type ResourceStore } from './resources.ts';
 import { headersForSchemes } from '../http/session.ts';
 import { applyLearned } from './learned.ts';
 
@@ -35,7 +35,7 @@ export function orderOperations(ops: Operation[], authPaths: string[]): Operatio
 
 /** How many creations each creation's body references lead through (cart item → product: 1, product: 0). */
 function referenceDepths(creations: Operation[]): Map<Operation, number> {
-  const stemOfPath = (op: Operation) => stemOf(trimSlash(op.path).split('/').at(-1) ?? '');
+  const stemOfPath = (op: Operation) => stemOf(lastWord(op.path));
   const needs = (op: Operation): Operation[] => {
     const schema = op.body?.media.find((m) => /json/.test(m.contentType))?.schema;
     // What the client sends: a read-only field (a category's list of its drones) is no reference.
@@ -104,7 +104,6 @@ export function buildRequest(op: Operation, baseUrl: string, store: ResourceStor
   return { request: applyLearned(op, request, store), sentParameters: sent, invented };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A remembered identifier in the type the field's schema wants (the number 3, or the string "3"). */
 function fitReference(value: unknown, schema: Record<string, unknown> | undefined): unknown {
@@ -125,10 +124,10 @@ function fitReference(value: unknown, schema: Record<string, unknown> | undefine
  * 400. The body's fields, or those inside its one-key wrapper ({"transfer": {...}}).
  */
 export function withReferences(body: unknown, schema: Record<string, unknown> | undefined, store: ResourceStore): unknown {
-  if (!isRecord(body)) return body;
+  if (!isObject(body)) return body;
   const properties = (schema?.properties ?? {}) as Record<string, Record<string, unknown>>;
   const keys = Object.keys(body);
-  const inner = keys.length === 1 && isRecord(body[keys[0] as string]) ? (keys[0] as string) : undefined;
+  const inner = keys.length === 1 && isObject(body[keys[0] as string]) ? (keys[0] as string) : undefined;
   if (inner) return { [inner]: withReferences(body[inner], properties[inner], store) };
   const out: Record<string, unknown> = { ...body };
   const used: unknown[] = [];

@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../../http/send.ts';
+import { isObject } from '../../openapi/resources.ts';
 
 /**
  * What a validation error says about the fields of the request it refused, in the common error
@@ -15,7 +16,6 @@ export interface FieldComplaint {
 
 /** Keys of the error shapes themselves, never a field of the request (pydantic's `loc`, Joi's `path`, …). */
 const META = new Set(['loc', 'path', 'param', 'field', 'property', 'msg', 'message', 'type', 'ctx', 'errors', 'detail', 'constraints', 'error', 'value', 'location', 'code', 'input', 'url', 'children', 'context', 'label', 'key']);
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const words = (text: string) => text.toLowerCase();
 
 /** The fields an error answer complains about, among `known` (the body's fields and the schema's), with what it says of each. */
@@ -38,7 +38,7 @@ export function complaintsOf(response: HttpResponse, known: string[]): FieldComp
       }
       return;
     }
-    if (!isRecord(node)) return;
+    if (!isObject(node)) return;
     // pydantic: { loc: ['body', 'email'], msg }; express-validator: { path | param, msg }; Joi details: { path: ['userName'], message }.
     const loc = node.loc ?? node.path ?? node.param ?? node.field ?? node.property;
     const message = node.msg ?? node.message ?? node.constraints ?? node.error;

@@ -2,7 +2,7 @@ import type { CheckResult } from '../../results/types.ts';
 import { curl, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { createsInCollection } from '../../openapi/plan.ts';
-import { stemOf, trimSlash } from '../../openapi/resources.ts';
+import { bodyFieldsOf, isObject, referenceField, stemOf, trimSlash } from '../../openapi/resources.ts';
 import { complaintsOf, fittingValue } from './_fit.ts';
 import type { ReachRow } from '../../results/reach.ts';
 
@@ -46,7 +46,6 @@ export interface Attempt {
   tried: string[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const ok = (r: HttpResponse) => r.status >= 200 && r.status < 300;
 /** A 4xx that a better request could turn into a 2xx (not a rate limit: that is the target protecting itself). */
 const remediable = (r: HttpResponse) => r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 405;
@@ -79,13 +78,14 @@ export function producersFor(op: Operation, operations: Operation[], said: strin
 
 /** The body fields of a request and of its schema, where they live (inside a one-key wrapper). */
 function bodyFields(op: Operation, request: HttpRequest): string[] {
-  const json = request.body && 'json' in request.body ? request.body.json : undefined;
-  const inner = isRecord(json) && Object.keys(json).length === 1 && isRecord(Object.values(json)[0]) ? (Object.values(json)[0] as Record<string, unknown>) : json;
   const schema = op.body?.media.find((m) => /json/.test(m.contentType))?.schema as Record<string, unknown> | undefined;
-  const props = isRecord(schema?.properties) ? Object.keys(schema.properties) : [];
-  const innerProps = props.length === 1 && isRecord((schema?.properties as Record<string, Record<string, unknown>>)[props[0] as string]?.properties) ? Object.keys((schema?.properties as Record<string, Record<string, unknown>>)[props[0] as string]?.properties as object) : [];
-  return [...new Set([...(isRecord(inner) ? Object.keys(inner) : []), ...props, ...innerProps])];
+  const props = isObject(schema?.properties) ? Object.keys(schema.properties) : [];
+  const innerProps = props.length === 1 && isObject((schema?.properties as Record<string, Record<string, unknown>>)[props[0] as string]?.properties) ? Object.keys((schema?.properties as Record<string, Record<string, unknown>>)[props[0] as string]?.properties as object) : [];
+  return [...new Set([...Object.keys(sentFields(request)), ...props, ...innerProps])];
 }
+
+/** The fields a request's JSON body sent, inside its one-key wrapper when it has one. */
+const sentFields = (request: HttpRequest) => bodyFieldsOf(request.body && 'json' in request.body ? request.body.json : undefined).fields;
 
 /**
  * A valid request that was refused with a 4xx, made to reach its code: sent with the user's session
@@ -112,14 +112,12 @@ export async function reachOperation(op: Operation, first: Attempt, tools: Reach
   for (let round = 0; round < 4 && remediable(current.response); round++) {
     const complaints = complaintsOf(current.response, [...bodyFields(op, current.request), ...queryNames]);
     if (complaints.length === 0) break;
-    const body = current.request.body && 'json' in current.request.body ? current.request.body.json : undefined;
-    const inner = isRecord(body) && Object.keys(body).length === 1 && isRecord(Object.values(body)[0]) ? (Object.values(body)[0] as Record<string, unknown>) : isRecord(body) ? body : {};
+    const inner = sentFields(current.request);
     const url = new URL(current.request.url);
     const fit = (field: string, message: string, current: unknown) => {
       // A field that names a known resource gets that resource: its id when the error wants a number.
       // A bare `id` in the body (PATCH /category/ with the id inside) is one of the path's own resource.
-      const own = /^(id|pk|uuid)$/i.test(field) ? `${trimSlash(op.path).split('/').filter((s) => s && !s.startsWith('{')).at(-1) ?? ''}_id` : field;
-      const known = tools.reference(own, /number|integer|numeric|\bid\b/i.test(message));
+      const known = tools.reference(referenceField(op.path, field), /number|integer|numeric|\bid\b/i.test(message));
       return known !== undefined && known !== current ? known : fittingValue(field, message, current, n + round + 1);
     };
     // An optional filter the error refuses is left out: a valid list request needs none.
@@ -131,9 +129,7 @@ export async function reachOperation(op: Operation, first: Attempt, tools: Reach
   }
   // "already exists", "taken", "duplicate": the identifying fields made fresh (an email, a username), at their old length.
   if (remediable(current.response) && /already|exists|taken|unique|duplicate/i.test(current.response.text)) {
-    const body = current.request.body && 'json' in current.request.body ? current.request.body.json : undefined;
-    const inner = isRecord(body) && Object.keys(body).length === 1 && isRecord(Object.values(body)[0]) ? (Object.values(body)[0] as Record<string, unknown>) : isRecord(body) ? body : {};
-    const fresh = Object.fromEntries(Object.entries(inner).filter(([k, v]) => typeof v === 'string' && /(e-?mail|user_?name|login|handle|slug|code|name|title)$/i.test(k)).map(([k, v]) => [k, freshened(v as string, ++n)]));
+    const fresh = Object.fromEntries(Object.entries(sentFields(current.request)).filter(([k, v]) => typeof v === 'string' && /(e-?mail|user_?name|login|handle|slug|code|name|title)$/i.test(k)).map(([k, v]) => [k, freshened(v as string, ++n)]));
     if (Object.keys(fresh).length && (await retry({ ...current.way, fields: { ...current.way.fields, ...fresh } }, `with fresh ${Object.keys(fresh).join(', ')} (the answer says a value is taken)`))) return current;
   }
   // What it needs may not exist yet: the producers its words and its answer point to, then again.

@@ -212,7 +212,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       }
       const { request, response } = attempt;
       // A refresh that worked rotated the refresh token: the next one the stage sends is the new one.
-      if (config.target.auth?.refresh && testUser && response.status < 300 && authFlow(op)?.url === request.url && op.method === config.target.auth.refresh.method) {
+      const refresh = config.target.auth?.refresh;
+      if (refresh && config.target.auth && testUser && response.status < 300 && op.method === refresh.method && trimSlash(op.path) === trimSlash(refresh.path)) {
         try {
           testUser.refreshToken = tokensFrom(config.target.auth, response, 'refresh').refreshToken ?? testUser.refreshToken;
         } catch {
