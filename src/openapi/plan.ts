@@ -182,10 +182,16 @@ export function wrongTypeValue(schema: Record<string, unknown>): unknown {
   }
 }
 
-/** The configured probe, or the first secured GET without parameters that documents a 2xx: its 2xx proves a token works. */
+/** The configured probe, or a secured GET that documents a 2xx and whose parameters Gauntlet fills: its 2xx proves a token works. */
 export function findProbe(operations: Operation[], configured: string | undefined): Operation | undefined {
   if (configured) return operations.find((op) => op.id === configured);
-  return operations.find((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.required) && op.responses.some((r) => r.status.startsWith('2')));
+  const candidates = operations.filter((op) => op.method === 'GET' && op.secured && op.responses.some((r) => r.status.startsWith('2')));
+  // Without parameters first (GET /me); else one whose only required parameters are in its path
+  // (GET /accounts/{id}), filled from a resource the user created, the shortest path first.
+  return (
+    candidates.find((op) => !op.parameters.some((p) => p.required)) ??
+    candidates.filter((op) => op.parameters.some((p) => p.in === 'path') && !op.parameters.some((p) => p.required && p.in !== 'path') && !looksAdminOnly(op, operations)).sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0]
+  );
 }
 
 /** The GET that shows what a path is about: the GET of that path, else of the longest path it starts with (GET /goals/{id} for /goals/{id}/tasks/{taskId}/complete). */

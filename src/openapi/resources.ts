@@ -21,6 +21,8 @@ interface Entry {
   origin: Origin;
   /** The collection's path with its parameters ("/api/posts/{slug}/replies"). */
   template: string;
+  /** When it was first remembered: the newest across collections comes first (byStem). */
+  at: number;
 }
 
 /** A path parameter Gauntlet had to make up: nothing the API returned resolves it. */
@@ -48,6 +50,7 @@ const parent = (path: string) => path.replace(/\/[^/]+$/, '');
 export class ResourceStore {
   private readonly byCollection = new Map<string, Entry[]>();
   private readonly linked = new Map<string, Record<string, unknown>>();
+  private clock = 0;
 
   /**
    * Remembers what a 2xx response shows: a creation's object, a list's items, a read's object; an
@@ -104,6 +107,19 @@ export class ResourceStore {
     if (isObject(body) && hasIdentifier(withId(body))) this.add(path, trimSlash(op.path), withId(body), 'created');
   }
 
+  /**
+   * A copy that forgets and learns on its own: what a probe creates and destroys in the copy leaves
+   * this store (what other checks rely on) as it was.
+   */
+  clone(): ResourceStore {
+    const copy = new ResourceStore();
+    for (const [collection, list] of this.byCollection) copy.byCollection.set(collection, list.map((e) => ({ ...e })));
+    for (const [id, values] of this.linked) copy.linked.set(id, { ...values });
+    copy.self = this.self;
+    copy.clock = this.clock;
+    return copy;
+  }
+
   /** An object this actor did not get from the API (its own account, read from a probe). */
   adopt(template: string, object: Record<string, unknown>): void {
     if (hasIdentifier(withId(object))) this.add(trimSlash(template), trimSlash(template), withId(object), 'created');
@@ -115,8 +131,8 @@ export class ResourceStore {
     const same = list.findIndex((e) => (e.object.id !== undefined ? e.object.id === object.id : [...topIdentifiers(e.object)].some((v) => ids.has(v))));
     // Seen again (a list read after it was created): the newer copy, in its old place, so a list
     // read does not reorder what "the latest" is.
-    if (same >= 0) list[same] = { object, template, origin: list[same]?.origin === 'created' ? 'created' : origin };
-    else list.push({ object, template, origin });
+    if (same >= 0) list[same] = { object, template, origin: list[same]?.origin === 'created' ? 'created' : origin, at: list[same]?.at ?? ++this.clock };
+    else list.push({ object, template, origin, at: ++this.clock });
     this.byCollection.set(collection, list);
   }
 
@@ -170,8 +186,12 @@ export class ResourceStore {
     // For a flat item route (/items/{id}): what was created under a parent (/lists/5/items) before a
     // collection of its own path (/cart/items), which would have item routes of its own.
     if (nestedFirst) named.sort((a, b) => Number(this.isNested(b)) - Number(this.isNested(a)));
-    const all = named.flatMap((c) => this.candidates(c));
-    return [...all.filter((e) => e.origin === 'created'), ...all.filter((e) => e.origin === 'seen')];
+    const all = named.flatMap((c, rank) => this.candidates(c).map((e) => ({ e, rank })));
+    // Own creations first, newest first across collections (a probe's fresh item under another list wins);
+    // nested collections before flat ones when asked.
+    const order = (a: { e: Entry; rank: number }, b: { e: Entry; rank: number }) => (nestedFirst ? Number(this.isNested(named[b.rank] as string)) - Number(this.isNested(named[a.rank] as string)) : 0) || b.e.at - a.e.at;
+    const created = all.filter((x) => x.e.origin === 'created').sort(order);
+    return [...created, ...all.filter((x) => x.e.origin === 'seen')].map((x) => x.e);
   }
 
   private isNested(collection: string): boolean {

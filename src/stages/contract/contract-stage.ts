@@ -20,7 +20,8 @@ import { itemsIn, queriesPerItem } from './_queries.ts';
 import { isAction, raceCheck, type RaceSetup } from './_races.ts';
 import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
 import { fixFor, Reach, reachOperation, unreachedUnlessFailed, type Attempt, type Way } from './_reach.ts';
-import { sendFollowing, withWay } from './_way.ts';
+import { withWay } from './_way.ts';
+import { sendFollowing } from '../../http/redirects.ts';
 import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn } from '../../openapi/learned.ts';
 
@@ -76,7 +77,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         store.self = user.userId;
         // An operation of the stage may end this session (a new email, a new password): renewed, not failed.
         const probe = findProbe(operations, config.stages.security.probe);
-        alive.session = keepSessionAlive(config.target.auth, target.url, settings.seed, user, probe ? (headers) => ({ method: 'GET', url: `${target.url}${probe.path}`, headers }) : undefined);
+        alive.session = keepSessionAlive(config.target.auth, target.url, settings.seed, user, probe ? (headers) => buildRequest(probe, target.url, store, headers, settings.seed).request : undefined);
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'passed' });
         setup.push(...(user.exchanges ?? []));
       } catch (error) {

@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config/load.ts';
 import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { sendFollowing } from '../../http/redirects.ts';
 import { createSession, type AuthConfig, type Session } from '../../http/session.ts';
+import { logger } from '../../log/logger.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest, endsSession, looksAdminOnly, orderOperations, ResourceStore, unwrapEnvelope } from '../../openapi/plan.ts';
+import { lastWord, referenceOf, stemOf, trimSlash } from '../../openapi/resources.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { StageContext } from '../types.ts';
 
 export type SecuritySettings = ResolvedConfig['stages']['security'];
+
+const log = logger('stage');
 
 /** A test user of the security stage, with the resources it created. */
 export interface Actor {
@@ -38,7 +44,8 @@ export class SecurityRun {
     return this.context.config.target.auth;
   }
 
-  readonly send: (request: HttpRequest) => Promise<HttpResponse> = sendRequest;
+  /** Sends, following the target's redirects on its own origin (`/accounts` → `/accounts/`): a redirect reaches no code to judge. */
+  readonly send = (request: HttpRequest): Promise<HttpResponse> => sendFollowing(request, sendRequest).then((r) => r.response);
 
   /** Every request of the stage, the auth flow's included. */
   get requests(): number {
@@ -103,7 +110,7 @@ export class SecurityRun {
     const store = new ResourceStore();
     store.self = session.userId;
     let id: string | undefined;
-    if (this.probe) {
+    if (this.probe && this.probeIsSelf) {
       // The user's own account ({ "user": { "username" } }): what a `{username}` of this user resolves to.
       const r = await this.send(this.probeRequest(session.headers));
       const me = unwrapEnvelope(r.json);
@@ -116,28 +123,146 @@ export class SecurityRun {
         }
       }
     }
-    const configured = this.settings.creates;
-    const creators = configured ? this.operations.filter((op) => configured.includes(op.id)) : orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
     // Each actor's own data (titles, names, slugs): two users creating the same unique title is a collision, not a test.
     const seed = this.settings.seed + actorSeed(label);
-    for (const op of creators) {
-      const { request } = buildRequest(op, this.baseUrl, store, session.headers, seed);
-      store.remember(op, await this.send(request), request);
+    // Two of what a body references twice (a transfer from one account to another), one of the rest.
+    const paired = pairedStems(this.userOperations());
+    for (const op of this.creators()) {
+      for (let n = paired.has(stemOf(lastWord(op.path))) ? 2 : 1, i = 0; i < n; i++) {
+        const { request } = buildRequest(op, this.baseUrl, store, session.headers, seed + i);
+        store.remember(op, await this.send(request), request);
+      }
     }
     return { label, session, store, id };
   }
 
-  probeRequest(headers: Record<string, string>): HttpRequest {
-    if (!this.probe) throw new Error('no probe operation');
-    return { method: this.probe.method, url: `${this.baseUrl}${this.probe.path}`, headers };
+  /** What a user creates, in the order references need (stages.security.creates when configured). */
+  creators(): Operation[] {
+    const configured = this.settings.creates;
+    return configured ? this.operations.filter((op) => configured.includes(op.id)) : orderOperations(this.userOperations(), []).filter((op) => op.method === 'POST');
   }
+
+  /**
+   * A copy of the actor's store with a resource made for one probe: the creation of the collection
+   * the operation's last path parameter names (its own parents resolved from what the actor has).
+   * A credential variant or a DELETE that gets through then destroys that one, never what other
+   * checks rely on. When nothing creates it, the copy resolves to the actor's own resource.
+   */
+  async scratch(op: Operation, actor: Actor, creators = this.creators()): Promise<ResourceStore> {
+    const store = actor.store.clone();
+    await this.makeFor(op, store, actor.session.headers, creators, 0);
+    return store;
+  }
+
+  /** Creates, in `store`, what the operation's last path parameter names; first its creator's own parents when the store has none (a list before an item). */
+  private async makeFor(op: Operation, store: ResourceStore, headers: Record<string, string>, creators: Operation[], depth: number): Promise<void> {
+    const segments = trimSlash(op.path).split('/');
+    const last = segments.findLastIndex((s) => s.startsWith('{'));
+    if (last < 0 || depth > 3) return;
+    const collection = segments.slice(0, last).join('/');
+    // The collection's own creation, else one of a collection of that name: under a parent first
+    // (items created under /lists/{id}/items for /items/{id}), until one gets a 2xx.
+    const nested = (c: Operation) => Number(c.parameters.some((p) => p.in === 'path'));
+    const exact = creators.filter((c) => trimSlash(c.path) === collection);
+    const named = creators.filter((c) => !exact.includes(c) && stemOf(lastWord(c.path)) === stemOf(lastWord(collection))).sort((a, b) => nested(b) - nested(a));
+    for (const creator of [...exact, ...named].slice(0, 3)) {
+      if (!store.resolvePath(creator, this.settings.seed).resolved) await this.makeFor(creator, store, headers, creators, depth + 1);
+      const { request } = buildRequest(creator, this.baseUrl, store, headers, this.settings.seed + 31 + this.scratches++);
+      const response = await this.send(request);
+      store.remember(creator, response, request);
+      if (response.status < 300) return;
+      log('no fresh resource for %s: %s answered %d', op.id, creator.id, response.status);
+    }
+  }
+
+  private scratches = 0;
+  /** Injection requests sent so far (stages.security.injection.maxRequests is the stage's budget). */
+  injectionSent = 0;
+
+  /** A probe that reads the user's own account (no path parameters): what `GET /me` shows. */
+  get probeIsSelf(): boolean {
+    return this.probe !== undefined && !this.probe.parameters.some((p) => p.in === 'path');
+  }
+
+  /** Resolves the probe's path parameters when it has some: the first user's resources. */
+  probeStore = new ResourceStore();
+
+  probeRequest(headers: Record<string, string>, store = this.probeStore): HttpRequest {
+    const probe = this.probe;
+    if (!probe) throw new Error('no probe operation');
+    if (this.probeIsSelf) return { method: probe.method, url: `${this.baseUrl}${probe.path}`, headers };
+    return buildRequest(probe, this.baseUrl, store, headers, this.settings.seed).request;
+  }
+
+  /**
+   * The probe for a session of its own (a user about to log out or be deleted), with the control
+   * answer before anything is done to the token: a probe on a resource gets one the session itself
+   * created. A control that is not 2xx means the probe cannot tell a refused token from anything else.
+   */
+  async sessionProbe(session: Session): Promise<{ request: HttpRequest; control: HttpResponse }> {
+    const store = new ResourceStore();
+    store.self = session.userId;
+    if (this.probe && !this.probeIsSelf) {
+      const actor = { label: 'probe', session, store, id: undefined };
+      const scratch = await this.scratch(this.probe, actor);
+      const request = this.probeRequest(session.headers, scratch);
+      return { request, control: await this.send(request) };
+    }
+    const request = this.probeRequest(session.headers, store);
+    return { request, control: await this.send(request) };
+  }
+
+  private admin: Promise<Actor | undefined> | undefined;
+
+  /**
+   * The configured admin (stages.security.admin.credentials, else stages.e2e.admin), with what the
+   * admin-only lists show and what the admin-only creations made: the identity that exercises the
+   * operations a normal user may not call. Undefined when none is configured or it cannot log in.
+   */
+  adminActor(): Promise<Actor | undefined> {
+    this.admin ??= this.makeAdmin();
+    return this.admin;
+  }
+
+  private async makeAdmin(): Promise<Actor | undefined> {
+    const credentials = this.settings.admin.credentials ?? this.context.config.stages.e2e?.admin;
+    if (!credentials || !this.auth) return undefined;
+    const seed = this.settings.seed;
+    const session = await createSession(this.auth, this.baseUrl, seed, { credentials: { name: 'Gauntlet admin', ...credentials }, existingOk: true }).catch((error: Error) => {
+      log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
+      return undefined;
+    });
+    if (!session) return undefined;
+    const store = new ResourceStore();
+    store.self = session.userId;
+    const adminOps = orderOperations(this.adminOperations(), []);
+    for (const op of adminOps.filter((o) => (o.method === 'GET' || o.method === 'POST') && !o.parameters.some((p) => p.in === 'path'))) {
+      const { request } = buildRequest(op, this.baseUrl, store, session.headers, seed + 5);
+      store.remember(op, await this.send(request), request);
+    }
+    return { label: 'admin', session, store, id: undefined };
+  }
+}
+
+/** The collections one body references with two fields (`from_account_id`, `to_account_id`). */
+function pairedStems(ops: Operation[]): Set<string> {
+  const stems = new Set<string>();
+  for (const op of ops) {
+    const schema = op.body?.media.find((m) => /json/.test(m.contentType))?.schema;
+    const counts = new Map<string, number>();
+    for (const field of Object.keys((schema?.properties ?? {}) as object)) {
+      const { stem, by } = referenceOf(field);
+      if (by !== 'name' && stem.length >= 2) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+    }
+    for (const [stem, n] of counts) if (n >= 2) stems.add(stem);
+  }
+  return stems;
 }
 
 /** A seed offset of its own for each actor label (1,000 … 99,000), apart from the contract stage's. */
 function actorSeed(label: string): number {
-  let hash = 0;
-  for (const c of label) hash = (hash * 31 + c.charCodeAt(0)) % 99;
-  return (hash + 1) * 1_000;
+  // A real hash: a rolling one gave "owner" and "other" the same offset, so both users created the same titles.
+  return ((createHash('sha256').update(label).digest().readUInt32BE(0) % 99) + 1) * 1_000;
 }
 
 /** No user: for targets without target.auth. */

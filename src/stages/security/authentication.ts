@@ -17,7 +17,7 @@ export async function authenticationChecks(run: SecurityRun, owner: Actor): Prom
   if (!auth) return;
   await credentialsRequired(run, owner);
   if (!run.probe) {
-    run.skip('security:auth:tokens', 'forged, expired and revoked tokens are refused', 'no secured GET operation without parameters to probe a token with: set stages.security.probe (e.g. "GET /me")');
+    run.skip('security:auth:tokens', 'forged, expired and revoked tokens are refused', 'no secured GET whose parameters Gauntlet can fill (none, or only path parameters) to probe a token with: set stages.security.probe (e.g. "GET /me")');
     return;
   }
   await forgedTokens(run, owner.session);
@@ -49,8 +49,14 @@ async function credentialsRequired(run: SecurityRun, owner: Actor): Promise<void
         [`the real token under the "${otherScheme}" scheme`, authHeaders(auth, owner.session.token, otherScheme)],
         ['Basic credentials of the real user', { [header]: basic.authorization }],
       ];
+  const admin = await run.adminActor();
+  const adminOnly = new Set(run.adminOperations());
   for (const op of run.operations.filter((o) => o.secured)) {
-    const { request, invented } = buildRequest(op, run.baseUrl, owner.store, {}, run.settings.seed);
+    // An admin-only operation on the admin's resources; a write on a resource on one made for this
+    // check: a variant that gets through must not destroy what the other checks rely on.
+    const actor = adminOnly.has(op) && admin ? admin : owner;
+    const store = op.method !== 'GET' && op.parameters.some((p) => p.in === 'path') ? await run.scratch(op, actor, adminOnly.has(op) && admin ? [...run.adminOperations(), ...run.creators()] : undefined) : actor.store;
+    const { request, invented } = buildRequest(op, run.baseUrl, store, {}, run.settings.seed);
     const problems: string[] = [];
     const statuses: number[] = [];
     let failing: { request: HttpRequest; response: HttpResponse } | undefined;
@@ -139,9 +145,10 @@ async function deletedUser(run: SecurityRun): Promise<void> {
   const title = "a deleted user's token is refused";
   if (!auth?.deleteAccount) return run.skip(id, title, 'no target.auth.deleteAccount (e.g. { method: "DELETE", path: "/me" }) to delete a user with');
   const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'deleted' });
+  const { request, control } = await run.sessionProbe(session);
+  if (!succeeded(control)) return run.skip(id, title, unprobed(run, request, control));
   const deletion = await run.send(authRequest(auth.deleteAccount, run.baseUrl, { ...session.credentials, refreshToken: session.refreshToken }, session.headers));
   if (!succeeded(deletion)) return run.verdict(id, title, [`deleting the account (${auth.deleteAccount.method} ${auth.deleteAccount.path}) answered ${deletion.status}: check target.auth.deleteAccount`], { response: deletion });
-  const request = run.probeRequest(session.headers);
   const response = await run.send(request);
   run.verdict(id, title, refused(response) ? [] : [`after the account was deleted, ${run.probe?.id} answered ${response.status} to its token, expected 401`], { request, response });
 }
@@ -188,10 +195,11 @@ async function logoutRevokes(run: SecurityRun): Promise<void> {
   const title = 'logout revokes the access token (and the refresh token it is given)';
   if (!auth?.logout) return run.skip(id, title, 'no target.auth.logout (e.g. { path: "/auth/logout" }) to log out with');
   const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: `logout${randomBytes(2).toString('hex')}` });
+  const { request, control } = await run.sessionProbe(session);
+  if (!succeeded(control)) return run.skip(id, title, unprobed(run, request, control));
   const logout = await run.send(authRequest(auth.logout, run.baseUrl, { ...session.credentials, refreshToken: session.refreshToken, accessToken: session.token }, session.headers));
   if (!succeeded(logout)) return run.verdict(id, title, [`logout (${auth.logout.method} ${auth.logout.path}) answered ${logout.status}: check target.auth.logout`], { response: logout });
   const problems: string[] = [];
-  const request = run.probeRequest(session.headers);
   const response = await run.send(request);
   if (!refused(response)) problems.push(`after logout, ${run.probe?.id} answered ${response.status} to the same access token, expected 401`);
   else if (run.settings.revocationRecheckSeconds > 0) {
@@ -207,4 +215,10 @@ async function logoutRevokes(run: SecurityRun): Promise<void> {
     if (!refused(r)) problems.push(`after logout, the refresh token given to it still rotates (${r.status}), expected 401`);
   }
   run.verdict(id, title, problems, { request, response });
+}
+
+/** Why a token check cannot tell: the probe refused a fresh, untouched token too. */
+function unprobed(run: SecurityRun, request: HttpRequest, control: HttpResponse): string {
+  const path = new URL(request.url).pathname;
+  return `cannot tell: before anything was done to the token, the probe ${run.probe?.id} (${path}) answered ${control.status} to it, so a refusal afterwards would prove nothing; set stages.security.probe to an operation any logged-in user may call`;
 }

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { authRequest, createSession, freshCredentials, headersForSchemes, login, readPath } from '../../http/session.ts';
+import { authRequest, freshCredentials, headersForSchemes, login, readPath } from '../../http/session.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { deepField, describeInvented, identifiersIn, isIdentifierKey, listItems, unwrapEnvelope } from '../../openapi/resources.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
+import { referenceChecks } from './references.ts';
 
 /** 403 or 404 (hiding that the resource exists) are the right answers to someone else's resource. */
 const denied = (r: HttpResponse) => r.status === 403 || r.status === 404;
@@ -18,6 +19,7 @@ const reaches = (r: HttpResponse) => r.status < 500 && ![401, 403, 404, 410].inc
  */
 export async function authorizationChecks(run: SecurityRun, owner: Actor, other: Actor): Promise<void> {
   await objectLevel(run, owner, other);
+  await referenceChecks(run, owner, other);
   await listLeakage(run, owner, other);
   await functionLevel(run, other);
   await massAssignment(run, owner, other);
@@ -36,7 +38,13 @@ async function objectLevel(run: SecurityRun, owner: Actor, other: Actor): Promis
       run.skip(id, title, `no resource of the first user to try it on: ${describeInvented(invented)} (nothing the first user created resolves ${op.path})`);
       continue;
     }
-    await objectCheck(run, { op, id, title, path }, owner, other);
+    const gone = await objectCheck(run, { op, id, title, path }, owner, other);
+    if (!gone) continue;
+    // A's resource went away (an earlier check's DELETE, a rename): made again for this check, never a reason to skip.
+    const fresh = { ...owner, store: await run.scratch(op, owner) };
+    const again = fresh.store.resolvePath(op, run.settings.seed);
+    const still = again.path !== path && again.resolved ? await objectCheck(run, { op, id, title, path: again.path }, fresh, other) : gone;
+    if (still) run.skip(id, title, `${still}; a resource made again for this check did not help`);
   }
 }
 
@@ -51,7 +59,7 @@ const onSubPath = (op: Operation) => (op.method === 'POST' || op.method === 'DEL
  * - a social action (a reply, a like, a follow on a resource B can read) is B's own business unless
  *   `stages.security.authorization.ownerOnly` names it.
  */
-async function objectCheck(run: SecurityRun, target: { op: Operation; id: string; title: string; path: string }, owner: Actor, other: Actor): Promise<void> {
+async function objectCheck(run: SecurityRun, target: { op: Operation; id: string; title: string; path: string }, owner: Actor, other: Actor): Promise<string | void> {
   const { op, id, title, path } = target;
   const rules = run.settings.authorization;
   const reader = readerOf(op.path, run.operations);
@@ -76,7 +84,8 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   if (isServerError(response)) problems.push(`answered ${response.status}: a server error`);
   else if (denied(response)) {
     const control = op.method === 'GET' ? await run.send({ ...request, headers: { ...request.headers, ...headersForSchemes(owner.session.headers, op.schemes) } }) : await readAs(owner);
-    if (control && !reaches(control)) return run.skip(id, title, `cannot tell: user B got ${response.status}, but user A's own ${op.method === 'GET' ? op.id : reader?.id} answers ${control.status} now too (the resource is gone or was renamed), so the ${response.status} proves no denial`);
+    // Gone: the caller makes A a fresh one and asks again.
+    if (control && !reaches(control)) return `cannot tell: user B got ${response.status}, but user A's own ${op.method === 'GET' ? op.id : reader?.id} answers ${control.status} now too (the resource is gone or was renamed), so the ${response.status} proves no denial`;
   } else if (succeeded(response) && op.method === 'GET') {
     const anonymous = await run.send(withoutSession(request, other));
     if (succeeded(anonymous)) return run.add({ id, title, status: 'passed', message: `public: an anonymous ${op.method} ${path} gets ${anonymous.status} too` });
@@ -150,7 +159,9 @@ function termsFor(op: Operation, owner: Actor): Record<string, string>[] {
 }
 
 async function listLeakage(run: SecurityRun, owner: Actor, other: Actor): Promise<void> {
-  const ownerIds = idsOf(owner);
+  // What B's own resources carry too (the same generated name) is B's, not a leak of A's.
+  const theirs = new Set(idsOf(other));
+  const ownerIds = idsOf(owner).filter((v) => !theirs.has(v));
   const lists = run.userOperations().filter((op) => op.method === 'GET' && op.secured && !op.parameters.some((p) => p.in === 'path'));
   for (const op of lists) {
     const id = `security:authz:list:${op.id}`;
@@ -193,15 +204,9 @@ async function listLeakage(run: SecurityRun, owner: Actor, other: Actor): Promis
 async function functionLevel(run: SecurityRun, other: Actor): Promise<void> {
   const adminOps = run.adminOperations();
   const seed = run.settings.seed;
-  const credentials = run.settings.admin.credentials;
-  const admin = credentials && run.auth ? await createSession(run.auth, run.baseUrl, seed, { credentials, existingOk: true }) : undefined;
-  const seenByAdmin = new ResourceStore();
-  if (admin) {
-    for (const op of adminOps.filter((o) => o.method === 'GET' && !o.parameters.some((p) => p.in === 'path'))) {
-      const { request } = buildRequest(op, run.baseUrl, seenByAdmin, admin.headers, seed);
-      seenByAdmin.remember(op, await run.send(request), request);
-    }
-  }
+  const adminActor = await run.adminActor();
+  const admin = adminActor?.session;
+  const seenByAdmin = adminActor?.store ?? new ResourceStore();
   for (const op of adminOps) {
     const id = `security:authz:admin:${op.id}`;
     const title = `a normal user cannot call the admin-only ${op.id}`;
@@ -209,7 +214,7 @@ async function functionLevel(run: SecurityRun, other: Actor): Promise<void> {
     const store = onResource && seenByAdmin.resolvePath(op, seed).resolved ? seenByAdmin : other.store;
     const { invented } = store.resolvePath(op, seed);
     if (invented.length > 0) {
-      run.skip(id, title, `no real resource to try it on: ${describeInvented(invented)} (${admin ? 'the admin-only lists show none either' : 'set stages.security.admin.credentials so the admin-only lists can show one'}); a 404 on a made-up value would prove nothing`);
+      run.skip(id, title, `no real resource to try it on: ${describeInvented(invented)} (${admin ? 'the admin-only lists and creations show none either' : 'set stages.security.admin.credentials so the admin-only lists can show one'}); a 404 on a made-up value would prove nothing`);
       continue;
     }
     const { request } = buildRequest(op, run.baseUrl, store, other.session.headers, seed);
@@ -261,7 +266,7 @@ async function massAssignment(run: SecurityRun, owner: Actor, other: Actor): Pro
       if (echoed(response.json)) {
         problems.push(`"${field}": ${JSON.stringify(value)} in the body was accepted and stored (the response shows it)`);
         failing ??= { request, response };
-      } else if (op === register && auth && run.probe) {
+      } else if (op === register && auth && run.probe && run.probeIsSelf) {
         // What the new user looks like once logged in.
         const session = await login(auth, run.baseUrl, credentials).catch(() => undefined);
         const me = session ? await run.send(run.probeRequest(session.headers)) : undefined;

@@ -47,7 +47,7 @@ async function securityHeaders(run: SecurityRun, owner: Actor): Promise<void> {
 async function cors(run: SecurityRun, owner: Actor): Promise<void> {
   const id = 'security:hardening:cors';
   const title = 'CORS: a disallowed origin is not reflected, and no wildcard with credentials';
-  const path = run.probe?.path ?? '/';
+  const url = run.probe ? run.probeRequest({}).url : `${run.baseUrl}/`;
   const headers = run.probe ? owner.session.headers : {};
   const problems: string[] = [];
   let failing: { request: HttpRequest; response: HttpResponse } | undefined;
@@ -59,8 +59,8 @@ async function cors(run: SecurityRun, owner: Actor): Promise<void> {
     return undefined;
   };
   for (const origin of ['https://evil.gauntlet.invalid', 'null', ...hostileOrigins(run.settings.cors.allowedOrigin)]) {
-    const simple: HttpRequest = { method: 'GET', url: `${run.baseUrl}${path}`, headers: { ...headers, origin } };
-    const preflight: HttpRequest = { method: 'OPTIONS', url: `${run.baseUrl}${path}`, headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } };
+    const simple: HttpRequest = { method: 'GET', url, headers: { ...headers, origin } };
+    const preflight: HttpRequest = { method: 'OPTIONS', url, headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } };
     for (const [kind, request] of [['request', simple], ['preflight', preflight]] as const) {
       const response = await run.send(request);
       const problem = judgeOrigin(origin, response);
@@ -73,7 +73,7 @@ async function cors(run: SecurityRun, owner: Actor): Promise<void> {
   const allowed = run.settings.cors.allowedOrigin;
   if (problems.length === 0 && allowed) {
     // The control: the allowed origin gets through, so the refusals above came from the CORS policy.
-    const response = await run.send({ method: 'GET', url: `${run.baseUrl}${path}`, headers: { ...headers, origin: allowed } });
+    const response = await run.send({ method: 'GET', url, headers: { ...headers, origin: allowed } });
     if (response.headers.get('access-control-allow-origin') !== allowed) {
       problems.push(`the allowed origin ${allowed} (stages.security.cors.allowedOrigin) is not allowed either (Access-Control-Allow-Origin: ${response.headers.get('access-control-allow-origin') ?? 'absent'}), so the check cannot tell a policy from no CORS at all: fix the config`);
     }

@@ -50,11 +50,12 @@ const rows = (r: HttpResponse): number | undefined => listItems(r.json)?.length;
  * nonsense term, an auth bypass on login, or a response slower than the baseline by more than the
  * threshold twice in a row.
  */
-export async function injectionChecks(run: SecurityRun, actor: Actor): Promise<void> {
-  const login = run.auth?.login ? run.operations.find((op) => op.method === run.auth?.login?.method && op.path === run.auth.login?.path) : undefined;
-  const ops = [...(login ? [login] : []), ...run.userOperations()];
+export async function injectionChecks(run: SecurityRun, actor: Actor, operations: Operation[]): Promise<void> {
+  const login = run.auth?.login && actor.label !== 'admin' ? run.operations.find((op) => op.method === run.auth?.login?.method && op.path === run.auth.login?.path) : undefined;
+  const ops = [...(login ? [login] : []), ...operations];
   const budget = run.settings.injection.maxRequests;
-  let sent = 0;
+  // One budget for the stage: the admin's operations after the user's get what is left.
+  let sent = run.injectionSent;
   for (const slot of ops.flatMap(slotsOf)) {
     const id = `security:injection:${slot.op.id}:${slot.in}.${slot.name}`;
     const title = `${slot.op.id} ${slot.in} field "${slot.name}" withstands ${PAYLOADS.length} injection payloads`;
@@ -62,7 +63,9 @@ export async function injectionChecks(run: SecurityRun, actor: Actor): Promise<v
       run.skip(id, title, `the injection budget (stages.security.injection.maxRequests = ${budget}) is spent`);
       continue;
     }
-    const { request, invented } = buildRequest(slot.op, run.baseUrl, actor.store, actor.session.headers, run.settings.seed);
+    // A DELETE whose query takes text acts on a resource made for it: a payload that deletes must not take the actor's.
+    const store = slot.op.method === 'DELETE' ? await run.scratch(slot.op, actor) : actor.store;
+    const { request, invented } = buildRequest(slot.op, run.baseUrl, store, actor.session.headers, run.settings.seed);
     const nonsense = `gauntlet${run.settings.seed}zqx`;
     const baselineRequest = inject(request, slot, nonsense);
     const baseline = await run.send(baselineRequest);
@@ -93,6 +96,7 @@ export async function injectionChecks(run: SecurityRun, actor: Actor): Promise<v
     }
     run.verdict(id, title, problems, failing);
   }
+  run.injectionSent = sent;
 }
 
 export function judge(payload: Payload, response: HttpResponse, baseline: HttpResponse, isLogin: boolean, thresholdMs: number): string[] {

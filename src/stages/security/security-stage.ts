@@ -7,7 +7,7 @@ import { treatAsPublic } from '../../openapi/validate.ts';
 import { basePathOf, listOperations } from '../../openapi/operations.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
-import { findProbe } from '../../openapi/plan.ts';
+import { endsSession, findProbe } from '../../openapi/plan.ts';
 import { anonymousActor, SecurityRun, type Actor } from './_run.ts';
 import { authenticationChecks } from './authentication.ts';
 import { authorizationChecks } from './authorization.ts';
@@ -71,15 +71,21 @@ async function runSecurity(context: StageContext): Promise<StageOutcome> {
         }
         if (actors) {
           const [owner, other] = actors;
+          // A probe on a resource ("GET /accounts/{id}") reads one of the first user's.
+          run.probeStore = owner.store;
           await authenticationChecks(run, owner);
           await authorizationChecks(run, owner, other);
-          await injectionChecks(run, other);
+          await injectionChecks(run, other, run.userOperations());
+          // What only an admin may call is attacked as the admin: as the user it never reaches the code.
+          const admin = await run.adminActor();
+          if (admin) await injectionChecks(run, admin, run.adminOperations().filter((op) => !run.isAuthOperation(op) && !endsSession(op)));
+          else if (run.adminOperations().length > 0) run.skip('security:injection:admin', 'the admin-only operations withstand injection', 'no admin identity: set stages.security.admin.credentials so the admin-only operations are sent as an admin, who reaches their code');
           await hardeningChecks(run, owner);
         }
       } else {
         run.skip('security:auth', 'authentication and authorization between users', 'no target.auth: configure how a test user registers and logs in to check them');
         const anonymous = anonymousActor();
-        await injectionChecks(run, anonymous);
+        await injectionChecks(run, anonymous, run.userOperations());
         await hardeningChecks(run, anonymous);
       }
     } finally {
