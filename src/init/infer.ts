@@ -12,11 +12,14 @@ export interface Inferred {
   title: string;
   operations: number;
   secured: number;
-  health: { path: string; found: boolean };
+  /** `checked`: the started target answered 2xx there (init/observe-target.ts). */
+  health: { path: string; found: boolean; checked?: boolean };
   header?: { name: string; scheme: string; why: string };
   register?: { path: string; body: Record<string, unknown> };
   login?: { path: string; body: Record<string, unknown>; encoding?: 'form' };
   tokenPath?: string;
+  /** The token was found there in a real login answer, not only in the document. */
+  tokenChecked?: boolean;
   /** Cookie auth: the session cookie's name (an apiKey scheme in a cookie). */
   cookie?: string;
   refreshTokenPath?: string;

@@ -22,10 +22,11 @@ export interface StartSpec {
 
 /**
  * For `gauntlet init --openapi /openapi.json`: brings up Postgres and Redis, runs the migrate
- * command, starts the target the way the config will, reads its document, and tears it all down.
+ * command, starts the target the way the config will, reads its document, lets `whileUp` ask it
+ * what the document cannot tell, and tears it all down.
  * Readiness is the document itself answering 200 (the health path is not known yet).
  */
-export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDocument & { logDir: string }> {
+export async function readDocumentFromTarget<T>(spec: StartSpec, whileUp: (baseUrl: string, loaded: LoadedDocument) => Promise<T>): Promise<LoadedDocument & { logDir: string; observed: T }> {
   // A directory of its own per run: two inits at once never share (or clobber) a log.
   const logDir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
   const { config } = validateConfig(
@@ -45,7 +46,10 @@ export async function readDocumentFromTarget(spec: StartSpec): Promise<LoadedDoc
   const resolved = resolvePaths(config, spec.configFile);
   const stack = await startStack(resolved, await resolveEnvironmentKind(spec.kind), { withTarget: true });
   try {
-    return { ...(await loadDocument({ url: spec.openapiPath, allowInvalid: true }, stack.target?.url as string)), logDir };
+    const url = stack.target?.url as string;
+    const loaded = await loadDocument({ url: spec.openapiPath, allowInvalid: true }, url);
+    // While it runs: what only the started target can tell (the health path, where the token is).
+    return { ...loaded, logDir, observed: await whileUp(url, loaded) };
   } finally {
     await stack.stop();
   }

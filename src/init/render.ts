@@ -52,14 +52,15 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
   else line("    // migrate: { command: 'alembic upgrade head' },  // runs against a template database, cloned per run");
   // No health operation documented: the OpenAPI document's own path answers 200 once the app is up.
   const health = inferred.health.found ? inferred.health.path : 'url' in answers.openapi ? answers.openapi.url : '/';
-  line(`    health: { path: ${js(health)} },${inferred.health.found ? '' : ` // no health operation in the document: ${'url' in answers.openapi ? 'the OpenAPI document answers once the app is up' : 'check that / answers 200 once the app is up'}`}`);
+  const healthNote = inferred.health.checked ? ' // init checked: the started target answered 2xx here' : inferred.health.found ? '' : ` // no health operation in the document: ${'url' in answers.openapi ? 'the OpenAPI document answers once the app is up' : 'check that / answers 200 once the app is up'}`;
+  line(`    health: { path: ${js(health)} },${healthNote}`);
   line(`    openapi: ${js(answers.openapi)},`);
   if (inferred.login) {
     line('    auth: {');
     if (inferred.register) line(`      register: { path: ${js(inferred.register.path)}, body: ${js(inferred.register.body)} },`);
     line(`      login: { path: ${js(inferred.login.path)}, body: ${js(inferred.login.body)}${inferred.login.encoding ? `, encoding: ${js(inferred.login.encoding)}` : ''} },`);
     if (inferred.cookie) line(`      token: { cookie: ${js(inferred.cookie)} }, // the security scheme is an API key in this cookie`);
-    else line(`      token: { path: ${js(inferred.tokenPath ?? 'accessToken')} },${inferred.tokenPath ? '' : ' // not found in the login response: check it'}`);
+    else line(`      token: { path: ${js(inferred.tokenPath ?? 'accessToken')} },${inferred.tokenChecked ? ' // where the login answer carried it when init logged in' : inferred.tokenPath ? '' : ' // not found in the login response: check it'}`);
     if (inferred.header) line(`      header: { name: ${js(inferred.header.name)}, scheme: ${js(inferred.header.scheme)} }, // ${inferred.header.why}`);
     if (inferred.refreshTokenPath) line(`      refreshToken: { path: ${js(inferred.refreshTokenPath)} },`);
     if (inferred.refresh) line(`      refresh: { path: ${js(inferred.refresh.path)}, body: ${js(inferred.refresh.body)} },`);

@@ -72,6 +72,27 @@ describe('gauntlet init', () => {
     expect(run.code).toBe(0);
   }, 300_000);
 
+  it('logs in to the target it started to learn what the document does not say: the token\'s place, its scheme, a health path that answers', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
+    const out = path.join(dir, 'gauntlet.config.ts');
+    // The reach fixture's generated-style document: no response bodies, an API key in Authorization with no scheme word, no health operation.
+    const fixture = path.join(ROOT, 'test/fixtures/reach');
+    const init = await runCli(['init', '--openapi', '/openapi-bare.json', '--start', 'node server.mjs', '--cwd', fixture, '--env', 'native', '--out', out], { cwd: dir, timeoutMs: 120_000 });
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(init.stdout).not.toContain('no token property found');
+    const written = await readFile(out, 'utf8');
+    expect(written).toContain("health: { path: '/health' }, // init checked: the started target answered 2xx here");
+    expect(written).toContain("token: { path: 'token' }, // where the login answer carried it when init logged in");
+    expect(written).toContain("header: { name: 'Authorization', scheme: 'Bearer' }, // \"Bearer <token>\" is what the API accepted when init logged in");
+
+    const reports = path.join(dir, 'reports');
+    await runCli(['run', '--config', out, '--stages', 'contract', '--env', 'native', '--no-coverage', '--reports', reports], { cwd: dir, timeoutMs: 240_000 });
+    const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+    expect(result.stages[0]?.checks.find((c) => c.id === 'contract:auth')).toMatchObject({ status: 'passed' });
+    expect(result.stages[0]?.checks.find((c) => c.id === 'contract:GET /shops/:valid')).toMatchObject({ status: 'passed' }); // the learned scheme was accepted
+  }, 300_000);
+
   it('a target in a style init had to learn (absolute --openapi file, two --target-env, auth bodies wrapped in a key, "Token xxxxxx" in a description, no /health): its config runs unedited and the auth flow works', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
     const out = path.join(dir, 'gauntlet.config.ts');

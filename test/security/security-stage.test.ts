@@ -41,9 +41,11 @@ describe('security stage on the clean companion-api', () => {
     // Only the account-variant check of a user-keyed limit does not apply, and resolving an escalation
     // has no real escalation to try (none exists, so the admin-only list shows none): a 404 on a made-up id would prove nothing.
     const skipped = r.stage?.checks.filter((c) => c.status === 'skipped') ?? [];
-    expect(skipped.map((c) => c.id).sort()).toEqual(['security:authz:admin:POST /admin/escalations/{id}/resolve', 'security:rate-limit:chat:key-variants']);
-    expect(skipped.find((c) => c.id.startsWith('security:authz:admin:'))?.message).toMatch(/^no real resource to try it on: \{id\} = "[0-9a-f-]{36}" was made up: nothing the API returned resolves it \(the admin-only lists show none either\)/);
+    expect(skipped.map((c) => c.id).sort()).toEqual(['security:authz:admin:POST /admin/escalations/{id}/resolve', 'security:injection:POST /admin/escalations/{id}/resolve:body.note', 'security:rate-limit:chat:key-variants']);
+    expect(skipped.find((c) => c.id.startsWith('security:authz:admin:'))?.message).toMatch(/^no real resource to try it on: \{id\} = "[0-9a-f-]{36}" was made up: nothing the API returned resolves it \(the admin-only lists and creations show none either\)/);
     expect(r.stage?.checks.find((c) => c.id === 'security:authz:admin:GET /admin/accounts/{id}')?.status).toBe('passed');
+    // The admin-only operations are attacked as the admin; one on a resource nothing shows is not reached, and says so.
+    expect(skipped.find((c) => c.id.startsWith('security:injection:'))?.message).toMatch(/^not reached: \{id\} = /);
     expect(ids.filter((id) => id.startsWith('security:auth:credentials:')).length).toBeGreaterThanOrEqual(15);
     expect(r.result.gates.find((g) => g.name === 'security.failedChecks')).toMatchObject({ actual: 0, passed: true });
   }, 180_000);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { infer } from '../../init/infer.ts';
+import { applyObserved, observeTarget, type Observed } from '../../init/observe-target.ts';
 import { readDocumentFromTarget } from '../../init/read-from-target.ts';
 import { renderConfig, type InitAnswers } from '../../init/render.ts';
 import { loadDocument } from '../../openapi/document.ts';
@@ -113,11 +114,12 @@ export const initCommand = defineCommand({
     const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
     const loaded = onTarget
-      ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out })
+      ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out }, (url, { doc }) => observeTarget(url, doc, infer(doc), openapi))
       : await loadDocument(isUrl ? { url: openapi, allowInvalid: true } : { file: path.resolve(openapi), allowInvalid: true }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
     const { doc, problems } = loaded;
     if ('logDir' in loaded) process.stdout.write(`init started the target to read its document; its log and the services' are in ${loaded.logDir}\n`);
-    const inferred = infer(doc);
+    // What the started target showed corrects what the document suggested.
+    const inferred = 'observed' in loaded ? applyObserved(infer(doc), loaded.observed as Observed) : infer(doc);
     if (problems.length) inferred.notes.push(`the document breaks the OpenAPI schema in ${problems.length} place(s) (first: ${problems[0]}): a run stops on that (exit 2) until the document is fixed, or target.openapi.allowInvalid is set to test against it anyway`);
     const answers: InitAnswers = {
       importFrom: importFrom(out),
