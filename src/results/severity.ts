@@ -9,10 +9,11 @@ const BUG_SIGNS = /a server error|exposes|expected a 4xx|crash|no answer|did not
  * invalid request accepted, a failing test or journey, a crossed load threshold. A **deviation** is
  * a response that works but is not what the OpenAPI document promises: an undocumented status or
  * content type, another body shape (FastAPI's `{"detail": …}` where an envelope is documented). Only
- * the contract stage's response checks can be deviations, and only when every problem they list is one.
+ * the contract stage's response checks (and the security stage's :answers) can be deviations, and only when every problem they list is one.
  */
 export function severityOf(check: CheckResult): Severity {
-  if (check.stage !== 'contract') return 'bug';
+  // The security stage's answers judged against the document (security:<op>:answers) are deviations too.
+  if (check.stage !== 'contract' && !(check.stage === 'security' && check.id.endsWith(':answers'))) return 'bug';
   if (check.id === 'contract:document') return 'deviation'; // the document itself is not valid OpenAPI
   if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error') || check.id.endsWith(':state-poisoning') || check.id.endsWith(':queries-per-item') || check.id.endsWith(':race')) return 'bug';
   const problems = (check.message ?? '').split('\n').filter((line) => !/^(reproduce|minimal reproduction|response):/.test(line));

@@ -5,6 +5,7 @@ import { redact } from '../database/database-manager.ts';
 import { resolveEnvironmentKind } from '../environments/resolve.ts';
 import { prepareTargetCoverage, TARGET_COVERAGE } from '../coverage/target-coverage.ts';
 import { evaluateGates } from '../gates/evaluate.ts';
+import { coverageCheck, shareCoverage, sharedCoverage } from '../openapi/api-coverage.ts';
 import { preflightDocument } from '../openapi/preflight.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
 import { crashCheck } from '../target/crash-checks.ts';
@@ -50,6 +51,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   events.onRunStart({ environment: kind, stages: options.stages, reportsDir: config.reportsDir });
 
   const coverage = options.coverage === false ? undefined : await prepareTargetCoverage(config, kind);
+  shareCoverage(undefined); // the contract stage of this run makes the run's API coverage
   let stack: Stack | undefined;
   const stages: StageResult[] = [];
   const stageGates: GateResult[] = [];
@@ -117,6 +119,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     events.onStageEnd(result);
   }
 
+  withRunCoverage(stages);
   const { deviations, reach, ...thresholds } = config.gates;
   const gates = [...evaluateGates(stages, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
@@ -167,4 +170,17 @@ async function runStage(name: StageName, context: Parameters<NonNullable<(typeof
     ...(outcome.timeline ? { timeline: outcome.timeline } : {}),
   };
   return { result, gates: outcome.status === 'passed' || outcome.status === 'failed' ? (outcome.gates ?? []) : [] };
+}
+
+/**
+ * The API coverage of the whole run in the contract stage's metrics and check: the security
+ * stage's answers count too, so the gates on apiCoverage.* see every status any stage saw.
+ */
+function withRunCoverage(stages: StageResult[]): void {
+  const coverage = sharedCoverage();
+  const contract = stages.find((s) => s.name === 'contract');
+  if (!coverage || !contract) return;
+  Object.assign(contract.metrics, coverage.metrics());
+  const at = contract.checks.findIndex((c) => c.id === 'contract:coverage');
+  if (at >= 0) contract.checks[at] = coverageCheck(coverage);
 }

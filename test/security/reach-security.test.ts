@@ -17,13 +17,13 @@ import { runCli } from '../helpers/cli.ts';
  */
 const REACH = fileURLToPath(new URL('../fixtures/reach', import.meta.url));
 
-async function security(env: Record<string, string>) {
+async function security(env: Record<string, string>, stages = 'security') {
   const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-reach-security-'));
-  const r = await runCli(['run', '--stages', 'security', '--no-coverage', '--reports', reports], { cwd: REACH, env, timeoutMs: 120_000 });
+  const r = await runCli(['run', '--stages', stages, '--no-coverage', '--reports', reports], { cwd: REACH, env, timeoutMs: 120_000 });
   const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
-  const checks = result.stages[0]?.checks ?? [];
+  const checks = result.stages.find((s) => s.name === 'security')?.checks ?? [];
   const check = (id: string) => checks.find((c) => c.id === id) as CheckResult;
-  return { ...r, checks, check };
+  return { ...r, result, checks, check };
 }
 
 const PROBE = { REACH_PROBE: 'GET /items/{id}' };
@@ -65,5 +65,17 @@ describe('the security stage reaches what the user alone cannot', () => {
     expect(r.check('security:injection:admin')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/stages\.security\.admin\.credentials/) });
     expect(r.check('security:injection:POST /products/:body.name')).toBeUndefined();
     expect(r.checks.filter((c) => c.status === 'failed')).toEqual([]);
+  }, 150_000);
+
+  it('judges its answers against the document, and counts them toward the run\'s API coverage', async () => {
+    const alone = await security({}, 'contract');
+    const both = await security({ REACH_FLAWS: 'plain-403' }, 'contract,security');
+    const statuses = (r: typeof alone) => r.result.stages.find((s) => s.name === 'contract')?.metrics['apiCoverage.statusCodes'] as number;
+    // The security stage sees the documented 401s and 403s the contract stage alone never asks for.
+    expect(statuses(both)).toBeGreaterThan(statuses(alone) + 20);
+    const coverage = both.result.stages.find((s) => s.name === 'contract')?.checks.find((c) => c.id === 'contract:coverage');
+    expect(coverage?.title).toContain(`${statuses(both)}% of documented statuses`);
+    expect(both.check('security:POST /products/:answers')).toMatchObject({ status: 'failed', severity: 'deviation', message: expect.stringMatching(/content type text\/plain is not documented for 403/) });
+    expect(both.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['security:POST /products/:answers']);
   }, 150_000);
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Coverage } from './_coverage.ts';
+import { Coverage } from '../../openapi/api-coverage.ts';
 import { loadDocument } from '../../openapi/document.ts';
 import { arbitraryFor, sampleFor } from '../../openapi/generate.ts';
 import type { HttpResponse } from '../../http/send.ts';

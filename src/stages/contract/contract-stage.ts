@@ -1,6 +1,6 @@
 import type { CheckResult } from '../../results/types.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
-import { Coverage } from './_coverage.ts';
+import { Coverage, coverageCheck, shareCoverage } from '../../openapi/api-coverage.ts';
 import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
 import { curl, isServerError, requestsSent, send, setNoAnswerPolicy, type HttpRequest, type HttpResponse } from '../../http/send.ts';
@@ -64,6 +64,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     setNoAnswerPolicy(hangPolicy(operations, (op, request, ms) => add(hangCheck('contract', op, request, ms))));
     const validator = new ResponseValidator(document.doc.openapi);
     const coverage = new Coverage(operations);
+    shareCoverage(coverage);
     const store = new ResourceStore();
     let session: Record<string, string> = {};
     const setup: { request: HttpRequest; response: HttpResponse }[] = [];
@@ -309,13 +310,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     // How often an operation of the stage ended the test user's session (DEBUG=gauntlet:stage says which).
     add(reach.check());
     const metrics: Record<string, number> = { ...coverage.metrics(), ...reach.metrics(), requests: requestsSent() - sentBefore, sessionRenewals: alive.session?.renewals.length ?? 0 };
-    add({
-      id: 'contract:coverage',
-      stage: 'contract',
-      title: `API coverage: ${metrics['apiCoverage.operations']}% of operations, ${metrics['apiCoverage.statusCodes']}% of documented statuses, ${metrics['apiCoverage.parameters']}% of parameters`,
-      status: 'passed',
-      evidence: { operations: coverage.perOperation() },
-    });
+    add(coverageCheck(coverage));
     return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'passed', checks, metrics };
 }
 

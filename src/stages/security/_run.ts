@@ -4,7 +4,10 @@ import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpRes
 import { sendFollowing } from '../../http/redirects.ts';
 import { createSession, type AuthConfig, type Session } from '../../http/session.ts';
 import { logger } from '../../log/logger.ts';
-import type { Operation } from '../../openapi/operations.ts';
+import { responseFor, type Operation } from '../../openapi/operations.ts';
+import { ResponseValidator } from '../../openapi/validate.ts';
+import { sharedCoverage } from '../../openapi/api-coverage.ts';
+import { operationOf } from '../contract/_hang.ts';
 import { buildRequest, endsSession, looksAdminOnly, orderOperations, ResourceStore, unwrapEnvelope } from '../../openapi/plan.ts';
 import { lastWord, referenceOf, stemOf, trimSlash } from '../../openapi/resources.ts';
 import type { CheckResult } from '../../results/types.ts';
@@ -35,17 +38,48 @@ export class SecurityRun {
     readonly operations: Operation[],
     /** A secured operation whose 2xx proves a token works. */
     readonly probe: Operation | undefined,
+    openapiVersion = '3.0.3',
   ) {
     this.baseUrl = context.target.url;
     this.settings = context.config.stages.security;
+    this.validator = new ResponseValidator(openapiVersion);
   }
 
   get auth(): AuthConfig | undefined {
     return this.context.config.target.auth;
   }
 
-  /** Sends, following the target's redirects on its own origin (`/accounts` → `/accounts/`): a redirect reaches no code to judge. */
-  readonly send = (request: HttpRequest): Promise<HttpResponse> => sendFollowing(request, sendRequest).then((r) => r.response);
+  /**
+   * Sends, following the target's redirects on its own origin (`/accounts` → `/accounts/`): a
+   * redirect reaches no code to judge. Every answer counts toward the run's API coverage, and is
+   * judged against the document where it documents that status (see answersChecks).
+   */
+  readonly send = async (request: HttpRequest): Promise<HttpResponse> => {
+    const { request: sent, response } = await sendFollowing(request, sendRequest);
+    this.observe(sent, response);
+    return response;
+  };
+
+  private readonly validator: ResponseValidator;
+  /** Per operation, the first answer that is not what the document says for its status. */
+  private readonly undocumented = new Map<string, { problems: string[]; request: HttpRequest; response: HttpResponse }>();
+
+  private observe(request: HttpRequest, response: HttpResponse): void {
+    const op = response.status === 0 ? undefined : operationOf(this.operations, request);
+    if (!op) return;
+    sharedCoverage()?.record(op, response.status);
+    // An undocumented status is the contract stage's to judge (its negatives ask for them); here, the body of a documented one.
+    if (!responseFor(op, response.status) || this.undocumented.has(op.id)) return;
+    const problems = this.validator.problems(op, response);
+    if (problems.length > 0) this.undocumented.set(op.id, { problems, request, response });
+  }
+
+  /** One deviation per operation whose answers to this stage's requests are not what the document says. */
+  answersChecks(): void {
+    for (const [id, { problems, request, response }] of this.undocumented) {
+      this.verdict(`security:${id}:answers`, `${id} answers the security stage's requests as documented`, problems.slice(0, 5), { request, response });
+    }
+  }
 
   /** Every request of the stage, the auth flow's included. */
   get requests(): number {

@@ -47,7 +47,7 @@ async function runSecurity(context: StageContext): Promise<StageOutcome> {
       const message = `stages.security.probe "${settings.probe}" is not an operation of the OpenAPI document: use "METHOD /path" exactly as the document has it (e.g. "GET /me")`;
       return { status: 'failed', reason: message, checks: [{ id: 'security:config', stage: 'security', title: 'stages.security names operations of the document', status: 'failed', message }] };
     }
-    const run = new SecurityRun(context, operations, findProbe(operations, settings.probe));
+    const run = new SecurityRun(context, operations, findProbe(operations, settings.probe), document.doc.openapi);
     // A request without an answer in time is its operation's finding (security:<op>:hang), never the stage's end.
     setNoAnswerPolicy(hangPolicy(operations, (op, request, ms) => run.add(hangCheck('security', op, request, ms))));
 
@@ -97,6 +97,7 @@ async function runSecurity(context: StageContext): Promise<StageOutcome> {
       // Hand-written security tests (security/): they reuse this environment through GAUNTLET_CONTEXT.
       for (const check of (await runJUnitSuite('security', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })).checks) run.add(check);
     }
+    run.answersChecks();
     return finish(run);
 }
 

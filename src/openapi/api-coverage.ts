@@ -1,4 +1,5 @@
-import type { Operation } from '../../openapi/operations.ts';
+import type { Operation } from './operations.ts';
+import type { CheckResult } from '../results/types.ts';
 
 /** What the stage exercised, against what the document declares. */
 export class Coverage {
@@ -43,4 +44,29 @@ export class Coverage {
       documented: op.responses.map((r) => r.status),
     }));
   }
+}
+
+/** The contract:coverage check: what the numbers are, per operation in its evidence. */
+export function coverageCheck(coverage: Coverage): CheckResult {
+  const metrics = coverage.metrics();
+  return {
+    id: 'contract:coverage',
+    stage: 'contract',
+    title: `API coverage: ${metrics['apiCoverage.operations']}% of operations, ${metrics['apiCoverage.statusCodes']}% of documented statuses, ${metrics['apiCoverage.parameters']}% of parameters`,
+    status: 'passed',
+    evidence: { operations: coverage.perOperation() },
+  };
+}
+
+/**
+ * The run's API coverage, shared by the stages that call the API: the contract stage makes it,
+ * the security stage's answers count too (a 401 to a forged token is a documented status seen),
+ * and the run puts the union in the contract stage's metrics when every stage is done.
+ */
+let shared: Coverage | undefined;
+export function shareCoverage(coverage: Coverage | undefined): void {
+  shared = coverage;
+}
+export function sharedCoverage(): Coverage | undefined {
+  return shared;
 }
