@@ -41,12 +41,14 @@ describe('the security stage reaches what the user alone cannot', () => {
     // The body reference pair, tried with the other user's account: refused, nothing of B's changed.
     expect(r.check('security:authz:reference:POST /transfers/:from_account_id')).toMatchObject({ status: 'passed', message: expect.stringMatching(/got 400 .* read the same before and after/) });
     expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'passed' });
+    // The same account on both sides: refused.
+    expect(r.check('security:reference:POST /transfers/:from_account_id=to_account_id')).toMatchObject({ status: 'passed', message: 'it answered 400' });
     // The admin-only write is attacked as the admin.
     expect(r.check('security:injection:POST /products/:body.name')).toMatchObject({ status: 'passed' });
   }, 150_000);
 
   it('finds each seeded flaw in its own check, and the owner keeps its resources', async () => {
-    const r = await security({ ...PROBE, REACH_FLAWS: 'any-scheme,logout-noop,product-name-sql,transfer-any-account' });
+    const r = await security({ ...PROBE, REACH_FLAWS: 'any-scheme,logout-noop,product-name-sql,transfer-any-account,transfer-same-account' });
     expect(r.code).toBe(1);
     expect(r.check('security:auth:credentials:DELETE /items/{id}')).toMatchObject({ status: 'failed', message: expect.stringMatching(/"Token" scheme it answered 200/) });
     // That DELETE got through on an item made for the probe: the owner's own item is still there for the two-user checks.
@@ -58,6 +60,7 @@ describe('the security stage reaches what the user alone cannot', () => {
       message: expect.stringMatching(/with user B's from_account_id \(\d+\) answered 201 and changed B's resource \(B's GET \/accounts shows it\)/),
     });
     expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'passed' });
+    expect(r.check('security:reference:POST /transfers/:from_account_id=to_account_id')).toMatchObject({ status: 'failed', message: expect.stringMatching(/as both from_account_id and to_account_id it answered 201 and changed that resource \(A's GET \/accounts shows it\)/) });
   }, 150_000);
 
   it('says why the admin-only operations are not attacked when no admin is configured', async () => {

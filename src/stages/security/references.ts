@@ -15,6 +15,7 @@ import { succeeded, type Actor, type SecurityRun } from './_run.ts';
  *   out) and once after: a change is the finding, whatever the status said;
  * - a 5xx is a finding; a refusal, or a 2xx that changed nothing of B's, passes;
  * - with no read of B's showing that resource, the effect cannot be seen: skipped with the reason.
+ * A pair of references to one kind is also tried with the same resource twice (samePair).
  */
 export async function referenceChecks(run: SecurityRun, owner: Actor, other: Actor): Promise<void> {
   const seed = run.settings.seed + 11;
@@ -39,7 +40,59 @@ export async function referenceChecks(run: SecurityRun, owner: Actor, other: Act
       const crossed = { ...request, body: { json: withValue(request.body.json, wrapper, field, typeof value === 'number' ? Number(theirs) : String(theirs)) } };
       await referenceCheck(run, { op, field, request, crossed, theirs: String(theirs) }, other, reads);
     }
+    await samePair(run, { op, request, wrapper, fields }, owner, reads, mine);
   }
+}
+
+/**
+ * A pair of references to one kind (`from_account_id`, `to_account_id`) given the same resource
+ * twice: refused, or accepted without changing it (a transfer to itself moves nothing). A 2xx that
+ * changes it, as A's own reads show, is the finding; a 5xx too.
+ */
+async function samePair(run: SecurityRun, sent: { op: Operation; request: HttpRequest; wrapper: string | undefined; fields: Record<string, unknown> }, owner: Actor, reads: Operation[], mine: Set<string>): Promise<void> {
+  const { op, request, wrapper, fields } = sent;
+  const byStem = new Map<string, string[]>();
+  for (const [field, value] of Object.entries(fields)) {
+    const { stem, by } = referenceOf(field);
+    if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !mine.has(String(value))) continue;
+    byStem.set(stem, [...(byStem.get(stem) ?? []), field]);
+  }
+  for (const [first, second] of [...byStem.values()].filter((f) => f.length >= 2)) {
+    const id = `security:reference:${op.id}:${first}=${second}`;
+    const title = `${op.method} ${op.path} with the same resource as "${first}" and "${second}" is refused or changes nothing`;
+    const value = fields[first as string];
+    const same = { ...request, body: { json: withValue(request.body && 'json' in request.body ? request.body.json : {}, wrapper, second as string, value) } };
+    const { before, after, response } = await around(run, owner, reads, String(value), same);
+    if (isServerError(response)) {
+      run.verdict(id, title, [`with ${value} as both ${first} and ${second} it answered ${response.status}: a server error`], { request: same, response });
+    } else if (before.size === 0) {
+      run.skip(id, title, `cannot tell: no read of user A's shows the resource ${value}, so what the request did to it cannot be seen (it answered ${response.status})`);
+    } else {
+      const changed = [...before.keys()].filter((k) => !isDeepStrictEqual(before.get(k), after.get(k)));
+      if (succeeded(response) && changed.length > 0) run.verdict(id, title, [`with ${value} as both ${first} and ${second} it answered ${response.status} and changed that resource (A's ${changed.join(', ')} show${changed.length === 1 ? 's' : ''} it): an action of a resource on itself should be refused or do nothing`], { request: same, response });
+      else run.add({ id, title, status: 'passed', message: `it answered ${response.status}${succeeded(response) ? ', and nothing of the resource changed' : ''}` });
+    }
+  }
+}
+
+/** The actor's reads that show `value`, twice before `request` (what changes by itself is left out) and once after it. */
+async function around(run: SecurityRun, actor: Actor, reads: Operation[], value: string, request: HttpRequest) {
+  const shows = async () => {
+    const out = new Map<string, unknown>();
+    for (const read of reads) {
+      const built = buildRequest(read, run.baseUrl, actor.store, actor.session.headers, run.settings.seed);
+      if (built.invented.length > 0) continue;
+      const r = await run.send(built.request);
+      if (succeeded(r) && identifiersIn(r.json).has(value)) out.set(read.id, r.json);
+    }
+    return out;
+  };
+  const first = await shows();
+  const second = first.size > 0 ? await shows() : first;
+  const before = new Map([...second].filter(([k, v]) => isDeepStrictEqual(first.get(k), v)));
+  const response = await run.send(request);
+  const after = before.size > 0 ? await shows() : new Map<string, unknown>();
+  return { before, after, response, shown: first.size };
 }
 
 async function referenceCheck(
@@ -53,30 +106,15 @@ async function referenceCheck(
   const title = `user A cannot ${op.method} ${op.path} with "${field}" pointing at user B's resource`;
   const control = await run.send(request);
   if (!succeeded(control)) return run.skip(id, title, `not reached: user A's own request (with its own ${field}) answered ${control.status}, so a refusal with B's would prove nothing`);
-  // B's reads that show the resource, read twice: what differs between those two changes by itself.
-  const shows = async () => {
-    const out = new Map<string, unknown>();
-    for (const read of reads) {
-      const built = buildRequest(read, run.baseUrl, other.store, other.session.headers, run.settings.seed);
-      if (built.invented.length > 0) continue;
-      const r = await run.send(built.request);
-      if (succeeded(r) && identifiersIn(r.json).has(theirs)) out.set(read.id, r.json);
-    }
-    return out;
-  };
-  const first = await shows();
-  if (first.size === 0) return run.skip(id, title, `cannot tell: no read of user B's shows B's resource ${theirs}, so what the request did to it cannot be seen`);
-  const second = await shows();
-  const stable = [...first.keys()].filter((k) => isDeepStrictEqual(first.get(k), second.get(k)));
-  const response = await run.send(crossed);
+  const { before, after, response, shown } = await around(run, other, reads, theirs, crossed);
   if (isServerError(response)) return run.verdict(id, title, [`with user B's ${field} (${theirs}) it answered ${response.status}: a server error`], { request: crossed, response });
-  const after = await shows();
-  const changed = stable.filter((k) => !isDeepStrictEqual(second.get(k), after.get(k)));
+  if (shown === 0) return run.skip(id, title, `cannot tell: no read of user B's shows B's resource ${theirs}, so what the request did to it cannot be seen (it answered ${response.status})`);
+  const changed = [...before.keys()].filter((k) => !isDeepStrictEqual(before.get(k), after.get(k)));
   if (changed.length > 0) {
     return run.verdict(id, title, [`user A's ${op.method} ${op.path} with user B's ${field} (${theirs}) answered ${response.status} and changed B's resource (B's ${changed.join(', ')} show${changed.length === 1 ? 's' : ''} it): broken object-level authorization through a reference`], { request: crossed, response });
   }
-  if (stable.length === 0) return run.skip(id, title, `cannot tell: user B's reads of ${theirs} change by themselves between two reads`);
-  run.add({ id, title, status: 'passed', message: `user A got ${response.status} with user B's ${field}; B's ${stable.join(', ')} read the same before and after` });
+  if (before.size === 0) return run.skip(id, title, `cannot tell: user B's reads of ${theirs} change by themselves between two reads`);
+  run.add({ id, title, status: 'passed', message: `user A got ${response.status} with user B's ${field}; B's ${[...before.keys()].join(', ')} read the same before and after` });
 }
 
 /** The body with `field` (inside its one-key wrapper, when it has one) set to `value`. */
