@@ -13,7 +13,7 @@ export interface Inferred {
   operations: number;
   secured: number;
   /** `checked`: the started target answered 2xx there (init/observe-target.ts). */
-  health: { path: string; found: boolean; checked?: boolean };
+  health: { path: string; found: boolean; checked?: boolean; status?: number };
   header?: { name: string; scheme: string; why: string };
   register?: { path: string; body: Record<string, unknown> };
   login?: { path: string; body: Record<string, unknown>; encoding?: 'form' };

@@ -20,16 +20,22 @@ export interface Observed {
 
 const WELL_KNOWN = ['/health', '/healthz', '/health/live', '/livez', '/readyz', '/ready', '/status', '/ping'];
 
-/** The health path: the documented one, the well-known ones, the document's own path, a documented public GET, then `/`: the first that answers 2xx. */
-async function healthPath(baseUrl: string, doc: OpenApiDocument, inferred: Inferred, documentPath: string): Promise<Observed['health']> {
+/**
+ * The health path: the documented one, the well-known ones, the document's own path, `/`, then a
+ * documented public GET: the first that answers 2xx. With none, `/` and the status it answers once
+ * the app is up (gin's 404): weak, but what a person would have to write by hand.
+ */
+async function healthPath(baseUrl: string, doc: OpenApiDocument, inferred: Inferred, documentPath: string | undefined): Promise<Observed['health']> {
   const base = basePathOf(doc);
   const publicGets = listOperations(doc, base).filter((op) => op.method === 'GET' && !op.secured && !op.parameters.some((p) => p.required || p.in === 'path')).map((op) => op.path);
-  const candidates = [...(inferred.health.found ? [inferred.health.path] : []), ...WELL_KNOWN.map((p) => `${base}${p}`), ...(base ? WELL_KNOWN : []), documentPath, ...publicGets, '/'];
+  const candidates = [...(inferred.health.found ? [inferred.health.path] : []), ...WELL_KNOWN.map((p) => `${base}${p}`), ...(base ? WELL_KNOWN : []), ...(documentPath ? [documentPath] : []), '/', ...publicGets];
+  let root: HttpResponse | undefined;
   for (const path of [...new Set(candidates)]) {
     const r = await send({ method: 'GET', url: `${baseUrl}${path}`, headers: {} }, 5_000).catch(() => undefined);
     if (r && r.status >= 200 && r.status < 300) return { path, status: r.status };
+    if (path === '/') root = r;
   }
-  return undefined;
+  return root && root.status > 0 && root.status < 500 ? { path: '/', status: root.status } : undefined;
 }
 
 /** The dot path of the token in a login answer: a JWT-shaped string first, else a field named like a token, breadth first. */
@@ -88,7 +94,7 @@ async function authFlow(baseUrl: string, doc: OpenApiDocument, inferred: Inferre
 }
 
 /** Everything init checks against the started target; a failure to observe is a note, never init's end. */
-export async function observeTarget(baseUrl: string, doc: OpenApiDocument, inferred: Inferred, documentPath: string): Promise<Observed> {
+export async function observeTarget(baseUrl: string, doc: OpenApiDocument, inferred: Inferred, documentPath: string | undefined): Promise<Observed> {
   const health = await healthPath(baseUrl, doc, inferred, documentPath);
   const auth = await authFlow(baseUrl, doc, inferred).catch((error: Error) => ({ notes: [`init could not try the auth flow against the target: ${error.message}`] }));
   return { ...(health ? { health } : {}), ...auth };
@@ -99,7 +105,7 @@ export function applyObserved(inferred: Inferred, observed: Observed): Inferred 
   const notes = [...inferred.notes.filter((n) => !(observed.tokenPath && /no token property found/.test(n))), ...observed.notes];
   return {
     ...inferred,
-    ...(observed.health ? { health: { path: observed.health.path, found: true, checked: true } } : {}),
+    ...(observed.health ? { health: { path: observed.health.path, found: true, checked: true, ...(observed.health.status >= 300 ? { status: observed.health.status } : {}) } } : {}),
     ...(observed.tokenPath ? { tokenPath: observed.tokenPath, tokenChecked: true } : {}),
     ...(observed.cookie && !inferred.cookie ? { cookie: observed.cookie } : {}),
     ...(observed.scheme !== undefined && inferred.header ? { header: { ...inferred.header, scheme: observed.scheme, why: `${observed.scheme ? `"${observed.scheme} <token>"` : 'the bare token'} is what the API accepted when init logged in` } } : {}),

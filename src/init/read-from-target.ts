@@ -6,6 +6,7 @@ import { validateConfig } from '../config/validate.ts';
 import { resolveEnvironmentKind } from '../environments/resolve.ts';
 import { loadDocument, type LoadedDocument } from '../openapi/document.ts';
 import { startStack } from '../provision/stack.ts';
+import { ANY_ANSWER } from '../wait/http.ts';
 
 export interface StartSpec {
   kind: 'auto' | 'native' | 'testcontainers';
@@ -14,19 +15,19 @@ export interface StartSpec {
   migrate?: string;
   env: Record<string, string>;
   upstreams: { name: string; handlers: string; env: string }[];
-  /** The document's path on the target, e.g. /openapi.json (also what readiness waits for). */
-  openapiPath: string;
+  /** The document's path on the target, e.g. /openapi.json (also what readiness waits for); none when the document is a file. */
+  openapiPath?: string;
   /** Where the config will be written: relative paths in the spec are relative to its directory. */
   configFile: string;
 }
 
 /**
- * For `gauntlet init --openapi /openapi.json`: brings up Postgres and Redis, runs the migrate
- * command, starts the target the way the config will, reads its document, lets `whileUp` ask it
- * what the document cannot tell, and tears it all down.
- * Readiness is the document itself answering 200 (the health path is not known yet).
+ * For `gauntlet init`: brings up Postgres and Redis, runs the migrate command, starts the target
+ * the way the config will, lets `whileUp` ask it what the document cannot tell (and read the
+ * document itself when it is served), and tears it all down. Readiness is the document answering
+ * 200, or, for a document in a file, any answer on `/` (the health path is not known yet).
  */
-export async function readDocumentFromTarget<T>(spec: StartSpec, whileUp: (baseUrl: string, loaded: LoadedDocument) => Promise<T>): Promise<LoadedDocument & { logDir: string; observed: T }> {
+export async function withStartedTarget<T>(spec: StartSpec, whileUp: (baseUrl: string) => Promise<T>): Promise<T & { logDir: string }> {
   // A directory of its own per run: two inits at once never share (or clobber) a log.
   const logDir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
   const { config } = validateConfig(
@@ -35,8 +36,8 @@ export async function readDocumentFromTarget<T>(spec: StartSpec, whileUp: (baseU
         name: 'init',
         start: { command: spec.start, cwd: spec.cwd, env: spec.env },
         ...(spec.migrate ? { migrate: { command: spec.migrate, cwd: spec.cwd } } : {}),
-        health: { path: spec.openapiPath },
-        openapi: { url: spec.openapiPath },
+        health: { path: spec.openapiPath ?? '/' },
+        ...(spec.openapiPath ? { openapi: { url: spec.openapiPath } } : {}),
       },
       upstreams: spec.upstreams,
       reports: { dir: logDir },
@@ -44,13 +45,19 @@ export async function readDocumentFromTarget<T>(spec: StartSpec, whileUp: (baseU
     'gauntlet init',
   );
   const resolved = resolvePaths(config, spec.configFile);
+  if (!spec.openapiPath) resolved.target.health.status = ANY_ANSWER;
   const stack = await startStack(resolved, await resolveEnvironmentKind(spec.kind), { withTarget: true });
   try {
-    const url = stack.target?.url as string;
-    const loaded = await loadDocument({ url: spec.openapiPath, allowInvalid: true }, url);
-    // While it runs: what only the started target can tell (the health path, where the token is).
-    return { ...loaded, logDir, observed: await whileUp(url, loaded) };
+    return { ...(await whileUp(stack.target?.url as string)), logDir };
   } finally {
     await stack.stop();
   }
+}
+
+/** The served document (`--openapi /openapi.json`), read from the started target, with what `whileUp` learned. */
+export function readDocumentFromTarget<T>(spec: StartSpec & { openapiPath: string }, whileUp: (baseUrl: string, loaded: LoadedDocument) => Promise<T>): Promise<LoadedDocument & { observed: T; logDir: string }> {
+  return withStartedTarget(spec, async (url) => {
+    const loaded = await loadDocument({ url: spec.openapiPath, allowInvalid: true }, url);
+    return { ...loaded, observed: await whileUp(url, loaded) };
+  });
 }

@@ -52,8 +52,15 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
   else line("    // migrate: { command: 'alembic upgrade head' },  // runs against a template database, cloned per run");
   // No health operation documented: the OpenAPI document's own path answers 200 once the app is up.
   const health = inferred.health.found ? inferred.health.path : 'url' in answers.openapi ? answers.openapi.url : '/';
-  const healthNote = inferred.health.checked ? ' // init checked: the started target answered 2xx here' : inferred.health.found ? '' : ` // no health operation in the document: ${'url' in answers.openapi ? 'the OpenAPI document answers once the app is up' : 'check that / answers 200 once the app is up'}`;
-  line(`    health: { path: ${js(health)} },${healthNote}`);
+  const status = inferred.health.status;
+  const healthNote = status
+    ? ` // init checked: nothing answers 2xx without a login, and ${health} answers ${status} once the app is up`
+    : inferred.health.checked
+      ? ' // init checked: the started target answered 2xx here'
+      : inferred.health.found
+        ? ''
+        : ` // no health operation in the document: ${'url' in answers.openapi ? 'the OpenAPI document answers once the app is up' : 'check that / answers 200 once the app is up'}`;
+  line(`    health: { path: ${js(health)}${status ? `, status: ${status}` : ''} },${healthNote}`);
   line(`    openapi: ${js(answers.openapi)},`);
   if (inferred.login) {
     line('    auth: {');

@@ -208,15 +208,19 @@ export class ResourceStore {
    * `userId`, `ownerId` and the like without a collection of their own: the acting user's id.
    */
   reference(field: string, skip: unknown[] = []): unknown {
+    const usable = this.references(field);
+    return usable.find((v) => !skip.includes(v)) ?? usable[0];
+  }
+
+  /** Every value `reference(field)` could give, own creations first; the user's own id for `userId` and the like. */
+  references(field: string): unknown[] {
     const { stem, by } = referenceOf(field);
-    if (stem.length < 2) return undefined;
-    const candidates = this.byStem(stem);
+    if (stem.length < 2) return [];
     const pick = (e: Entry) => (by === 'url' ? e.object.url : by === 'name' ? (e.object.name ?? e.object.slug) : e.object.id);
-    const usable = candidates.map(pick).filter((v) => isIdentifierValue(v));
-    const fresh = usable.find((v) => !skip.includes(v));
-    if (fresh !== undefined || usable.length > 0) return fresh ?? usable[0];
-    if (by === 'id' && /^(user|owner|author|creator|account_?holder|member|profile)$/.test(stem) && this.self !== undefined) return this.self;
-    return undefined;
+    const usable = this.byStem(stem).map(pick).filter((v) => isIdentifierValue(v));
+    if (usable.length > 0) return usable;
+    if (by === 'id' && /^(user|owner|author|creator|account_?holder|member|profile)$/.test(stem) && this.self !== undefined) return [this.self];
+    return [];
   }
 
   /** A value for a parameter from anything remembered: `{username}` takes `author.username` of a post. */

@@ -36,7 +36,7 @@ describe('the security stage reaches what the user alone cannot', () => {
     expect(r.check('security:auth:logout-revokes')).toMatchObject({ status: 'passed' });
     // Every two-user object check ran: none skipped for a made-up or vanished resource.
     const object = r.checks.filter((c) => c.id.startsWith('security:authz:object:'));
-    expect(object.length).toBe(5);
+    expect(object.length).toBe(6);
     expect(object.filter((c) => c.status !== 'passed')).toEqual([]);
     // The body reference pair, tried with the other user's account: refused, nothing of B's changed.
     expect(r.check('security:authz:reference:POST /transfers/:from_account_id')).toMatchObject({ status: 'passed', message: expect.stringMatching(/got 400 .* read the same before and after/) });
@@ -48,7 +48,7 @@ describe('the security stage reaches what the user alone cannot', () => {
   }, 150_000);
 
   it('finds each seeded flaw in its own check, and the owner keeps its resources', async () => {
-    const r = await security({ ...PROBE, REACH_FLAWS: 'any-scheme,logout-noop,product-name-sql,transfer-any-account,transfer-same-account' });
+    const r = await security({ ...PROBE, REACH_FLAWS: 'any-scheme,logout-noop,product-name-sql,transfer-any-account,transfer-same-account,transfer-to-unchecked' });
     expect(r.code).toBe(1);
     expect(r.check('security:auth:credentials:DELETE /items/{id}')).toMatchObject({ status: 'failed', message: expect.stringMatching(/"Token" scheme it answered 200/) });
     // That DELETE got through on an item made for the probe: the owner's own item is still there for the two-user checks.
@@ -57,10 +57,11 @@ describe('the security stage reaches what the user alone cannot', () => {
     expect(r.check('security:injection:POST /products/:body.name')).toMatchObject({ status: 'failed', message: expect.stringMatching(/database error text/) });
     expect(r.check('security:authz:reference:POST /transfers/:from_account_id')).toMatchObject({
       status: 'failed',
-      message: expect.stringMatching(/with user B's from_account_id \(\d+\) answered 201 and changed B's resource \(B's GET \/accounts shows it\)/),
+      message: expect.stringMatching(/with user B's from_account_id \(\d+\) answered 201 and changed B's resource \(B's GET \/accounts, GET \/accounts\/\{id\}\/ show it\)/),
     });
-    expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'passed' });
-    expect(r.check('security:reference:POST /transfers/:from_account_id=to_account_id')).toMatchObject({ status: 'failed', message: expect.stringMatching(/as both from_account_id and to_account_id it answered 201 and changed that resource \(A's GET \/accounts shows it\)/) });
+    // Another user's account accepted as the destination (201), nothing visible moved: A may not even read that account.
+    expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'failed', message: expect.stringMatching(/user A may not read user B's account \d+ \(\/accounts\/\d+\/ answered 404\), yet POST \/transfers\/ with it as to_account_id answered 201/) });
+    expect(r.check('security:reference:POST /transfers/:from_account_id=to_account_id')).toMatchObject({ status: 'failed', message: expect.stringMatching(/as both from_account_id and to_account_id it answered 201 and changed that resource \(A's GET \/accounts, GET \/accounts\/\{id\}\/ show it\)/) });
   }, 150_000);
 
   it('says why the admin-only operations are not attacked when no admin is configured', async () => {

@@ -7,9 +7,9 @@ import { defineCommand } from 'citty';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { infer } from '../../init/infer.ts';
 import { applyObserved, observeTarget, type Observed } from '../../init/observe-target.ts';
-import { readDocumentFromTarget } from '../../init/read-from-target.ts';
+import { readDocumentFromTarget, withStartedTarget } from '../../init/read-from-target.ts';
 import { renderConfig, type InitAnswers } from '../../init/render.ts';
-import { loadDocument } from '../../openapi/document.ts';
+import { loadDocument, type LoadedDocument } from '../../openapi/document.ts';
 
 /** The lightest entry: a config that imports only defineConfig loads wherever it lives (ESM or CommonJS). */
 const ENGINE_ENTRY = fileURLToPath(new URL(`../../config/define-config.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
@@ -113,13 +113,31 @@ export const initCommand = defineCommand({
     const onTarget = openapi.startsWith('/') && !(await access(openapi).then(() => true, () => false));
     const cwd = relative(outDir, path.resolve(args.cwd ?? '.'));
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
-    const loaded = onTarget
-      ? await readDocumentFromTarget({ kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, openapiPath: openapi, configFile: out }, (url, { doc }) => observeTarget(url, doc, infer(doc), openapi))
-      : await loadDocument(isUrl ? { url: openapi, allowInvalid: true } : { file: path.resolve(openapi), allowInvalid: true }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
+    const spec = { kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, configFile: out };
+    let observed: Observed | undefined;
+    let loaded: LoadedDocument;
+    if (onTarget) {
+      const read = await readDocumentFromTarget({ ...spec, openapiPath: openapi }, (url, { doc }) => observeTarget(url, doc, infer(doc), openapi));
+      process.stdout.write(`init started the target to read its document; its log and the services' are in ${read.logDir}\n`);
+      ({ observed } = read);
+      loaded = read;
+    } else {
+      loaded = await loadDocument(isUrl ? { url: openapi, allowInvalid: true } : { file: path.resolve(openapi), allowInvalid: true }, isUrl ? new URL(openapi).origin : 'http://127.0.0.1');
+      if (!isUrl) {
+        // A document in a file: the target is still started once, to check the health path and the auth flow against it.
+        const doc = loaded.doc;
+        observed = await withStartedTarget(spec, (url) => observeTarget(url, doc, infer(doc), undefined)).then(
+          (o) => {
+            process.stdout.write(`init started the target to check its health path and auth flow; its log and the services' are in ${o.logDir}\n`);
+            return o;
+          },
+          (error: Error) => ({ notes: [`init could not start the target to check the health path and the auth flow (${error.message.split('\n')[0]}): they are inferred from the document alone`] }),
+        );
+      }
+    }
     const { doc, problems } = loaded;
-    if ('logDir' in loaded) process.stdout.write(`init started the target to read its document; its log and the services' are in ${loaded.logDir}\n`);
     // What the started target showed corrects what the document suggested.
-    const inferred = 'observed' in loaded ? applyObserved(infer(doc), loaded.observed as Observed) : infer(doc);
+    const inferred = observed ? applyObserved(infer(doc), observed) : infer(doc);
     if (problems.length) inferred.notes.push(`the document breaks the OpenAPI schema in ${problems.length} place(s) (first: ${problems[0]}): a run stops on that (exit 2) until the document is fixed, or target.openapi.allowInvalid is set to test against it anyway`);
     const answers: InitAnswers = {
       importFrom: importFrom(out),

@@ -9,7 +9,7 @@ import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
-import { deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
+import { bodyFieldsOf, deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator, treatAsPublic } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
@@ -23,7 +23,7 @@ import { fixFor, Reach, reachOperation, unreachedUnlessFailed, type Attempt, typ
 import { withWay } from './_way.ts';
 import { sendFollowing } from '../../http/redirects.ts';
 import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
-import { forgetLearned, learn } from '../../openapi/learned.ts';
+import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -226,9 +226,12 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         deferred.push(op);
         return;
       }
-      if (response.status >= 200 && response.status < 300 && attempt.tried.length > 0) {
-        ways.set(op.id, attempt.way);
-        learn(op, { fields: attempt.way.fields, query: attempt.way.query ?? {}, drop: attempt.way.drop ?? [] });
+      if (response.status >= 200 && response.status < 300) {
+        // What reached: the fields the errors asked for, and the references the accepted body carried
+        // (an optional-looking `accountId` the API requires), each resolved per actor in later stages.
+        const references = Object.fromEntries(Object.entries(bodyFieldsOf(request.body && 'json' in request.body ? request.body.json : undefined).fields).filter(([k]) => refersToResource(k)));
+        if (attempt.tried.length > 0) ways.set(op.id, attempt.way);
+        if (attempt.tried.length > 0 || Object.keys(references).length > 0) learn(op, { fields: { ...references, ...attempt.way.fields }, query: attempt.way.query ?? {}, drop: attempt.way.drop ?? [] });
       }
       reach.record(op, attempt, response.status >= 400 && response.status < 500 ? fixFor(op, response, adminSession !== undefined, invented.map((i) => `{${i.name}}`)) : undefined);
       coverage.record(op, response.status, sentParameters);

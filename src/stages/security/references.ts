@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isServerError, type HttpRequest } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest } from '../../openapi/plan.ts';
-import { bodyFieldsOf, identifiersIn, referenceOf } from '../../openapi/resources.ts';
+import { bodyFieldsOf, identifiersIn, lastWord, referenceOf, stemOf } from '../../openapi/resources.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /**
@@ -21,11 +21,12 @@ export async function referenceChecks(run: SecurityRun, owner: Actor, other: Act
   const seed = run.settings.seed + 11;
   const writers = run.userOperations().filter((op) => ['POST', 'PUT', 'PATCH'].includes(op.method) && op.body?.media.some((m) => /json/.test(m.contentType)));
   const reads = run.userOperations().filter((op) => op.method === 'GET');
-  const mine = identifiersIn(owner.store.created().map((c) => c.object));
-  const theirsCreated = identifiersIn(other.store.created().map((c) => c.object));
-  // `userId`, `owner_id`: the users themselves.
-  if (owner.store.self !== undefined) mine.add(String(owner.store.self));
-  if (other.store.self !== undefined) theirsCreated.add(String(other.store.self));
+  // Each user's own of a kind: what its store gives for the field (created, or read from its own
+  // lists) that the other's does not (a public catalogue both see is nobody's); for `userId`, the user.
+  const only = (field: string, of: Actor, not: Actor) => {
+    const theirs = new Set(not.store.references(field).map(String));
+    return of.store.references(field).filter((v) => !theirs.has(String(v)));
+  };
   for (const op of writers) {
     const { request, invented } = buildRequest(op, run.baseUrl, owner.store, owner.session.headers, seed);
     // On a made-up path nothing is reached; the path's own owner checks are objectLevel's.
@@ -33,14 +34,14 @@ export async function referenceChecks(run: SecurityRun, owner: Actor, other: Act
     const { wrapper, fields } = bodyFieldsOf(request.body.json);
     for (const [field, value] of Object.entries(fields)) {
       const by = referenceOf(field).by;
-      if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !mine.has(String(value))) continue;
+      if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !only(field, owner, other).map(String).includes(String(value))) continue;
       // B's own resource of that kind, one A does not share (not a public catalogue item both see).
-      const theirs = other.store.reference(field);
-      if (theirs === undefined || !theirsCreated.has(String(theirs)) || mine.has(String(theirs))) continue;
+      const theirs = only(field, other, owner)[0];
+      if (theirs === undefined) continue;
       const crossed = { ...request, body: { json: withValue(request.body.json, wrapper, field, typeof value === 'number' ? Number(theirs) : String(theirs)) } };
       await referenceCheck(run, { op, field, request, crossed, theirs: String(theirs) }, other, reads);
     }
-    await samePair(run, { op, request, wrapper, fields }, owner, reads, mine);
+    await samePair(run, { op, request, wrapper, fields }, owner, reads, (field) => only(field, owner, other).map(String));
   }
 }
 
@@ -49,12 +50,12 @@ export async function referenceChecks(run: SecurityRun, owner: Actor, other: Act
  * twice: refused, or accepted without changing it (a transfer to itself moves nothing). A 2xx that
  * changes it, as A's own reads show, is the finding; a 5xx too.
  */
-async function samePair(run: SecurityRun, sent: { op: Operation; request: HttpRequest; wrapper: string | undefined; fields: Record<string, unknown> }, owner: Actor, reads: Operation[], mine: Set<string>): Promise<void> {
+async function samePair(run: SecurityRun, sent: { op: Operation; request: HttpRequest; wrapper: string | undefined; fields: Record<string, unknown> }, owner: Actor, reads: Operation[], mine: (field: string) => string[]): Promise<void> {
   const { op, request, wrapper, fields } = sent;
   const byStem = new Map<string, string[]>();
   for (const [field, value] of Object.entries(fields)) {
     const { stem, by } = referenceOf(field);
-    if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !mine.has(String(value))) continue;
+    if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !mine(field).includes(String(value))) continue;
     byStem.set(stem, [...(byStem.get(stem) ?? []), field]);
   }
   for (const [first, second] of [...byStem.values()].filter((f) => f.length >= 2)) {
@@ -105,7 +106,7 @@ async function referenceCheck(
   const id = `security:authz:reference:${op.id}:${field}`;
   const title = `user A cannot ${op.method} ${op.path} with "${field}" pointing at user B's resource`;
   const control = await run.send(request);
-  if (!succeeded(control)) return run.skip(id, title, `not reached: user A's own request (with its own ${field}) answered ${control.status}, so a refusal with B's would prove nothing`);
+  if (!succeeded(control)) return run.skip(id, title, `not reached: user A's own request (with its own ${field}) answered ${control.status} (${control.text.slice(0, 160)}), so a refusal with B's would prove nothing`);
   const { before, after, response, shown } = await around(run, other, reads, theirs, crossed);
   if (isServerError(response)) return run.verdict(id, title, [`with user B's ${field} (${theirs}) it answered ${response.status}: a server error`], { request: crossed, response });
   if (shown === 0) return run.skip(id, title, `cannot tell: no read of user B's shows B's resource ${theirs}, so what the request did to it cannot be seen (it answered ${response.status})`);
@@ -114,7 +115,25 @@ async function referenceCheck(
     return run.verdict(id, title, [`user A's ${op.method} ${op.path} with user B's ${field} (${theirs}) answered ${response.status} and changed B's resource (B's ${changed.join(', ')} show${changed.length === 1 ? 's' : ''} it): broken object-level authorization through a reference`], { request: crossed, response });
   }
   if (before.size === 0) return run.skip(id, title, `cannot tell: user B's reads of ${theirs} change by themselves between two reads`);
-  run.add({ id, title, status: 'passed', message: `user A got ${response.status} with user B's ${field}; B's ${[...before.keys()].join(', ')} read the same before and after` });
+  const read = [...before.keys()].join(', ');
+  if (!succeeded(response)) return run.add({ id, title, status: 'passed', message: `user A got ${response.status} with user B's ${field}; B's ${read} read the same before and after` });
+  // Accepted, with nothing of B's changed: a resource A may not read must not be usable by A either.
+  const asA = readOf(run, field, theirs, target.request.headers);
+  if (!asA) return run.skip(id, title, `cannot tell: user A's request with user B's ${field} (${theirs}) answered ${response.status}, B's ${read} show no change, and no GET of a single ${referenceOf(field).stem} shows whether A may use B's`);
+  const seen = await run.send(asA);
+  if (seen.status === 403 || seen.status === 404) {
+    return run.verdict(id, title, [`user A may not read user B's ${referenceOf(field).stem} ${theirs} (${new URL(asA.url).pathname} answered ${seen.status}), yet ${op.method} ${op.path} with it as ${field} answered ${response.status}: broken object-level authorization through a reference (B's ${read} show no change, so where the write went is not visible)`], { request: crossed, response });
+  }
+  // A read that shows it (its own id in the answer) says A may see it; an empty or other answer says nothing.
+  if (succeeded(seen) && identifiersIn(seen.json).has(theirs)) return run.add({ id, title, status: 'passed', message: `user A got ${response.status} with user B's ${field}, and may read it too (${new URL(asA.url).pathname} answered ${seen.status} with it): a resource A may use; B's ${read} read the same before and after` });
+  run.skip(id, title, `cannot tell: user A's request with user B's ${field} (${theirs}) answered ${response.status}, B's ${read} show no change, and A's ${new URL(asA.url).pathname} answered ${seen.status} without showing it`);
+}
+
+/** User A's GET of one resource the field names (`GET /accounts/{id}` for `accountId`), on B's value: whether A may see it at all. */
+function readOf(run: SecurityRun, field: string, value: string, headers: Record<string, string>): HttpRequest | undefined {
+  const stem = referenceOf(field).stem;
+  const reader = run.operations.find((op) => op.method === 'GET' && (op.path.match(/\{/g) ?? []).length === 1 && /\{[^}]+\}\/?$/.test(op.path) && stemOf(lastWord(op.path)) === stem);
+  return reader ? { method: 'GET', url: `${run.baseUrl}${reader.path.replace(/\{[^}]+\}/, encodeURIComponent(value))}`, headers } : undefined;
 }
 
 /** The body with `field` (inside its one-key wrapper, when it has one) set to `value`. */
