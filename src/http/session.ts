@@ -116,6 +116,12 @@ export function headersForSchemes(headers: Record<string, string>, schemes: stri
   return chosen && byScheme ? (byScheme[chosen] as Record<string, string>) : headers;
 }
 
+/** A token (a real one, or a forged one) in the header an operation's schemes take it in: target.auth.schemes' `{ name, scheme }` for one of them, else the default. */
+export function tokenHeadersFor(auth: AuthConfig, token: string, schemes: string[] | undefined): Record<string, string> {
+  const how = schemes?.map((s) => auth.schemes?.[s]).find((h): h is { name: string; scheme: string } => typeof h === 'object');
+  return how ? { [how.name.toLowerCase()]: how.scheme ? `${how.scheme} ${token}` : token } : authHeaders(auth, token);
+}
+
 function basicHeader(credentials: Credentials): Record<string, string> {
   const encoded = Buffer.from(`${credentials.username ?? credentials.email}:${credentials.password}`).toString('base64');
   registerSecret(encoded, "«base64 of the test user's username:password»");

@@ -19,6 +19,8 @@ export interface StartSpec {
   openapiPath?: string;
   /** Where the config will be written: relative paths in the spec are relative to its directory. */
   configFile: string;
+  /** Another database URL scheme than `postgres://` (SQLAlchemy's `postgresql`). */
+  databaseScheme?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function withStartedTarget<T>(spec: StartSpec, whileUp: (baseUrl: s
       target: {
         name: 'init',
         start: { command: spec.start, cwd: spec.cwd, env: spec.env },
+        ...(spec.databaseScheme ? { env: { databaseUrl: { name: 'DATABASE_URL', scheme: spec.databaseScheme } } } : {}),
         ...(spec.migrate ? { migrate: { command: spec.migrate, cwd: spec.cwd } } : {}),
         health: { path: spec.openapiPath ?? '/' },
         ...(spec.openapiPath ? { openapi: { url: spec.openapiPath } } : {}),
@@ -55,9 +58,24 @@ export async function withStartedTarget<T>(spec: StartSpec, whileUp: (baseUrl: s
 }
 
 /** The served document (`--openapi /openapi.json`), read from the started target, with what `whileUp` learned. */
-export function readDocumentFromTarget<T>(spec: StartSpec & { openapiPath: string }, whileUp: (baseUrl: string, loaded: LoadedDocument) => Promise<T>): Promise<LoadedDocument & { observed: T; logDir: string }> {
-  return withStartedTarget(spec, async (url) => {
+export function readDocumentFromTarget<T>(spec: StartSpec & { openapiPath: string }, whileUp: (baseUrl: string, loaded: LoadedDocument) => Promise<T>): Promise<LoadedDocument & { observed: T; logDir: string; databaseScheme?: string }> {
+  return withEitherScheme(spec, async (url) => {
     const loaded = await loadDocument({ url: spec.openapiPath, allowInvalid: true }, url);
     return { ...loaded, observed: await whileUp(url, loaded) };
   });
+}
+
+/**
+ * `withStartedTarget`, and once more with a `postgresql://` database URL when the target or its
+ * migrate command did not come up with `postgres://` (SQLAlchemy and other drivers refuse the short
+ * form): the scheme that worked is returned for the config.
+ */
+export async function withEitherScheme<T>(spec: StartSpec, whileUp: (baseUrl: string) => Promise<T>): Promise<T & { logDir: string; databaseScheme?: string }> {
+  try {
+    return await withStartedTarget(spec, whileUp);
+  } catch (error) {
+    const again = await withStartedTarget({ ...spec, databaseScheme: 'postgresql' }, whileUp).catch(() => undefined);
+    if (!again) throw error;
+    return { ...again, databaseScheme: 'postgresql' };
+  }
 }

@@ -11,6 +11,8 @@ export interface InitAnswers {
   env: Record<string, string>;
   /** `{ url }` (a path on the target) or `{ file }` (relative to the config file). */
   openapi: { url: string } | { file: string };
+  /** The database URL scheme the target came up with, when not `postgres://`. */
+  databaseScheme?: string;
   upstreams: { name: string; handlers: string; env: string }[];
 }
 
@@ -47,7 +49,8 @@ export function renderConfig(inferred: Inferred, answers: InitAnswers): string {
   line(`    name: ${js(answers.name)},`);
   line(`    start: { command: ${js(answers.start)}, cwd: ${js(answers.cwd)}${Object.keys(answers.env).length ? `, env: ${js(answers.env)}` : ''} },`);
   line("    // The names of the env vars the target reads for Postgres, Redis and its port.");
-  line("    env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },");
+  if (answers.databaseScheme) line(`    env: { databaseUrl: { name: 'DATABASE_URL', scheme: ${js(answers.databaseScheme)} }, redisUrl: 'REDIS_URL', port: 'PORT' }, // init checked: it did not come up with postgres://, and did with ${answers.databaseScheme}://`);
+  else line("    env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },");
   if (answers.migrate) line(`    migrate: { command: ${js(answers.migrate)}, cwd: ${js(answers.cwd)} },`);
   else line("    // migrate: { command: 'alembic upgrade head' },  // runs against a template database, cloned per run");
   // No health operation documented: the OpenAPI document's own path answers 200 once the app is up.

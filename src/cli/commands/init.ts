@@ -7,7 +7,7 @@ import { defineCommand } from 'citty';
 import { GauntletError } from '../../errors/gauntlet-error.ts';
 import { infer } from '../../init/infer.ts';
 import { applyObserved, observeTarget, type Observed } from '../../init/observe-target.ts';
-import { readDocumentFromTarget, withStartedTarget } from '../../init/read-from-target.ts';
+import { readDocumentFromTarget, withEitherScheme } from '../../init/read-from-target.ts';
 import { renderConfig, type InitAnswers } from '../../init/render.ts';
 import { loadDocument, type LoadedDocument } from '../../openapi/document.ts';
 
@@ -115,9 +115,11 @@ export const initCommand = defineCommand({
     // A path (/openapi.json): init starts the target itself, on a fresh environment, to read it.
     const spec = { kind: parseInitEnv(args.env), start, cwd, ...(args.migrate ? { migrate: args.migrate } : {}), env, upstreams, configFile: out };
     let observed: Observed | undefined;
+    let databaseScheme: string | undefined;
     let loaded: LoadedDocument;
     if (onTarget) {
       const read = await readDocumentFromTarget({ ...spec, openapiPath: openapi }, (url, { doc }) => observeTarget(url, doc, infer(doc), openapi));
+      databaseScheme = read.databaseScheme;
       process.stdout.write(`init started the target to read its document; its log and the services' are in ${read.logDir}\n`);
       ({ observed } = read);
       loaded = read;
@@ -126,9 +128,10 @@ export const initCommand = defineCommand({
       if (!isUrl) {
         // A document in a file: the target is still started once, to check the health path and the auth flow against it.
         const doc = loaded.doc;
-        observed = await withStartedTarget(spec, (url) => observeTarget(url, doc, infer(doc), undefined)).then(
+        observed = await withEitherScheme(spec, (url) => observeTarget(url, doc, infer(doc), undefined)).then(
           (o) => {
             process.stdout.write(`init started the target to check its health path and auth flow; its log and the services' are in ${o.logDir}\n`);
+            databaseScheme = o.databaseScheme;
             return o;
           },
           (error: Error) => ({ notes: [`init could not start the target to check the health path and the auth flow (${error.message.split('\n')[0]}): they are inferred from the document alone`] }),
@@ -148,6 +151,7 @@ export const initCommand = defineCommand({
       ...(args.migrate ? { migrate: args.migrate } : {}),
       env,
       openapi: isUrl ? { url: new URL(openapi).pathname } : onTarget ? { url: openapi } : { file: relative(outDir, path.resolve(openapi)) },
+      ...(databaseScheme ? { databaseScheme } : {}),
       upstreams,
     };
     await mkdir(outDir, { recursive: true });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config/load.ts';
 import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { sendFollowing } from '../../http/redirects.ts';
-import { createSession, type AuthConfig, type Session } from '../../http/session.ts';
+import { createSession, headersForSchemes, type AuthConfig, type Session } from '../../http/session.ts';
 import { logger } from '../../log/logger.ts';
 import { responseFor, type Operation } from '../../openapi/operations.ts';
 import { ResponseValidator } from '../../openapi/validate.ts';
@@ -224,7 +224,8 @@ export class SecurityRun {
   probeRequest(headers: Record<string, string>, store = this.probeStore): HttpRequest {
     const probe = this.probe;
     if (!probe) throw new Error('no probe operation');
-    if (this.probeIsSelf) return { method: probe.method, url: `${this.baseUrl}${probe.path}`, headers };
+    // A session's headers for the probe's own scheme (a Token-only route among Basic ones).
+    if (this.probeIsSelf) return { method: probe.method, url: `${this.baseUrl}${probe.path}`, headers: headersForSchemes(headers, probe.schemes) };
     return buildRequest(probe, this.baseUrl, store, headers, this.settings.seed).request;
   }
 

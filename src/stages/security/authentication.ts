@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isServerError, pause, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { authHeaders, authRequest, createSession, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
+import { authHeaders, authRequest, createSession, headersForSchemes, tokenHeadersFor, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { deservedByMadeUp, describeInvented } from '../../openapi/resources.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
@@ -88,7 +88,7 @@ function withoutAuth(headers: Record<string, string>, name: string): Record<stri
 async function forgedTokens(run: SecurityRun, session: Session): Promise<void> {
   const auth = run.auth;
   if (!auth) return;
-  const probe = (token: string) => run.send(run.probeRequest(authHeaders(auth, token)));
+  const probe = (token: string) => run.send(run.probeRequest(tokenHeadersFor(auth, token, run.probe?.schemes)));
   const control = await probe(session.token);
   const jwtIds = ['security:auth:expired-token', 'security:auth:tampered-token', 'security:auth:alg-none'];
   const titles = ['an expired access token is refused', 'a token with a changed signature or changed claims is refused', 'an unsigned token (alg: none) is refused'];
@@ -101,7 +101,7 @@ async function forgedTokens(run: SecurityRun, session: Session): Promise<void> {
     const problems: string[] = [];
     let failing: { request: HttpRequest; response: HttpResponse } | undefined;
     for (const [what, token] of forged) {
-      const request = run.probeRequest(authHeaders(auth, token));
+      const request = run.probeRequest(tokenHeadersFor(auth, token, run.probe?.schemes));
       const response = await run.send(request);
       if (!refused(response)) {
         problems.push(`${what}: ${run.probe?.id} answered ${response.status}, expected 401`);

@@ -109,7 +109,8 @@ export function judge(payload: Payload, response: HttpResponse, baseline: HttpRe
   if (isLogin && succeeded(response) && !succeeded(baseline)) findings.push(`login succeeded (${response.status}) with a payload instead of the password: authentication bypass`);
   const before = rows(baseline);
   const after = rows(response);
-  if (payload.kind === 'tautology' && before !== undefined && after !== undefined && after > before) {
+  // Rows only between two lists the target answered 2xx: an error body's array (DRF's ["Not a valid string."]) is no rows.
+  if (payload.kind === 'tautology' && succeeded(response) && succeeded(baseline) && before !== undefined && after !== undefined && after > before) {
     findings.push(`returned ${after} rows where a nonsense term returned ${before}: the payload changed the query`);
   }
   if (payload.kind === 'time' && response.ms - baseline.ms > thresholdMs) {
