@@ -107,7 +107,9 @@ describe('gauntlet init', () => {
     expect(written).toContain("login: { path: '/api/users/login', body: { user: { email: '{{email}}', password: '{{password}}' } } },");
     expect(written).toContain("token: { path: 'user.token' },");
     expect(written).toContain("header: { name: 'Authorization', scheme: 'Token' },");
-    expect(written).toContain("health: { path: '/' }, // no health operation in the document");
+    // A document in a file: init still starts the target once, and checks the health path against it.
+    expect(written).toContain("health: { path: '/' }, // init checked: the started target answered 2xx here");
+    expect(init.stdout).toContain('init started the target to check its health path and auth flow');
     expect(written).toContain("operation: 'POST /api/users/login'"); // the commented rate-limit example names a real operation
 
     const reports = path.join(dir, 'reports');
@@ -127,8 +129,10 @@ describe('gauntlet init', () => {
     const init = await runCli(['init', '--openapi', document, '--start', 'node server.js', '--out', out], { cwd: dir });
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    expect(await readFile(out, 'utf8')).toContain("openapi: { file: './openapi.json' },"); // beside the config, and init started nothing
-  });
+    expect(await readFile(out, 'utf8')).toContain("openapi: { file: './openapi.json' },"); // beside the config
+    // `node server.js` does not exist there: the target cannot start, and init says so and writes the config from the document alone.
+    expect(init.stdout).toMatch(/to check: init could not start the target to check the health path and the auth flow \(.+\): they are inferred from the document alone/);
+  }, 120_000);
 
   it('refuses to overwrite, and says which answers are missing when there is no terminal', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));

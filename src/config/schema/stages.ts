@@ -42,7 +42,7 @@ const security = z
         shared: z.array(z.string()).default([]),
       })
       .prefault({}),
-    /** A secured operation whose 2xx proves a token works (e.g. "GET /me"); default: the first secured GET without parameters. */
+    /** A secured operation whose 2xx proves a token works (e.g. "GET /me"); default: the first secured GET without parameters, else one whose only parameters are in its path (filled from the user's resources). */
     probe: z.string().optional(),
     /** The target's test signing secret: lets the stage forge an expired token (else that check is skipped). */
     jwt: z.strictObject({ secret: z.string().min(1), algorithm: z.enum(['HS256', 'HS384', 'HS512']).default('HS256') }).optional(),
