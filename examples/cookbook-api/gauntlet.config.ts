@@ -11,14 +11,14 @@ export default defineConfig({
     // The names of the env vars the target reads for Postgres, Redis and its port.
     env: { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL', port: 'PORT' },
     migrate: { command: 'node migrate.mjs', cwd: '.' },
-    health: { path: '/api/health' },
+    health: { path: '/api/health' }, // init checked: the started target answered 2xx here
     openapi: { url: '/api/openapi.json' },
     flaws: { enableEnv: { COOKBOOK_ALLOW_FLAWS: '1' }, namesEnv: 'COOKBOOK_FLAWS' },
     auth: {
       register: { path: '/api/users', body: { user: { username: '{{username}}', email: '{{email}}', password: '{{password}}' } } },
       login: { path: '/api/users/login', body: { user: { email: '{{email}}', password: '{{password}}' } } },
-      token: { path: 'user.token' },
-      header: { name: 'Authorization', scheme: 'Token' }, // security scheme "token" is an API key in the Authorization header; its description says "Token <token>"
+      token: { path: 'user.token' }, // where the login answer carried it when init logged in
+      header: { name: 'Authorization', scheme: 'Token' }, // "Token <token>" is what the API accepted when init logged in
       logout: { path: '/api/users/logout', body: {} },
     },
   },

@@ -4,10 +4,8 @@ import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpRes
 import { sendFollowing } from '../../http/redirects.ts';
 import { createSession, headersForSchemes, type AuthConfig, type Session } from '../../http/session.ts';
 import { logger } from '../../log/logger.ts';
-import { responseFor, type Operation } from '../../openapi/operations.ts';
-import { ResponseValidator } from '../../openapi/validate.ts';
-import { sharedCoverage } from '../../openapi/api-coverage.ts';
-import { operationOf } from '../contract/_hang.ts';
+import type { Operation } from '../../openapi/operations.ts';
+import { AnswerLedger } from './_answers.ts';
 import { buildRequest, endsSession, looksAdminOnly, orderOperations, ResourceStore, unwrapEnvelope } from '../../openapi/plan.ts';
 import { lastWord, referenceOf, stemOf, trimSlash } from '../../openapi/resources.ts';
 import type { CheckResult } from '../../results/types.ts';
@@ -42,8 +40,10 @@ export class SecurityRun {
   ) {
     this.baseUrl = context.target.url;
     this.settings = context.config.stages.security;
-    this.validator = new ResponseValidator(openapiVersion);
+    this.answers = new AnswerLedger(operations, openapiVersion);
   }
+
+  private readonly answers: AnswerLedger;
 
   get auth(): AuthConfig | undefined {
     return this.context.config.target.auth;
@@ -56,28 +56,14 @@ export class SecurityRun {
    */
   readonly send = async (request: HttpRequest): Promise<HttpResponse> => {
     const { request: sent, response } = await sendFollowing(request, sendRequest);
-    this.observe(sent, response);
+    this.answers.observe(sent, response);
     return response;
   };
 
-  private readonly validator: ResponseValidator;
-  /** Per operation, the first answer that is not what the document says for its status. */
-  private readonly undocumented = new Map<string, { problems: string[]; request: HttpRequest; response: HttpResponse }>();
-
-  private observe(request: HttpRequest, response: HttpResponse): void {
-    const op = response.status === 0 ? undefined : operationOf(this.operations, request);
-    if (!op) return;
-    sharedCoverage()?.record(op, response.status);
-    // An undocumented status is the contract stage's to judge (its negatives ask for them); here, the body of a documented one.
-    if (!responseFor(op, response.status) || this.undocumented.has(op.id)) return;
-    const problems = this.validator.problems(op, response);
-    if (problems.length > 0) this.undocumented.set(op.id, { problems, request, response });
-  }
-
   /** One deviation per operation whose answers to this stage's requests are not what the document says. */
   answersChecks(): void {
-    for (const [id, { problems, request, response }] of this.undocumented) {
-      this.verdict(`security:${id}:answers`, `${id} answers the security stage's requests as documented`, problems.slice(0, 5), { request, response });
+    for (const { operation: id, problems, request, response } of this.answers.deviations()) {
+      this.verdict(`security:${id}:answers`, `${id} answers the security stage's requests as documented`, problems, { request, response });
     }
   }
 
