@@ -81,6 +81,14 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(order.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /orders/:valid']);
   }, 150_000);
 
+  it('finds a password hash in an answer that is otherwise as documented', async () => {
+    const r = await contract({ REACH_FLAWS: 'profile-hash' });
+    expect(r.check('contract:PATCH /profile/:exposure')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^the answer exposes a password hash \(bcrypt: \$2b\$12\$Ab3\.\/…\(60 characters\)\)/) });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:PATCH /profile/:exposure']);
+    // Masked wherever it is reported.
+    expect(JSON.stringify(r.result)).not.toContain('Ab3./Ab3./Ab3./');
+  }, 150_000);
+
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {
     const r = await contract({ REACH_NO_ADMIN: '1', REACH_INVALID_DOC: '1' });
     // target.openapi { file, allowInvalid, basePath } from gauntlet.config.ts reaches the stage.

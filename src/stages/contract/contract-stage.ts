@@ -24,6 +24,7 @@ import { withWay } from './_way.ts';
 import { sendFollowing } from '../../http/redirects.ts';
 import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
+import { exposureCheck } from '../../openapi/exposure.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -95,6 +96,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
 
     const reach = new Reach(operations);
     forgetLearned();
+    // A password hash in a 2xx answer (a registration's echo, a profile, a user list): once per operation.
+    const exposedOps = new Set<string>();
     // The auth flow's own answers are judged like every other, and reach what they called.
     for (const { request, response } of setup) {
       const op = operations.find((o) => o.method === request.method && trimSlash(o.path) === trimSlash(new URL(request.url).pathname));
@@ -103,6 +106,11 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       reach.record(op, { request, response, way: { as: 'anonymous', fields: {}, after: [] }, tried: ['the auth flow (target.auth)'] });
       const verdict = judge(`contract:${op.id}:auth-flow`, `${op.id} answers the auth flow's request as documented`, op, request, response, validator, { expect4xx: false });
       if (verdict.status === 'failed') add(verdict);
+      const exposed = exposureCheck('contract', op, request, response);
+      if (exposed && !exposedOps.has(op.id)) {
+        exposedOps.add(op.id);
+        add(exposed);
+      }
     }
     // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
     const ways = new Map<string, Way>();
@@ -239,6 +247,11 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       if (op.method === 'GET' && response.status < 300 && !op.parameters.some((p) => p.in === 'path') && itemsIn(response.json) !== undefined) lists.push({ op, request: withoutOptionalQuery(op, request) });
       const verdict = judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false });
       add(onInvented(invented, response, unreachedUnlessFailed(verdict, attempt)));
+      const exposed = exposureCheck('contract', op, request, response);
+      if (exposed && !exposedOps.has(op.id)) {
+        exposedOps.add(op.id);
+        add(exposed);
+      }
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
