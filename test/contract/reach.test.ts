@@ -89,6 +89,15 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(JSON.stringify(r.result)).not.toContain('Ab3./Ab3./Ab3./');
   }, 150_000);
 
+  it('judges a delete by its effect: gone from its GET and from the list', async () => {
+    const clean = await contract();
+    expect(clean.check('contract:DELETE /shops/{id}/:deleted')).toMatchObject({ status: 'passed' });
+    expect(clean.check('contract:DELETE /items/{id}:deleted')).toMatchObject({ status: 'passed' });
+    const soft = await contract({ REACH_FLAWS: 'shop-delete-soft' });
+    expect(soft.check('contract:DELETE /shops/{id}/:deleted')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^GET \/shops\/ still lists it \(200\) after DELETE \/shops\/\d+\/ answered 204/) });
+    expect(soft.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:DELETE /shops/{id}/:deleted']);
+  }, 150_000);
+
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {
     const r = await contract({ REACH_NO_ADMIN: '1', REACH_INVALID_DOC: '1' });
     // target.openapi { file, allowInvalid, basePath } from gauntlet.config.ts reaches the stage.

@@ -218,6 +218,8 @@ export const stages = z
         tests: z.strictObject({ ...commandSpec.shape, junit: z.string().min(1) }).optional(),
         /** Check that what was written is still there after the target process restarts. @default true */
         persistence: z.boolean().default(true),
+        /** How long an effect may take to show in the API's reads (an eventually consistent store): a deleted item is read again until then. @default 0 */
+        consistencyMs: z.number().int().min(0).max(60_000).default(0),
       })
       .prefault({}),
     security,

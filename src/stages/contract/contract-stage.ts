@@ -25,6 +25,7 @@ import { sendFollowing } from '../../http/redirects.ts';
 import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
 import { exposureCheck } from '../../openapi/exposure.ts';
+import { afterDeleteCheck } from './_after-delete.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -252,6 +253,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         exposedOps.add(op.id);
         add(exposed);
       }
+      const deleted = await afterDeleteCheck(op, { request, response }, operations, send, settings.consistencyMs);
+      if (deleted) add(deleted);
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
