@@ -98,6 +98,13 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(soft.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:DELETE /shops/{id}/:deleted']);
   }, 150_000);
 
+  it('reads back what a write sent: a name cut short is a finding of its own', async () => {
+    const r = await contract({ REACH_FLAWS: 'shop-name-cut' });
+    expect(r.check('contract:POST /shops/:read-your-writes')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^"name" was sent with (\d+) characters and reads back with \d+: the text was cut short/) });
+    expect(r.check('contract:POST /accounts/:read-your-writes')).toMatchObject({ status: 'passed' });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /shops/:read-your-writes']);
+  }, 150_000);
+
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {
     const r = await contract({ REACH_NO_ADMIN: '1', REACH_INVALID_DOC: '1' });
     // target.openapi { file, allowInvalid, basePath } from gauntlet.config.ts reaches the stage.

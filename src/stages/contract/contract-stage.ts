@@ -26,6 +26,7 @@ import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
 import { exposureCheck } from '../../openapi/exposure.ts';
 import { afterDeleteCheck } from './_after-delete.ts';
+import { readYourWritesCheck } from './_read-your-writes.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -255,6 +256,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       }
       const deleted = await afterDeleteCheck(op, { request, response }, operations, send, settings.consistencyMs);
       if (deleted) add(deleted);
+      const readBack = await readYourWritesCheck(op, { request, response }, operations, send);
+      if (readBack) add(readBack);
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
