@@ -198,7 +198,8 @@ const routes = [
   ['GET', /^\/openapi\.json$/, async (req, res) => reply(res, 200, openapi)],
   ['POST', /^\/users$/, async (req, res) => {
     const { user } = await readJson(req, 'NewUser');
-    const { rows } = await pool.query('insert into users (username, email, pass_hash) values ($1, lower($2), $3) on conflict do nothing returning *', [user.username, user.email, await hash(user.password)]);
+    // Trimmed, and the email lower-cased: " ann " and "ANN@x" are the accounts ann and ann@x already are (their unique indexes then refuse them).
+    const { rows } = await pool.query('insert into users (username, email, pass_hash) values (trim($1), lower(trim($2)), $3) on conflict do nothing returning *', [user.username, user.email, await hash(user.password)]);
     if (!rows[0]) throw new Refusal(409, 'that username or email is taken');
     reply(res, 201, userJson(rows[0], await issue(rows[0])));
   }],
