@@ -13,7 +13,10 @@ import { succeeded, type Actor, type SecurityRun } from './_run.ts';
  * - the control first: A's request with its own references must get a 2xx, or nothing is reached;
  * - B's reads that show the referenced resource, read twice before (what changes by itself is left
  *   out) and once after: a change is the finding, whatever the status said;
- * - a 5xx is a finding; a refusal, or a 2xx that changed nothing of B's, passes;
+ * - a 5xx is a finding; a refusal passes;
+ * - a 2xx that changed nothing of B's is judged by whether A may read B's resource at all: A's GET of
+ *   it refused (403/404) while the write took it is the finding, A's GET showing it passes, anything
+ *   else is *cannot tell*;
  * - with no read of B's showing that resource, the effect cannot be seen: skipped with the reason.
  * A pair of references to one kind is also tried with the same resource twice (samePair).
  */
