@@ -183,8 +183,9 @@ export class SecurityRun {
     // The collection's own creation, else one of a collection of that name: under a parent first
     // (items created under /lists/{id}/items for /items/{id}), until one gets a 2xx.
     const nested = (c: Operation) => Number(c.parameters.some((p) => p.in === 'path'));
-    const exact = creators.filter((c) => trimSlash(c.path) === collection);
-    const named = creators.filter((c) => !exact.includes(c) && stemOf(lastWord(c.path)) === stemOf(lastWord(collection))).sort((a, b) => nested(b) - nested(a));
+    const posts = creators.filter((c) => c.method === 'POST');
+    const exact = posts.filter((c) => trimSlash(c.path) === collection);
+    const named = posts.filter((c) => !exact.includes(c) && stemOf(lastWord(c.path)) === stemOf(lastWord(collection))).sort((a, b) => nested(b) - nested(a));
     for (const creator of [...exact, ...named].slice(0, 3)) {
       if (!store.resolvePath(creator, this.settings.seed).resolved) await this.makeFor(creator, store, headers, creators, depth + 1);
       const { request } = buildRequest(creator, this.baseUrl, store, headers, this.settings.seed + 31 + this.scratches++);
