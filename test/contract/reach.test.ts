@@ -105,6 +105,13 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /shops/:read-your-writes']);
   }, 150_000);
 
+  it('refuses as a form what it refuses as JSON: a form that skips the validation is a finding', async () => {
+    const r = await contract({ REACH_FLAWS: 'form-skips-validation' });
+    expect(r.check('contract:POST /lists/:content-type')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^without "title" the body is refused as JSON \(400\) but accepted as a form \(200\): another content type skips the validation/) });
+    expect(r.check('contract:POST /shops/:content-type')).toMatchObject({ status: 'passed' });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /lists/:content-type']);
+  }, 150_000);
+
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {
     const r = await contract({ REACH_NO_ADMIN: '1', REACH_INVALID_DOC: '1' });
     // target.openapi { file, allowInvalid, basePath } from gauntlet.config.ts reaches the stage.

@@ -27,6 +27,7 @@ import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts
 import { exposureCheck } from '../../openapi/exposure.ts';
 import { afterDeleteCheck } from './_after-delete.ts';
 import { readYourWritesCheck } from './_read-your-writes.ts';
+import { contentTypeCheck } from './_content-type.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -258,6 +259,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       if (deleted) add(deleted);
       const readBack = await readYourWritesCheck(op, { request, response }, operations, send);
       if (readBack) add(readBack);
+      const confused = response.status < 300 ? await contentTypeCheck(op, request, send) : undefined;
+      if (confused) add(confused);
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);
