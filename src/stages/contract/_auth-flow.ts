@@ -1,3 +1,4 @@
+import type { ResolvedConfig } from '../../config/load.ts';
 import type { HttpRequest } from '../../http/send.ts';
 import { authRequest, createSession, freshCredentials, type AuthConfig, type Session } from '../../http/session.ts';
 import { logger } from '../../log/logger.ts';
@@ -22,13 +23,14 @@ export function authFlowRequest(op: Operation, auth: AuthConfig | undefined, use
   return spec ? authRequest(spec, baseUrl, { ...user.credentials, refreshToken: user.refreshToken, accessToken: user.token }, session) : undefined;
 }
 
-/** The configured admin's session headers (registered if new), or undefined when there is none or it cannot log in (logged). */
-export async function adminHeaders(auth: AuthConfig, credentials: { email: string; password: string } | undefined, baseUrl: string, seed: number): Promise<Record<string, string> | undefined> {
+/** The admin the config names for the generated stages: stages.security.admin.credentials, else stages.e2e.admin. */
+export const adminCredentials = (config: ResolvedConfig) => config.stages.security.admin.credentials ?? config.stages.e2e?.admin;
+
+/** The configured admin's session (registered if new), or undefined when there is none or it cannot log in (logged). */
+export async function adminSession(auth: AuthConfig, credentials: { email: string; password: string } | undefined, baseUrl: string, seed: number): Promise<Session | undefined> {
   if (!credentials) return undefined;
-  return createSession(auth, baseUrl, seed, { credentials: { name: 'Gauntlet admin', ...credentials }, existingOk: true })
-    .then((s) => s.headers)
-    .catch((error: Error) => {
-      log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
-      return undefined;
-    });
+  return createSession(auth, baseUrl, seed, { credentials: { name: 'Gauntlet admin', ...credentials }, existingOk: true }).catch((error: Error) => {
+    log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
+    return undefined;
+  });
 }

@@ -6,8 +6,18 @@ import { trimSlash } from '../../openapi/resources.ts';
 /** The operation a concrete request is for: its method, and its path against every template (either slash form). */
 export function operationOf(operations: Operation[], request: Pick<HttpRequest, 'method' | 'url'>): Operation | undefined {
   const path = trimSlash(new URL(request.url).pathname);
-  const pattern = (op: Operation) => new RegExp(`^${trimSlash(op.path).split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
-  return operations.find((op) => op.method === request.method && pattern(op).test(path));
+  return operations.find((op) => op.method === request.method && patternOf(op).test(path));
+}
+
+/** Each template's pattern, compiled once: operationOf runs on every answer of the security stage. */
+const patterns = new WeakMap<Operation, RegExp>();
+function patternOf(op: Operation): RegExp {
+  let pattern = patterns.get(op);
+  if (!pattern) {
+    pattern = new RegExp(`^${trimSlash(op.path).split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+    patterns.set(op, pattern);
+  }
+  return pattern;
 }
 
 /** What a request that got no answer in time stands for: status 0, so no check reads it as an answer. */

@@ -22,12 +22,9 @@ import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts'
 import { fixFor, Reach, reachOperation, unreachedUnlessFailed, type Attempt, type Way } from './_reach.ts';
 import { withWay } from './_way.ts';
 import { sendFollowing } from '../../http/redirects.ts';
-import { adminHeaders, authFlowRequest } from './_auth-flow.ts';
+import { EffectChecks } from './_effects.ts';
+import { adminCredentials, adminSession as adminSessionOf, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
-import { exposureCheck } from '../../openapi/exposure.ts';
-import { afterDeleteCheck } from './_after-delete.ts';
-import { readYourWritesCheck } from './_read-your-writes.ts';
-import { contentTypeCheck } from './_content-type.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -90,7 +87,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'failed', message: `${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.` });
       }
       // The admin (when configured): operations the user may not call are sent as the admin, so they are reached too.
-      adminSession = await adminHeaders(config.target.auth, config.stages.security.admin.credentials ?? config.stages.e2e?.admin, target.url, settings.seed);
+      adminSession = (await adminSessionOf(config.target.auth, adminCredentials(config), target.url, settings.seed))?.headers;
     }
     const authPaths = [config.target.auth?.register?.path, config.target.auth?.login?.path].filter((p): p is string => p !== undefined);
     const ordered = orderOperations(operations, authPaths);
@@ -99,8 +96,8 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
 
     const reach = new Reach(operations);
     forgetLearned();
-    // A password hash in a 2xx answer (a registration's echo, a profile, a user list): once per operation.
-    const exposedOps = new Set<string>();
+    // What the answers expose and what the writes did (issue #26's properties).
+    const effects = new EffectChecks(operations, send, settings.consistencyMs);
     // The auth flow's own answers are judged like every other, and reach what they called.
     for (const { request, response } of setup) {
       const op = operations.find((o) => o.method === request.method && trimSlash(o.path) === trimSlash(new URL(request.url).pathname));
@@ -109,11 +106,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       reach.record(op, { request, response, way: { as: 'anonymous', fields: {}, after: [] }, tried: ['the auth flow (target.auth)'] });
       const verdict = judge(`contract:${op.id}:auth-flow`, `${op.id} answers the auth flow's request as documented`, op, request, response, validator, { expect4xx: false });
       if (verdict.status === 'failed') add(verdict);
-      const exposed = exposureCheck('contract', op, request, response);
-      if (exposed && !exposedOps.has(op.id)) {
-        exposedOps.add(op.id);
-        add(exposed);
-      }
+      effects.exposure(op, request, response).forEach(add);
     }
     // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
     const ways = new Map<string, Way>();
@@ -250,17 +243,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       if (op.method === 'GET' && response.status < 300 && !op.parameters.some((p) => p.in === 'path') && itemsIn(response.json) !== undefined) lists.push({ op, request: withoutOptionalQuery(op, request) });
       const verdict = judge(`contract:${op.id}:valid`, `${op.id} answers a valid request as documented`, op, request, response, validator, { expect4xx: false });
       add(onInvented(invented, response, unreachedUnlessFailed(verdict, attempt)));
-      const exposed = exposureCheck('contract', op, request, response);
-      if (exposed && !exposedOps.has(op.id)) {
-        exposedOps.add(op.id);
-        add(exposed);
-      }
-      const deleted = await afterDeleteCheck(op, { request, response }, operations, send, settings.consistencyMs);
-      if (deleted) add(deleted);
-      const readBack = await readYourWritesCheck(op, { request, response }, operations, send);
-      if (readBack) add(readBack);
-      const confused = response.status < 300 ? await contentTypeCheck(op, request, send) : undefined;
-      if (confused) add(confused);
+      (await effects.after(op, request, response)).forEach(add);
       for (const negative of negativesFor(op, request, settings)) {
         const r = await send(negative.request);
         coverage.record(op, r.status);

@@ -6,6 +6,7 @@ import { createSession, headersForSchemes, type AuthConfig, type Session } from 
 import { logger } from '../../log/logger.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { AnswerLedger } from './_answers.ts';
+import { adminCredentials, adminSession } from '../contract/_auth-flow.ts';
 import { buildRequest, endsSession, looksAdminOnly, orderOperations, ResourceStore, unwrapEnvelope } from '../../openapi/plan.ts';
 import { lastWord, referenceOf, stemOf, trimSlash } from '../../openapi/resources.ts';
 import type { CheckResult } from '../../results/types.ts';
@@ -224,13 +225,8 @@ export class SecurityRun {
   async sessionProbe(session: Session): Promise<{ request: HttpRequest; control: HttpResponse }> {
     const store = new ResourceStore();
     store.self = session.userId;
-    if (this.probe && !this.probeIsSelf) {
-      const actor = { label: 'probe', session, store, id: undefined };
-      const scratch = await this.scratch(this.probe, actor);
-      const request = this.probeRequest(session.headers, scratch);
-      return { request, control: await this.send(request) };
-    }
-    const request = this.probeRequest(session.headers, store);
+    const own = this.probe && !this.probeIsSelf ? await this.scratch(this.probe, { label: 'probe', session, store, id: undefined }) : store;
+    const request = this.probeRequest(session.headers, own);
     return { request, control: await this.send(request) };
   }
 
@@ -247,13 +243,9 @@ export class SecurityRun {
   }
 
   private async makeAdmin(): Promise<Actor | undefined> {
-    const credentials = this.settings.admin.credentials ?? this.context.config.stages.e2e?.admin;
-    if (!credentials || !this.auth) return undefined;
+    if (!this.auth) return undefined;
     const seed = this.settings.seed;
-    const session = await createSession(this.auth, this.baseUrl, seed, { credentials: { name: 'Gauntlet admin', ...credentials }, existingOk: true }).catch((error: Error) => {
-      log('the configured admin could not log in, so no operation is sent as the admin: %s', error.message);
-      return undefined;
-    });
+    const session = await adminSession(this.auth, adminCredentials(this.context.config), this.baseUrl, seed);
     if (!session) return undefined;
     const store = new ResourceStore();
     store.self = session.userId;

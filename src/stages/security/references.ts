@@ -36,8 +36,7 @@ export async function referenceChecks(run: SecurityRun, owner: Actor, other: Act
     if (invented.length > 0 || !request.body || !('json' in request.body)) continue;
     const { wrapper, fields } = bodyFieldsOf(request.body.json);
     for (const [field, value] of Object.entries(fields)) {
-      const by = referenceOf(field).by;
-      if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !only(field, owner, other).map(String).includes(String(value))) continue;
+      if (!ownReference(field, value, only(field, owner, other).map(String))) continue;
       // B's own resource of that kind, one A does not share (not a public catalogue item both see).
       const theirs = only(field, other, owner)[0];
       if (theirs === undefined) continue;
@@ -57,8 +56,8 @@ async function samePair(run: SecurityRun, sent: { op: Operation; request: HttpRe
   const { op, request, wrapper, fields } = sent;
   const byStem = new Map<string, string[]>();
   for (const [field, value] of Object.entries(fields)) {
-    const { stem, by } = referenceOf(field);
-    if (by === 'name' || /^(id|pk|uuid)$/i.test(field) || value === undefined || !mine(field).includes(String(value))) continue;
+    if (!ownReference(field, value, mine(field))) continue;
+    const { stem } = referenceOf(field);
     byStem.set(stem, [...(byStem.get(stem) ?? []), field]);
   }
   for (const [first, second] of [...byStem.values()].filter((f) => f.length >= 2)) {
@@ -138,6 +137,9 @@ function readOf(run: SecurityRun, field: string, value: string, headers: Record<
   const reader = run.operations.find((op) => op.method === 'GET' && (op.path.match(/\{/g) ?? []).length === 1 && /\{[^}]+\}\/?$/.test(op.path) && stemOf(lastWord(op.path)) === stem);
   return reader ? { method: 'GET', url: `${run.baseUrl}${reader.path.replace(/\{[^}]+\}/, encodeURIComponent(value))}`, headers } : undefined;
 }
+
+/** A field that refers by id or URL (not by name, not the body's own id) to one of the user's own resources (`mine`). */
+const ownReference = (field: string, value: unknown, mine: string[]) => referenceOf(field).by !== 'name' && !/^(id|pk|uuid)$/i.test(field) && value !== undefined && mine.includes(String(value));
 
 /** The body with `field` (inside its one-key wrapper, when it has one) set to `value`. */
 function withValue(json: unknown, wrapper: string | undefined, field: string, value: unknown): unknown {
