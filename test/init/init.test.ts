@@ -97,7 +97,7 @@ describe('gauntlet init', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-init-'));
     const out = path.join(dir, 'gauntlet.config.ts');
     const fixture = path.join(ROOT, 'test/fixtures/wrapped-auth');
-    const init = await runCli(['init', '--openapi', path.join(fixture, 'openapi.json'), '--start', 'node server.mjs', '--cwd', fixture, '--target-env', 'SECRET=wrapped-secret-0123456789', '--target-env', 'GREETING=hello', '--out', out], { cwd: dir });
+    const init = await runCli(['init', '--openapi', path.join(fixture, 'openapi.json'), '--start', 'node server.mjs', '--cwd', fixture, '--target-env', 'SECRET=wrapped-secret-0123456789', '--target-env', 'GREETING=hello', '--env', 'native', '--out', out], { cwd: dir });
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('inferred the auth flow, the Token header.');
