@@ -57,6 +57,7 @@ export default defineConfig({
       refresh: { path: '/auth/refresh', body: { refreshToken: '{{refreshToken}}' } },
       logout: { path: '/auth/logout', body: { refreshToken: '{{refreshToken}}' } },
       deleteAccount: { method: 'DELETE', path: '/me' },
+      changePassword: { path: '/me/password', body: { currentPassword: '{{password}}', newPassword: '{{newPassword}}' } },
     },
   },
   upstreams: [{ name: 'llm', handlers: 'examples/companion-api/mocks/handlers.ts', env: 'LLM_BASE_URL' }],

@@ -46,7 +46,7 @@ export function freshCredentials(seed: number, label = 'user'): Credentials {
   return credentials;
 }
 
-/** Fills {{email}}, {{password}}, {{name}}, {{username}}, {{refreshToken}} and {{accessToken}} in a body template. */
+/** Fills {{email}}, {{password}}, {{name}}, {{username}}, {{refreshToken}}, {{accessToken}} (and {{newPassword}} for a password change) in a body template. */
 export function fillTemplate(value: unknown, values: Record<string, string | undefined>): unknown {
   if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
   if (Array.isArray(value)) return value.map((v) => fillTemplate(v, values));

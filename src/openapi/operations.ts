@@ -22,6 +22,8 @@ export interface ResponseSpec {
   requiredHeaders: string[];
   /** OpenAPI links: which operation can use what from this response (runtime expressions by parameter). */
   links: { operationId: string; parameters: Record<string, string> }[];
+  /** The response's description, when it has one ("admin role required", "the current password is wrong"). */
+  description?: string;
 }
 
 export interface Operation {
@@ -93,6 +95,7 @@ export function listOperations(doc: OpenApiDocument, basePath = ''): Operation[]
           links: Object.values((r as RawResponse).links ?? {})
             .filter((l) => typeof l.operationId === 'string')
             .map((l) => ({ operationId: l.operationId as string, parameters: l.parameters ?? {} })),
+          ...(typeof (r as RawResponse).description === 'string' ? { description: (r as RawResponse).description } : {}),
         })),
         ...authOf(security),
         ...schemesOf(security),
@@ -137,6 +140,7 @@ interface RawMedia {
   examples?: Record<string, { value?: unknown }>;
 }
 interface RawResponse {
+  description?: string;
   content?: Record<string, RawMedia>;
   headers?: Record<string, unknown>;
   links?: Record<string, { operationId?: string; parameters?: Record<string, string> }>;

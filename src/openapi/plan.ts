@@ -73,9 +73,17 @@ export function endsSession(op: Operation): boolean {
  * resource normal users create (PUT /posts/{slug} next to POST /posts, which documents no 403).
  */
 export function looksAdminOnly(op: Operation, ops: Operation[]): boolean {
-  if (!op.secured || !op.responses.some((r) => r.status === '403')) return false;
+  const forbidden = op.responses.find((r) => r.status === '403');
+  if (!op.secured || !forbidden) return false;
+  // A 403 the document explains by something other than a role (a wrong current password, a locked item) is no admin gate.
+  if (forbidden.description && !ROLE_WORDS.test(forbidden.description) && NOT_A_ROLE.test(forbidden.description)) return false;
   return !ops.some((c) => createsInCollection(c) && !c.responses.some((r) => r.status === '403') && op.path.startsWith(`${c.path}/{`));
 }
+
+/** Words of a 403 that is about who the caller is. */
+const ROLE_WORDS = /admin|role|permission|privilege|staff|superuser|scope|not allowed|forbidden|authori[sz]/i;
+/** Words of a 403 that is about the request or the resource, not the caller's role. */
+const NOT_A_ROLE = /password|credential|wrong|incorrect|invalid|locked|closed|limit|quota|expired|not (yours|the owner)|own(er|s)?\b/i;
 
 /** A POST without path parameters that does not end the session: it creates something (POST /conversations). */
 export function createsInCollection(op: Operation): boolean {

@@ -240,6 +240,30 @@ export const PROBES: Record<string, Probe> = {
       return (await api.call('GET', '/conversations', { token: u.accessToken })).status === 200;
     },
   },
+  'password-change-keeps-sessions': {
+    shows: 'a token issued before a password change keeps working',
+    async run(api) {
+      const u = await api.user();
+      const changed = await api.call('POST', '/me/password', { token: u.accessToken, body: { currentPassword: u.password, newPassword: `${u.password}-new9` } });
+      if (changed.status !== 200) throw new Error(`password change failed: ${changed.status} ${changed.text}`);
+      return (await api.call('GET', '/me', { token: u.accessToken })).status === 200;
+    },
+  },
+  'password-truncated-72': {
+    shows: 'the first 72 bytes of a longer password, followed by anything, log in',
+    async run(api) {
+      const first72 = `Pw7-${'a'.repeat(68)}`;
+      const u = await api.user({ password: `${first72}-one` });
+      return (await api.call('POST', '/auth/login', { body: { email: u.email, password: `${first72}-two` } })).status === 200;
+    },
+  },
+  'weak-password-accepted': {
+    shows: 'sign-up accepts "1234567890", which has no letter',
+    async run(api) {
+      const r = await api.call('POST', '/auth/register', { body: { email: `weak.${Date.now()}${Math.random().toString(36).slice(2)}@example.com`, password: '1234567890', displayName: 'Weak' } });
+      return r.status === 201;
+    },
+  },
   'access-token-as-refresh': {
     shows: '/auth/refresh accepts an access token',
     async run(api) {

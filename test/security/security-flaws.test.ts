@@ -39,6 +39,9 @@ describe.concurrent('security stage with a seeded flaw', () => {
     ['cors-prefix-allowlist', ONLY('security:hardening:cors'), /the origin https:\/\/app\.example\.com\.evil\.gauntlet\.invalid is reflected in Access-Control-Allow-Origin/],
     ['admin-account-lookup-open', ONLY('security:authz:admin:GET /admin/accounts/{id}'), /a normal user got 200: broken function-level authorization\nreproduce: curl -i -X GET 'http:\/\/127\.0\.0\.1:\d+\/admin\/accounts\/[0-9a-f-]{36}'/],
     ['delete-without-deleting', ONLY('security:authz:object:DELETE /conversations/{id}'), /user B's DELETE \/conversations\/[0-9a-f-]+ answered 204, though user A's resource is unchanged \(A's GET \/conversations\/\{id\} reads the same\): a wrong status/],
+    ['password-change-keeps-sessions', ONLY('security:auth:password-change-revokes'), /a session issued before the password change still works: GET \/me answered 200 to its token, expected 401/],
+    ['password-truncated-72', ONLY('security:auth:password-truncation'), /its first 72 bytes followed by other text logged in \(200\): the password is truncated/],
+    ['weak-password-accepted', ONLY('security:auth:weak-password'), /sign-up accepted "1234567890" \(201\), though the document gives POST \/auth\/register's password a minLength of 10/],
   ])('%s fails its named check, with evidence and a reproduction, and no other check', async (flaw, expectFailed, message) => {
     const r = await securityInProcess([flaw]);
     expect(r.outcome.status).toBe('failed');

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { jwtVerify } from 'jose';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { passwordProblems } from './lib/passwords.ts';
 import { HttpProblem } from './lib/problem.ts';
 import type { AccessClaims } from './modules/auth/token-service.ts';
 import { scoreRisk, type RiskAssessment } from './modules/crisis/scorer.ts';
@@ -73,6 +74,12 @@ export interface Seams {
   securityHeaders: boolean;
   /** Keeps an assistant reply in Redis for the moderation queue, for a bounded time. */
   cacheReply(redis: Redis, messageId: string, content: string): Promise<unknown>;
+  /** What a password is hashed and verified as: all of it (bcrypt, say, would keep its first 72 bytes). */
+  passwordKey(password: string): string;
+  /** The password policy's problems with a new password (none: it is accepted). */
+  passwordProblems(password: string, email: string): string[];
+  /** Whether a password change ends every session issued before it (access tokens and refresh families). */
+  endSessionsOnPasswordChange: boolean;
   /** Called on every request; the correct service keeps nothing of it past the response. */
   retainRequest(request: FastifyRequest): void;
 }
@@ -137,6 +144,9 @@ export function correctSeams(): Seams {
     corsAllows: (origin, allowed) => origin !== undefined && allowed.has(origin),
     securityHeaders: true,
     cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),
+    passwordKey: (password) => password,
+    passwordProblems,
+    endSessionsOnPasswordChange: true,
     retainRequest: () => undefined,
   };
 }
@@ -145,7 +155,7 @@ export function claimsFrom(payload: Record<string, unknown>): AccessClaims {
   if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
     throw new Error('not an access token');
   }
-  return { sub: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', jti: payload.jti, exp: payload.exp };
+  return { sub: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', jti: payload.jti, exp: payload.exp, ver: typeof payload.ver === 'number' ? payload.ver : 0 };
 }
 
 export function summary(r: { id: string; title: string; created_at: Date; message_count: string | number; last_message_at: Date | null }): ConversationSummary {

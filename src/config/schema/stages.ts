@@ -67,6 +67,17 @@ const security = z
       })
       .prefault({}),
     rateLimits: z.array(rateLimit).default([]),
+    /** What the target promises about passwords and sessions (OWASP ASVS V2, V3). */
+    sessions: z
+      .strictObject({
+        /**
+         * The target has a password policy: a well-known weak password accepted at sign-up or change
+         * fails security:auth:weak-password (otherwise it is advice). Default: promised when the sign-up
+         * body's password field has a `minLength` of 8 or more, a `pattern`, or a description of a rule.
+         */
+        passwordPolicy: z.boolean().optional(),
+      })
+      .prefault({}),
     /** Logout's revocation is checked at once and again this many seconds later (a deny-list entry that lapses early lets the token back in; 0: only at once). @default 3 */
     revocationRecheckSeconds: z.number().min(0).max(60).default(3),
     /** Longest Retry-After the stage waits for to prove a window resets (longer: that part is skipped). @default 10 */

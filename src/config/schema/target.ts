@@ -70,6 +70,12 @@ const auth = z
   logout: authRequest.optional(),
   /** Deletes the current user (sent with the access token). */
   deleteAccount: authRequest.extend({ method: z.string().default('DELETE') }).optional(),
+  /**
+   * Changes the current user's password (sent with the access token): the body may use {{password}}
+   * (the current one) and {{newPassword}}, e.g. `{ path: '/me/password', body: { currentPassword:
+   * '{{password}}', newPassword: '{{newPassword}}' } }`. Enables security:auth:password-change-revokes.
+   */
+  changePassword: authRequest.optional(),
   })
   .refine((a) => a.login !== undefined || a.basic || a.token.fromOutput !== undefined, { message: 'target.auth needs a way to authenticate: login, basic: true, or createUser with token.fromOutput', path: ['login'] });
 

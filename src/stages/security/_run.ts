@@ -108,7 +108,7 @@ export class SecurityRun {
 
   isAuthOperation(op: Operation): boolean {
     const a = this.auth;
-    return [a?.register, a?.login, a?.refresh, a?.logout, a?.deleteAccount].some((spec) => spec !== undefined && spec.path === op.path && spec.method === op.method);
+    return [a?.register, a?.login, a?.refresh, a?.logout, a?.deleteAccount, a?.changePassword].some((spec) => spec !== undefined && spec.path === op.path && spec.method === op.method);
   }
 
   /** Admin-only operations: configured, or every operation that documents a 403 other than an owner's check (looksAdminOnly). */

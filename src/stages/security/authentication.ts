@@ -3,6 +3,7 @@ import { isServerError, pause, type HttpRequest, type HttpResponse } from '../..
 import { authHeaders, authRequest, createSession, headersForSchemes, tokenHeadersFor, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { deservedByMadeUp, describeInvented } from '../../openapi/resources.ts';
+import { passwordChecks } from './passwords.ts';
 import { uniqueIdentity } from './uniqueness.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
@@ -18,6 +19,7 @@ export async function authenticationChecks(run: SecurityRun, owner: Actor): Prom
   if (!auth) return;
   await credentialsRequired(run, owner);
   await uniqueIdentity(run);
+  await passwordChecks(run);
   if (!run.probe) {
     run.skip('security:auth:tokens', 'forged, expired and revoked tokens are refused', 'no secured GET whose parameters Gauntlet can fill (none, or only path parameters) to probe a token with: set stages.security.probe (e.g. "GET /me")');
     return;

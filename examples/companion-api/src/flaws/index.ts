@@ -33,6 +33,9 @@ import { flaw as searchIgnoresOwnership } from './search-ignores-ownership.ts';
 import { flaw as corsPrefixAllowlist } from './cors-prefix-allowlist.ts';
 import { flaw as deleteWithoutDeleting } from './delete-without-deleting.ts';
 import { flaw as adminAccountLookupOpen } from './admin-account-lookup-open.ts';
+import { flaw as passwordChangeKeepsSessions } from './password-change-keeps-sessions.ts';
+import { flaw as passwordTruncated72 } from './password-truncated-72.ts';
+import { flaw as weakPasswordAccepted } from './weak-password-accepted.ts';
 
 export type { Flaw };
 
@@ -70,6 +73,9 @@ export const FLAWS: readonly Flaw[] = [
   corsPrefixAllowlist,
   deleteWithoutDeleting,
   adminAccountLookupOpen,
+  passwordChangeKeepsSessions,
+  passwordTruncated72,
+  weakPasswordAccepted,
 ];
 
 export class FlawConfigError extends Error {}

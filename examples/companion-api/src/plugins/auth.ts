@@ -20,8 +20,9 @@ export function authenticate(deps: Deps) {
       throw unauthorized('invalid or expired access token');
     }
     if (await deps.redis.exists(`deny:${claims.jti}`)) throw unauthorized('access token has been revoked');
-    const { rows } = await deps.pool.query<{ role: 'user' | 'admin' }>('select role from users where id = $1', [claims.sub]);
+    const { rows } = await deps.pool.query<{ role: 'user' | 'admin'; token_version: number }>('select role, token_version from users where id = $1', [claims.sub]);
     if (!rows[0] && deps.seams.requireExistingUser) throw unauthorized('the user of this token no longer exists');
+    if (rows[0] && rows[0].token_version !== claims.ver) throw unauthorized('the password was changed after this token was issued: log in again');
     request.user = { id: claims.sub, role: rows[0]?.role ?? claims.role, jti: claims.jti, exp: claims.exp };
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { DUMMY_HASH, hashPassword, passwordProblems, verifyPassword } from '../../lib/passwords.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import { HttpProblem, problemRef } from '../../lib/problem.ts';
 import { normaliseAccountKey } from '../../lib/rate-limit.ts';
 import { authenticate, bearerSecurity } from '../../plugins/auth.ts';
@@ -14,7 +14,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
   const auth = authenticate(deps);
   const adminEmails = new Set(deps.config.ADMIN_EMAILS.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
   const pair = async (user: UserRow, familyId?: string) => {
-    const access = await deps.tokens.issueAccess(user.id, user.role);
+    const access = await deps.tokens.issueAccess(user.id, user.role, user.token_version ?? 0);
     const refreshToken = await refresh.issue(user.id, familyId);
     return { accessToken: access.token, refreshToken, tokenType: 'Bearer' as const, expiresIn: access.expiresIn, user: toUser(user) };
   };
@@ -24,9 +24,9 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     { schema: { summary: 'Register a user', tags: ['auth'], body: registerSchema, response: { 201: { description: 'Created', content: { 'application/json': { schema: { $ref: 'User#' } } } }, 409: { description: 'Email already registered', content: { 'application/problem+json': { schema: problemRef } } } } } },
     async (request, reply) => {
       const { email, password, displayName } = request.body;
-      const problems = passwordProblems(password, email);
+      const problems = deps.seams.passwordProblems(password, email);
       if (problems.length) throw new HttpProblem(400, 'Bad Request', `password ${problems.join(', ')}`);
-      const hash = await hashPassword(password);
+      const hash = await hashPassword(deps.seams.passwordKey(password));
       const { rows } = await deps.pool.query<UserRow>(
         `insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4)
          on conflict (lower(email)) do nothing returning id, email, display_name, role, created_at`,
@@ -43,10 +43,10 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     async (request, reply) => {
       const account = normaliseAccountKey(request.body.email);
       if (deps.seams.limitLogins) await enforce(deps, reply, limits.login, `${deps.seams.clientIp(request)}|${account}`);
-      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, password_hash from users where lower(email) = $1', [account]);
+      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, password_hash, token_version from users where lower(email) = $1', [account]);
       const user = rows[0];
       // Same work and the same answer whether or not the user exists: no enumeration.
-      const ok = await verifyPassword(request.body.password, user?.password_hash ?? DUMMY_HASH);
+      const ok = await verifyPassword(deps.seams.passwordKey(request.body.password), user?.password_hash ?? DUMMY_HASH);
       if (!user || !ok) {
         deps.metrics.logins.inc({ outcome: 'failure' });
         throw deps.seams.loginFailure(user !== undefined);
@@ -69,13 +69,13 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     async (request) => {
       if (deps.seams.acceptAccessAsRefresh) {
         const claims = await deps.tokens.verifyAccess(request.body.refreshToken).catch(() => undefined);
-        const { rows } = claims ? await deps.pool.query<UserRow>('select id, email, display_name, role, created_at from users where id = $1', [claims.sub]) : { rows: [] };
+        const { rows } = claims ? await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, token_version from users where id = $1', [claims.sub]) : { rows: [] };
         if (rows[0]) return pair(rows[0]);
       }
       const outcome = await refresh.rotate(request.body.refreshToken);
       if (outcome.kind === 'reused') throw new HttpProblem(401, 'Unauthorized', 'refresh token reuse detected: all sessions of this login were revoked');
       if (outcome.kind === 'invalid') throw new HttpProblem(401, 'Unauthorized', 'invalid or expired refresh token');
-      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at from users where id = $1', [outcome.userId]);
+      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, token_version from users where id = $1', [outcome.userId]);
       if (!rows[0]) throw new HttpProblem(401, 'Unauthorized', 'invalid or expired refresh token');
       return pair(rows[0], outcome.familyId);
     },
@@ -107,6 +107,42 @@ export function authRoutes(app: FastifyInstance, deps: Deps, limits: Limits): vo
     async (request) => {
       const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at from users where id = $1', [request.user.id]);
       return toUser(rows[0] as UserRow);
+    },
+  );
+
+  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/me/password',
+    {
+      preHandler: auth,
+      schema: {
+        summary: 'Change the password: every session issued before the change ends; the answer is a new token pair',
+        tags: ['auth'],
+        security: bearerSecurity,
+        body: {
+          type: 'object',
+          required: ['currentPassword', 'newPassword'],
+          additionalProperties: false,
+          properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 200 }, newPassword: registerBody.properties.password },
+          examples: [{ currentPassword: 'correct-horse-42', newPassword: 'battery-staple-43' }],
+        },
+        response: {
+          200: { description: 'Changed; a new token pair', content: { 'application/json': { schema: { $ref: 'TokenPair#' } } } },
+          400: { description: 'The new password breaks the policy', content: { 'application/problem+json': { schema: problemRef } } },
+          403: { description: 'The current password is wrong', content: { 'application/problem+json': { schema: problemRef } } },
+        },
+      },
+    },
+    async (request) => {
+      const { rows } = await deps.pool.query<UserRow>('select id, email, display_name, role, created_at, password_hash, token_version from users where id = $1', [request.user.id]);
+      const user = rows[0] as UserRow;
+      if (!(await verifyPassword(deps.seams.passwordKey(request.body.currentPassword), user.password_hash ?? DUMMY_HASH))) throw new HttpProblem(403, 'Forbidden', 'the current password is wrong');
+      const problems = deps.seams.passwordProblems(request.body.newPassword, user.email);
+      if (problems.length) throw new HttpProblem(400, 'Bad Request', `password ${problems.join(', ')}`);
+      const hash = await hashPassword(deps.seams.passwordKey(request.body.newPassword));
+      const bump = deps.seams.endSessionsOnPasswordChange ? 1 : 0;
+      const updated = await deps.pool.query<UserRow>('update users set password_hash = $2, token_version = token_version + $3 where id = $1 returning id, email, display_name, role, created_at, token_version', [user.id, hash, bump]);
+      if (bump) await deps.pool.query('update refresh_tokens set revoked_at = coalesce(revoked_at, now()) where user_id = $1', [user.id]);
+      return pair(updated.rows[0] as UserRow);
     },
   );
 

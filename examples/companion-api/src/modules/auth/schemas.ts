@@ -57,6 +57,7 @@ export interface UserRow {
   role: 'user' | 'admin';
   created_at: Date;
   password_hash?: string;
+  token_version?: number;
 }
 
 export function toUser(row: UserRow) {

@@ -7,6 +7,8 @@ export interface AccessClaims {
   role: 'user' | 'admin';
   jti: string;
   exp: number;
+  /** The user's session generation when the token was issued: a password change moves it on, which ends every older token. */
+  ver: number;
 }
 
 /** Access JWTs (HS256 only: `alg: none` and other algorithms are rejected) and opaque refresh tokens. */
@@ -22,10 +24,10 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issueAccess(userId: string, role: AccessClaims['role']): Promise<{ token: string; jti: string; expiresIn: number }> {
+  async issueAccess(userId: string, role: AccessClaims['role'], version = 0): Promise<{ token: string; jti: string; expiresIn: number }> {
     const jti = randomUUID();
     const iat = this.now();
-    const token = await new SignJWT({ role, typ: 'access' })
+    const token = await new SignJWT({ role, typ: 'access', ver: version })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setJti(jti)

@@ -1,0 +1,143 @@
+import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import { AuthFlowError, authRequest, createSession, freshCredentials, login, tokensFrom, type AuthConfig, type Credentials } from '../../http/session.ts';
+import { registerSecret } from '../../redact/secrets.ts';
+import { succeeded, type SecurityRun } from './_run.ts';
+
+/**
+ * Passwords and sessions (issue #26's eighth property; OWASP ASVS V2.1 and V3.3): a password change
+ * ends the sessions issued before it, a long password is not cut to bcrypt's 72 bytes, and a
+ * well-known weak password is refused where the target promises a policy.
+ */
+export async function passwordChecks(run: SecurityRun): Promise<void> {
+  await passwordChangeRevokes(run);
+  await passwordTruncation(run);
+  await weakPasswords(run);
+}
+
+const refused = (r: HttpResponse) => r.status === 401 || r.status === 403;
+
+/** A 2xx that carries the configured token: a login that worked (a 200 with an error body does not). */
+function loggedIn(auth: AuthConfig, response: HttpResponse): boolean {
+  if (!succeeded(response)) return false;
+  try {
+    tokensFrom(auth, response, 'login');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A second session of the same user (another device), the change made from the first. */
+async function passwordChangeRevokes(run: SecurityRun): Promise<void> {
+  const auth = run.auth;
+  const id = 'security:auth:password-change-revokes';
+  const title = 'a password change ends the sessions issued before it, and only the new password logs in';
+  if (!auth?.changePassword) return run.skip(id, title, 'no target.auth.changePassword (e.g. { path: "/me/password", body: { currentPassword: "{{password}}", newPassword: "{{newPassword}}" } }) to change a password with');
+  const loginSpec = auth.login;
+  if (!loginSpec) return run.skip(id, title, 'no target.auth.login: with HTTP Basic or a token made by a command there is no session issued by a login to outlive the change');
+  const change = auth.changePassword;
+  const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'pwchange' });
+  const other = await login(auth, run.baseUrl, session.credentials);
+  const { request, control } = await run.sessionProbe(other);
+  if (!succeeded(control)) return run.skip(id, title, `cannot tell: before the change, the probe ${run.probe?.id ?? ''} answered ${control.status} to a fresh token; set stages.security.probe to an operation any logged-in user may call`);
+  const newPassword = freshCredentials(run.settings.seed, 'new-password').password;
+  const changeRequest = authRequest(change, run.baseUrl, { ...session.credentials, newPassword, refreshToken: session.refreshToken, accessToken: session.token }, session.headers);
+  if (!JSON.stringify(changeRequest.body ?? '').includes(newPassword)) return run.skip(id, title, "target.auth.changePassword's body does not carry {{newPassword}}: nothing would change");
+  const changed = await run.send(changeRequest);
+  if (!succeeded(changed)) return run.verdict(id, title, [`changing the password (${change.method} ${change.path}) answered ${changed.status}: check target.auth.changePassword`], { request: changeRequest, response: changed });
+  const problems: string[] = [];
+  let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+  const note = (problem: string, evidence: { request: HttpRequest; response: HttpResponse }) => {
+    problems.push(problem);
+    failing ??= evidence;
+  };
+  const after = await run.send(request);
+  if (!refused(after)) note(`a session issued before the password change still works: ${run.probe?.id} answered ${after.status} to its token, expected 401 (ASVS 3.3.3)`, { request, response: after });
+  if (auth.refresh && other.refreshToken) {
+    const rotate = authRequest(auth.refresh, run.baseUrl, { refreshToken: other.refreshToken });
+    const rotated = await run.send(rotate);
+    if (succeeded(rotated)) note(`a refresh token issued before the password change still rotates (${rotated.status}), expected 401`, { request: rotate, response: rotated });
+  }
+  const withNew = authRequest(loginSpec, run.baseUrl, { ...session.credentials, password: newPassword });
+  const newAnswer = await run.send(withNew);
+  if (!loggedIn(auth, newAnswer)) note(`the change answered ${changed.status}, but the new password does not log in (${newAnswer.status}): the change did not take effect`, { request: withNew, response: newAnswer });
+  const withOld = authRequest(loginSpec, run.baseUrl, { ...session.credentials });
+  const oldAnswer = await run.send(withOld);
+  if (loggedIn(auth, oldAnswer)) note(`the old password still logs in after the change (${oldAnswer.status})`, { request: withOld, response: oldAnswer });
+  run.verdict(id, title, problems, failing);
+}
+
+/** bcrypt hashes the first 72 bytes: a password of more, and the same 72 bytes followed by other text, must not both log in. */
+async function passwordTruncation(run: SecurityRun): Promise<void> {
+  const auth = run.auth;
+  const id = 'security:auth:password-truncation';
+  const title = 'a password longer than 72 bytes is not truncated: its first 72 bytes followed by other text do not log in';
+  if (!auth?.login || (!auth.register && !auth.createUser)) return run.skip(id, title, 'needs target.auth.login and a way to make a user with a password of its choosing (target.auth.register or createUser)');
+  const base = freshCredentials(run.settings.seed, 'long-password');
+  const first72 = `${base.password}-${'x7'.repeat(40)}`.slice(0, 72);
+  const credentials: Credentials = { ...base, password: `${first72}-Tail-A1` };
+  registerSecret(credentials.password, `«the password of ${credentials.email}»`);
+  try {
+    await createSession(auth, run.baseUrl, run.settings.seed, { credentials });
+  } catch (error) {
+    if (!(error instanceof AuthFlowError)) throw error;
+    const status = error.response?.status;
+    if (status !== undefined && status >= 500) return run.verdict(id, title, [`signing up or logging in with a ${credentials.password.length}-byte password answered ${status}: a server error`], { response: error.response as HttpResponse });
+    return run.skip(id, title, `the target did not take a ${credentials.password.length}-byte password (${error.message.slice(0, 200)}): nothing to truncate (ASVS 2.1.2 asks that at least 64 characters be allowed)`);
+  }
+  const variant = authRequest(auth.login, run.baseUrl, { ...credentials, password: `${first72}-Other-Z9` });
+  const response = await run.send(variant);
+  const problems = loggedIn(auth, response) ? [`the account's password is ${credentials.password.length} bytes; its first 72 bytes followed by other text logged in (${response.status}): the password is truncated (as bcrypt truncates), so any ending works (ASVS 2.4)`] : isServerError(response) ? [`logging in with a wrong ${credentials.password.length}-byte password answered ${response.status}: a server error`] : [];
+  run.verdict(id, title, problems, { request: variant, response });
+}
+
+/** Top entries of every breached-password list, of the lengths policies start at (ASVS 2.1.7). */
+const WEAK = ['12345', 'password', '1234567890', 'qwertyuiop'];
+
+async function weakPasswords(run: SecurityRun): Promise<void> {
+  const auth = run.auth;
+  const id = 'security:auth:weak-password';
+  const title = 'well-known weak passwords are refused at sign-up and password change';
+  if (!auth?.register) return run.skip(id, title, 'no target.auth.register: sign-up is not a route, so its password policy cannot be tried over HTTP');
+  const register = auth.register;
+  const accepted: string[] = [];
+  let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+  for (const weak of WEAK) {
+    const request = authRequest(register, run.baseUrl, { ...freshCredentials(run.settings.seed, 'weak'), password: weak });
+    if (!JSON.stringify(request.body ?? '').includes(JSON.stringify(weak))) return run.skip(id, title, "target.auth.register's body does not carry {{password}}");
+    const response = await run.send(request);
+    if (isServerError(response)) return run.verdict(id, title, [`signing up with the password ${JSON.stringify(weak)} answered ${response.status}: a server error`], { request, response });
+    if (!succeeded(response)) continue;
+    accepted.push(`sign-up accepted ${JSON.stringify(weak)} (${response.status})`);
+    failing ??= { request, response };
+  }
+  if (auth.changePassword && auth.login) {
+    const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'weak-change' });
+    for (const weak of WEAK) {
+      const request = authRequest(auth.changePassword, run.baseUrl, { ...session.credentials, newPassword: weak, refreshToken: session.refreshToken, accessToken: session.token }, session.headers);
+      const response = await run.send(request);
+      if (!succeeded(response)) continue;
+      accepted.push(`a password change accepted ${JSON.stringify(weak)} (${response.status})`);
+      failing ??= { request, response };
+      break; // the password is now the weak one: later changes would need it
+    }
+  }
+  const policy = run.settings.sessions.passwordPolicy ?? documentedPolicy(run, register);
+  if (accepted.length === 0) return run.verdict(id, title, []);
+  if (policy) return run.verdict(id, title, accepted.map((a) => `${a}, though ${policy === true ? 'stages.security.sessions.passwordPolicy says the target has a password policy' : policy}`), failing);
+  // No promise to hold the target to: advice, not a failure.
+  run.add({ id, title, status: 'passed', message: `advice: ${accepted.join('; ')}. No password policy is documented (or set in stages.security.sessions.passwordPolicy), so this is not a failure; ASVS 2.1.7 asks that breached passwords be refused.` });
+}
+
+/** Where the document states a password rule for sign-up, a sentence naming it; else false. */
+function documentedPolicy(run: SecurityRun, register: { method: string; path: string }): string | false {
+  const op = run.operations.find((o) => o.method === register.method && o.path === register.path);
+  const schema = op?.body?.media.find((m) => /json|form/.test(m.contentType))?.schema as { properties?: Record<string, { minLength?: number; pattern?: string; description?: string }> } | undefined;
+  for (const [name, field] of Object.entries(schema?.properties ?? {})) {
+    if (!/pass(word)?|pwd/i.test(name) || !field || typeof field !== 'object') continue;
+    if ((field.minLength ?? 0) >= 8) return `the document gives ${op?.id}'s ${name} a minLength of ${field.minLength}`;
+    if (field.pattern) return `the document gives ${op?.id}'s ${name} the pattern ${field.pattern}`;
+    if (field.description && /at least|must|require|contain|digit|letter|symbol|upper/i.test(field.description)) return `the document describes ${op?.id}'s ${name} as ${JSON.stringify(field.description)}`;
+  }
+  return false;
+}
