@@ -97,4 +97,22 @@ describe('companion-api security promises', () => {
     expect(r.status).toBe(403);
     expect(r.json.detail).toBe('admin role required');
   });
+
+  it('ends every older session on a password change, naming why, and the answer is a working new session', async () => {
+    const { email, accessToken } = await login();
+    const response = await fetch(`${base()}/me/password`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ currentPassword: 'Security-pass-42', newPassword: 'Security-pass-43' }),
+    });
+    expect(response.status).toBe(200);
+    const fresh = (await response.json()) as Record<string, any>;
+    const old = await get('/me', `Bearer ${accessToken}`);
+    expect(old.status).toBe(401);
+    expect(old.json.detail).toMatch(/the password was changed after this token was issued/);
+    const now = await get('/me', `Bearer ${fresh.accessToken}`);
+    expect(now.status).toBe(200);
+    expect(now.json.email).toBe(email);
+    expect((await post('/auth/login', { email, password: 'Security-pass-42' })).status).toBe(401);
+  });
 });

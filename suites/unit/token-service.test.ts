@@ -10,7 +10,7 @@ describe('TokenService', () => {
     const tokens = new TokenService(SECRET, 900, at(1_000_000));
     const { token, jti, expiresIn } = await tokens.issueAccess('user-1', 'admin');
     expect(expiresIn).toBe(900);
-    await expect(tokens.verifyAccess(token)).resolves.toEqual({ sub: 'user-1', role: 'admin', jti, exp: 1_000_900 });
+    await expect(tokens.verifyAccess(token)).resolves.toEqual({ sub: 'user-1', role: 'admin', jti, exp: 1_000_900, ver: 0 });
   });
 
   it('rejects a token at and after its expiry, accepts it one second before', async () => {

@@ -264,6 +264,40 @@ export const PROBES: Record<string, Probe> = {
       return r.status === 201;
     },
   },
+  'search-term-ignored': {
+    shows: 'the conversation search answers conversations without the term',
+    async run(api) {
+      const u = await api.user();
+      for (const title of ['Morning walk', 'Evening journal']) await api.call('POST', '/conversations', { token: u.accessToken, body: { title } });
+      const r = await api.call('GET', '/conversations?q=journal', { token: u.accessToken });
+      return (r.json as { title: string }[]).some((c) => !c.title.includes('journal'));
+    },
+  },
+  'me-exposes-password-hash': {
+    shows: "GET /me carries the user's password hash",
+    async run(api) {
+      const u = await api.user();
+      return 'passwordHash' in (await api.call('GET', '/me', { token: u.accessToken })).json;
+    },
+  },
+  'conversation-title-cut': {
+    shows: 'a conversation reads back with its title cut short',
+    async run(api) {
+      const u = await api.user();
+      const created = await api.call('POST', '/conversations', { token: u.accessToken, body: { title: 'A rather long conversation title' } });
+      return (await api.call('GET', `/conversations/${created.json.id}`, { token: u.accessToken })).json.title !== 'A rather long conversation title';
+    },
+  },
+  'deleted-conversation-cached': {
+    shows: 'a deleted conversation is still served',
+    async run(api) {
+      const u = await api.user();
+      const created = await api.call('POST', '/conversations', { token: u.accessToken, body: { title: 'To be deleted' } });
+      await api.call('GET', `/conversations/${created.json.id}`, { token: u.accessToken });
+      await api.call('DELETE', `/conversations/${created.json.id}`, { token: u.accessToken });
+      return (await api.call('GET', `/conversations/${created.json.id}`, { token: u.accessToken })).status === 200;
+    },
+  },
   'access-token-as-refresh': {
     shows: '/auth/refresh accepts an access token',
     async run(api) {

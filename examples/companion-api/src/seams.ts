@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { passwordProblems } from './lib/passwords.ts';
 import { HttpProblem } from './lib/problem.ts';
 import type { AccessClaims } from './modules/auth/token-service.ts';
+import { toUser, type UserRow } from './modules/auth/schemas.ts';
 import { scoreRisk, type RiskAssessment } from './modules/crisis/scorer.ts';
 import type { TaskRow } from './modules/goals/repository.ts';
 
@@ -80,6 +81,10 @@ export interface Seams {
   passwordProblems(password: string, email: string): string[];
   /** Whether a password change ends every session issued before it (access tokens and refresh families). */
   endSessionsOnPasswordChange: boolean;
+  /** The title a new conversation is stored with: the one sent. */
+  conversationTitle(title: string): string;
+  /** The body of GET /me: the public view of the user (an object the response schema serializes). */
+  meBody(row: UserRow): unknown;
   /** Called on every request; the correct service keeps nothing of it past the response. */
   retainRequest(request: FastifyRequest): void;
 }
@@ -145,6 +150,8 @@ export function correctSeams(): Seams {
     securityHeaders: true,
     cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),
     passwordKey: (password) => password,
+    conversationTitle: (title) => title,
+    meBody: (row) => toUser(row),
     passwordProblems,
     endSessionsOnPasswordChange: true,
     retainRequest: () => undefined,

@@ -10,15 +10,19 @@ const log = logger('stage');
 /**
  * The valid request of an operation that is part of the auth flow (target.auth), built the way the
  * flow sends it: a registration with a new user's fresh credentials, a login with the test user's
- * own, a refresh, logout or account deletion with its real refresh token and session. A generated
+ * own, a refresh, logout or account deletion with its real refresh token and session, a password
+ * change as a user of its own (`changer`: the change may end every session of its user). A generated
  * body there (a made-up refresh token, an unknown user) only ever reaches the 401 it deserves.
  * Undefined for every other operation.
  */
-export function authFlowRequest(op: Operation, auth: AuthConfig | undefined, user: Session | undefined, baseUrl: string, session: Record<string, string>, seed: number): HttpRequest | undefined {
+export function authFlowRequest(op: Operation, auth: AuthConfig | undefined, user: Session | undefined, baseUrl: string, session: Record<string, string>, seed: number, changer?: Session): HttpRequest | undefined {
   const same = (s: { method: string; path: string } | undefined) => s !== undefined && s.method === op.method && trimSlash(s.path) === trimSlash(op.path);
   if (!auth || !user) return undefined;
   if (same(auth.register) && auth.register) return authRequest(auth.register, baseUrl, { ...freshCredentials(seed, 'contract') });
   if (same(auth.login) && auth.login) return authRequest(auth.login, baseUrl, { ...user.credentials });
+  if (same(auth.changePassword) && auth.changePassword && changer) {
+    return authRequest(auth.changePassword, baseUrl, { ...changer.credentials, newPassword: freshCredentials(seed, 'changed').password, refreshToken: changer.refreshToken, accessToken: changer.token }, changer.headers);
+  }
   const spec = [auth.refresh, auth.logout, auth.deleteAccount].find(same);
   return spec ? authRequest(spec, baseUrl, { ...user.credentials, refreshToken: user.refreshToken, accessToken: user.token }, session) : undefined;
 }

@@ -4,6 +4,8 @@ import type { Operation } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
 import { afterDeleteCheck } from './_after-delete.ts';
 import { contentTypeCheck } from './_content-type.ts';
+import { listedCheck } from './_listed.ts';
+import { listChecks, type Creator } from './_lists.ts';
 import { readYourWritesCheck } from './_read-your-writes.ts';
 
 /**
@@ -13,11 +15,14 @@ import { readYourWritesCheck } from './_read-your-writes.ts';
  */
 export class EffectChecks {
   private readonly exposed = new Set<string>();
+  private readonly listed = new Set<string>();
 
   constructor(
     private readonly operations: Operation[],
     private readonly send: (r: HttpRequest) => Promise<HttpResponse>,
     private readonly consistencyMs: number,
+    /** Sends the valid request of a creation, changed by `mark`; true on a 2xx (for the list checks' own items). */
+    private readonly create?: Creator,
   ) {}
 
   /** A password hash in the answer, the first time for this operation (the auth flow's own answers too). */
@@ -30,11 +35,17 @@ export class EffectChecks {
   /** Everything judged after a valid request's answer. */
   async after(op: Operation, request: HttpRequest, response: HttpResponse): Promise<CheckResult[]> {
     const exchange = { request, response };
+    // The reads after a write are independent of each other: sent together (the throughput goal of #26).
+    const reads = await Promise.all([
+      afterDeleteCheck(op, exchange, this.operations, this.send, this.consistencyMs),
+      readYourWritesCheck(op, exchange, this.operations, this.send),
+      listedCheck(op, exchange, this.operations, this.send),
+      response.status < 300 ? contentTypeCheck(op, request, this.send) : undefined,
+    ]);
     const checks = [
       ...this.exposure(op, request, response),
-      await afterDeleteCheck(op, exchange, this.operations, this.send, this.consistencyMs),
-      await readYourWritesCheck(op, exchange, this.operations, this.send),
-      response.status < 300 ? await contentTypeCheck(op, request, this.send) : undefined,
+      ...reads,
+      ...(op.method === 'GET' && response.status < 300 && !this.listed.has(op.id) ? (this.listed.add(op.id), await listChecks(op, exchange, this.send, this.operations, this.create)) : []),
     ];
     return checks.filter((c): c is CheckResult => c !== undefined);
   }

@@ -52,7 +52,7 @@ export async function readYourWritesCheck(op: Operation, write: { request: HttpR
 }
 
 /** Plain values of fields a read is expected to show as sent. */
-function comparable(field: string, value: unknown): boolean {
+export function comparable(field: string, value: unknown): boolean {
   if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) return false;
   if (/pass(word)?|secret|token|key$|hash|salt|otp|pin$/i.test(field)) return false;
   return !refersToResource(field);

@@ -71,6 +71,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const setup: { request: HttpRequest; response: HttpResponse }[] = [];
     let adminSession: Record<string, string> | undefined;
     let testUser: Session | undefined;
+    let changer: Session | undefined; // a user of its own for target.auth.changePassword, which may end its sessions
     if (config.target.auth) {
       try {
         const user = await createSession(config.target.auth, target.url, settings.seed);
@@ -82,6 +83,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         alive.session = keepSessionAlive(config.target.auth, target.url, settings.seed, user, probe ? (headers) => buildRequest(probe, target.url, store, headers, settings.seed).request : undefined);
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'passed' });
         setup.push(...(user.exchanges ?? []));
+        if (config.target.auth.changePassword) changer = await createSession(config.target.auth, target.url, settings.seed, { label: 'password-change' });
       } catch (error) {
         if (!(error instanceof AuthFlowError)) throw error;
         add({ id: 'contract:auth', stage: 'contract', title: 'a test user registers and logs in through target.auth', status: 'failed', message: `${error.message}\nFix: check target.auth (paths, body templates, token.path) against the API.` });
@@ -97,7 +99,15 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const reach = new Reach(operations);
     forgetLearned();
     // What the answers expose and what the writes did (issue #26's properties).
-    const effects = new EffectChecks(operations, send, settings.consistencyMs);
+    const effects = new EffectChecks(operations, send, settings.consistencyMs, async (creator, mark) => {
+      // Items of its own for a list check (words to search for, enough to page): sent like any valid request.
+      const { request } = valid(creator, settings.seed + 9_000 + exercised.size);
+      const marked = mark(request);
+      const response = await send(marked);
+      coverage.record(creator, response.status);
+      remember(creator, response, marked);
+      return response.status >= 200 && response.status < 300;
+    });
     // The auth flow's own answers are judged like every other, and reach what they called.
     for (const { request, response } of setup) {
       const op = operations.find((o) => o.method === request.method && trimSlash(o.path) === trimSlash(new URL(request.url).pathname));
@@ -111,7 +121,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     // How each operation was reached (as whom, with which learned fields): every later pass sends it that way.
     const ways = new Map<string, Way>();
     const wayOf = (op: Operation): Way => ways.get(op.id) ?? { as: op.secured || op.optionalAuth || !config.target.auth ? 'user' : 'anonymous', fields: {}, after: [] };
-    const authFlow = (op: Operation, seed = settings.seed) => authFlowRequest(op, config.target.auth, testUser, target.url, session, seed);
+    const authFlow = (op: Operation, seed = settings.seed) => authFlowRequest(op, config.target.auth, testUser, target.url, session, seed, changer);
     const valid = (op: Operation, seed: number, way = wayOf(op)) => {
       const built = buildRequest(op, target.url, store, session, seed);
       const own = authFlow(op, seed);

@@ -36,6 +36,10 @@ import { flaw as adminAccountLookupOpen } from './admin-account-lookup-open.ts';
 import { flaw as passwordChangeKeepsSessions } from './password-change-keeps-sessions.ts';
 import { flaw as passwordTruncated72 } from './password-truncated-72.ts';
 import { flaw as weakPasswordAccepted } from './weak-password-accepted.ts';
+import { flaw as searchTermIgnored } from './search-term-ignored.ts';
+import { flaw as meExposesPasswordHash } from './me-exposes-password-hash.ts';
+import { flaw as conversationTitleCut } from './conversation-title-cut.ts';
+import { flaw as deletedConversationCached } from './deleted-conversation-cached.ts';
 
 export type { Flaw };
 
@@ -76,6 +80,10 @@ export const FLAWS: readonly Flaw[] = [
   passwordChangeKeepsSessions,
   passwordTruncated72,
   weakPasswordAccepted,
+  searchTermIgnored,
+  meExposesPasswordHash,
+  conversationTitleCut,
+  deletedConversationCached,
 ];
 
 export class FlawConfigError extends Error {}

@@ -20,7 +20,7 @@ export class ConversationRepository {
   ) {}
 
   async create(userId: string, title: string) {
-    const { rows } = await this.pool.query<{ id: string; title: string; created_at: Date }>('insert into conversations (user_id, title) values ($1, $2) returning id, title, created_at', [userId, title]);
+    const { rows } = await this.pool.query<{ id: string; title: string; created_at: Date }>('insert into conversations (user_id, title) values ($1, $2) returning id, title, created_at', [userId, this.seams.conversationTitle(title)]);
     const c = rows[0] as { id: string; title: string; created_at: Date };
     return { id: c.id, title: c.title, createdAt: c.created_at.toISOString(), messageCount: 0, lastMessageAt: null };
   }
