@@ -39,6 +39,8 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(valid.length).toBe(19);
     expect(valid.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(valid.every((c) => (c.evidence?.status as number) < 300)).toBe(true);
+    // Lists: pages and filters, judged with values the list itself has.
+    for (const id of ['contract:GET /products/:pages', 'contract:GET /products/:filter:min_price', 'contract:GET /products/:filter:name']) expect(r.check(id), id).toMatchObject({ status: 'passed' });
     // Trailing slashes, identity by pk and url.
     expect(r.row('GET /shops/{id}/')).toMatchObject({ reached: true, status: 200, as: 'user' });
     expect(r.row('DELETE /shops/{id}/')).toMatchObject({ reached: true, status: 204 });
@@ -102,7 +104,9 @@ describe('reach on an API shaped unlike our examples', () => {
     const r = await contract({ REACH_FLAWS: 'shop-name-cut' });
     expect(r.check('contract:POST /shops/:read-your-writes')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^"name" was sent with (\d+) characters and reads back with \d+: the text was cut short/) });
     expect(r.check('contract:POST /accounts/:read-your-writes')).toMatchObject({ status: 'passed' });
-    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /shops/:read-your-writes']);
+    // The list shows the same cut name: the item as its collection lists it is judged too.
+    expect(r.check('contract:POST /shops/:listed')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^in GET \/shops\/: "name" was sent with \d+ characters and reads back with \d+: the text was cut short/) });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:POST /shops/:listed', 'contract:POST /shops/:read-your-writes']);
   }, 150_000);
 
   it('refuses as a form what it refuses as JSON: a form that skips the validation is a finding', async () => {
@@ -110,6 +114,14 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.check('contract:POST /lists/:content-type')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^without "title" the body is refused as JSON \(400\) but accepted as a form \(200\): another content type skips the validation/) });
     expect(r.check('contract:POST /shops/:content-type')).toMatchObject({ status: 'passed' });
     expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /lists/:content-type']);
+  }, 150_000);
+
+  it('pages a list and filters it with values its items have: overlapping pages and an ignored filter are findings', async () => {
+    const r = await contract({ REACH_FLAWS: 'pages-overlap,price-filter-ignored' });
+    expect(r.check('contract:GET /products/:pages')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^the item \d+ is on page 1 and again on page 2: the pages overlap\n/) });
+    expect(r.check('contract:GET /products/:filter:min_price')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^min_price=\d+ answered \d+ of \d+ items whose price is below it \([\d., ]+\): the filter was ignored\nreproduce: curl -i -X GET '[^']*\/products\/\?min_price=\d+'/) });
+    expect(r.check('contract:GET /products/:filter:name')).toMatchObject({ status: 'passed' });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:GET /products/:filter:min_price', 'contract:GET /products/:pages']);
   }, 150_000);
 
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {
