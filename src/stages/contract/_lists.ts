@@ -87,11 +87,11 @@ function objectItems(response: HttpResponse): Record<string, unknown>[] | undefi
   return items?.every(isObject) ? (items as Record<string, unknown>[]) : undefined;
 }
 
-/** The item's field named like the parameter (`created_by` ↔ `createdBy`), or undefined. */
+/** The item's field named like the parameter (`created_by` ↔ `createdBy`, `category` ↔ `categoryId`), or undefined. */
 function fieldOf(items: Record<string, unknown>[], name: string): string | undefined {
   const flat = (s: string) => s.replace(/[_-]/g, '').toLowerCase();
-  const keys = new Set(items.flatMap((i) => Object.keys(i)));
-  return [...keys].find((k) => flat(k) === flat(name));
+  const keys = [...new Set(items.flatMap((i) => Object.keys(i)))];
+  return keys.find((k) => flat(k) === flat(name)) ?? keys.find((k) => flat(k) === `${flat(name)}id`);
 }
 
 const primitive = (v: unknown): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v);
