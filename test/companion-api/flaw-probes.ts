@@ -298,6 +298,16 @@ export const PROBES: Record<string, Probe> = {
       return (await api.call('GET', `/conversations/${created.json.id}`, { token: u.accessToken })).status === 200;
     },
   },
+  'completion-counted-again': {
+    shows: 'completing a task twice counts it twice',
+    async run(api) {
+      const u = await api.user();
+      const goal = await api.call('POST', '/goals', { token: u.accessToken, body: { title: 'Read twelve books' } });
+      const task = goal.json.tasks[0].id as string;
+      for (let i = 0; i < 2; i++) await api.call('POST', `/goals/${goal.json.id}/tasks/${task}/complete`, { token: u.accessToken });
+      return (await api.call('GET', `/goals/${goal.json.id}`, { token: u.accessToken })).json.tasksDone === 2;
+    },
+  },
   'access-token-as-refresh': {
     shows: '/auth/refresh accepts an access token',
     async run(api) {

@@ -4,6 +4,7 @@ import type { Operation } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
 import { afterDeleteCheck } from './_after-delete.ts';
 import { contentTypeCheck } from './_content-type.ts';
+import { counterCheck } from './_counters.ts';
 import { listedCheck } from './_listed.ts';
 import { listChecks, type Creator } from './_lists.ts';
 import { readYourWritesCheck } from './_read-your-writes.ts';
@@ -40,6 +41,7 @@ export class EffectChecks {
       afterDeleteCheck(op, exchange, this.operations, this.send, this.consistencyMs),
       readYourWritesCheck(op, exchange, this.operations, this.send),
       listedCheck(op, exchange, this.operations, this.send),
+      counterCheck(op, exchange, this.operations, this.send),
       response.status < 300 ? contentTypeCheck(op, request, this.send) : undefined,
     ]);
     const checks = [

@@ -40,6 +40,7 @@ import { flaw as searchTermIgnored } from './search-term-ignored.ts';
 import { flaw as meExposesPasswordHash } from './me-exposes-password-hash.ts';
 import { flaw as conversationTitleCut } from './conversation-title-cut.ts';
 import { flaw as deletedConversationCached } from './deleted-conversation-cached.ts';
+import { flaw as completionCountedAgain } from './completion-counted-again.ts';
 
 export type { Flaw };
 
@@ -84,6 +85,7 @@ export const FLAWS: readonly Flaw[] = [
   meExposesPasswordHash,
   conversationTitleCut,
   deletedConversationCached,
+  completionCountedAgain,
 ];
 
 export class FlawConfigError extends Error {}
