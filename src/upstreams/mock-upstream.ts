@@ -35,6 +35,8 @@ export interface StartedUpstream {
   /** Switches the whole upstream into a failure mode (fault injection), or back with 'none'. */
   setFault(fault: UpstreamFault, options?: FaultOptions): void;
   readonly fault: UpstreamFault;
+  /** Requests the upstream has received since it started (each attempt of a retrying client counts). */
+  readonly calls: number;
   stop(): Promise<void>;
 }
 
@@ -60,7 +62,9 @@ export async function startMockUpstream(spec: UpstreamSpec): Promise<StartedUpst
   let fault: UpstreamFault = 'none';
   let delayMs = 100;
   const held = new Set<ServerResponse>();
+  let calls = 0;
   const server: Server = createHttpServer((req, res) => {
+    calls += 1;
     if (fault === 'error') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"injected upstream failure","type":"server_error"}}');
     if (fault === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [ <truncated');
     if (fault === 'timeout') {
@@ -97,6 +101,9 @@ export async function startMockUpstream(spec: UpstreamSpec): Promise<StartedUpst
     },
     get fault() {
       return fault;
+    },
+    get calls() {
+      return calls;
     },
     stop: async () => {
       unregister();

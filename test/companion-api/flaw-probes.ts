@@ -143,6 +143,17 @@ export const PROBES: Record<string, Probe> = {
       return (await api.call('POST', `/conversations/${id}/messages`, { token: u.accessToken, body: { content: 'hello?' } })).status === 500;
     },
   },
+  'llm-retry-storm': {
+    shows: 'the circuit breaker never opens: after 7 failed goals the 503 still says Retry-After 5, not the cooldown',
+    env: { LLM_BASE_URL: 'http://127.0.0.1:9', LLM_RETRIES: '0' },
+    async run(api) {
+      const u = await api.user();
+      let last;
+      for (let i = 0; i < 7; i++) last = await api.call('POST', '/goals', { token: u.accessToken, body: { title: `Goal number ${i}` } });
+      if (last?.status !== 503) throw new Error(`expected a 503 while the LLM is down, got ${last?.status}`);
+      return last.headers.get('retry-after') === '5';
+    },
+  },
   'n-plus-one-list': {
     shows: 'listing 20 conversations costs 40 more queries',
     isolated: true,

@@ -26,6 +26,8 @@ describe('contract stage on the clean companion-api', () => {
     expect(ids).toContain('contract:POST /conversations/{id}/messages:malformed JSON');
     expect(ids).toContain('contract:GET /conversations:fuzz');
     expect(ids).toContain('contract:POST /conversations/{id}/messages:upstream-outage');
+    // the breaker opens: calls per request fall to 0 within 10 failed requests
+    expect(r.stage?.checks.find((c) => c.id === 'contract:upstream:llm:calls')).toMatchObject({ status: 'passed', message: expect.stringMatching(/^calls per request, in order: [1-4](, [1-4])*(, 0)+$/) });
     // the hand-written contracts in contracts/ ran as part of the stage, against the same target
     expect(r.stage?.checks.filter((c) => c.id.startsWith('contract:contracts/companion-api.contract.test.ts')).map((c) => c.status)).toEqual(['passed', 'passed']);
     expect(r.stage?.checks.find((c) => c.id === 'contract:persistence')).toMatchObject({ status: 'passed', message: expect.stringMatching(/^\d+ resources read back unchanged after the restart$/) });
@@ -58,6 +60,7 @@ const FLAW_CHECKS: Record<string, [string, RegExp]> = {
   'me-exposes-password-hash': ['contract:GET /me:exposure', /the answer exposes a password hash \(scrypt: scrypt\$[0-9a-f]{5}…\(\d+ characters\)\)/],
   'deleted-conversation-cached': ['contract:DELETE /conversations/{id}:deleted', /GET \/conversations\/\{id\} still serves it \(200\) after DELETE \/conversations\/[0-9a-f-]{36} answered 204/],
   'completion-counted-again': ['contract:POST /goals/{id}/tasks/{taskId}/complete:counter', /^after the same POST sent again \(200\): tasksDone is 2, but tasks has 1 done\nreproduce: curl -i -X POST '[^']*\/complete'/],
+  'llm-retry-storm': ['contract:upstream:llm:calls', /^a retry storm: one POST \/goals caused 9 calls to llm \(at most 4: a call and its retries\)[^]*\nno breaker: after 10 client requests failed in a row, each still caused 9 calls to llm/],
   'list-poisoned-by-write': ['contract:GET /goals:state-poisoning', /right after this write[^]*1\. the write: curl -i -X POST '[^']*\/goals'[^]*answered 201[^]*2\. the read: curl -i -X GET '[^']*\/goals'[^]*answered 500/],
 };
 
@@ -65,7 +68,7 @@ describe.each([
   ['malformed-input-500', 'upstream-failure-500', 'user-enumeration', 'unvalidated-path-id-500', 'long-title-500', 'n-plus-one-list', 'completion-counted-twice', 'conversation-title-cut'],
   ['stack-trace-leak', 'sql-injection', 'null-task-count-500', 'list-poisoned-by-write'],
   // the conversation list's own flaw apart: n-plus-one-list and sql-injection replace the same query
-  ['search-term-ignored', 'me-exposes-password-hash', 'deleted-conversation-cached', 'completion-counted-again'],
+  ['search-term-ignored', 'me-exposes-password-hash', 'deleted-conversation-cached', 'completion-counted-again', 'llm-retry-storm'],
 ])('contract stage with the flaws %s, %s …', (...flaws: string[]) => {
   it(`fails each flaw's check, with a reproduction: ${flaws.map((f) => FLAW_CHECKS[f]?.[0]).join('; ')}`, async () => {
     const r = await contract(ROOT, ['--flaw', flaws.join(',')]);
@@ -76,7 +79,7 @@ describe.each([
       const candidates = r.failed.filter((c: CheckResult) => c.id === checkId || c.id.startsWith(`${checkId}:`));
       const check = candidates.find((c) => problem.test(c.message ?? ''));
       expect(check, `${flaw}: ${checkId} with ${problem} among the failed checks: ${r.failed.map((c) => c.id).join(', ')}\n${candidates.map((c) => c.message).join('\n---\n')}`).toBeDefined();
-      expect(check?.message).toMatch(/(reproduce|minimal reproduction .*|1\. the write|reproduce: send 8 of these at once): curl -i -X (GET|POST|DELETE) 'http:\/\/127\.0\.0\.1:\d+\//);
+      expect(check?.message).toMatch(/(reproduce|minimal reproduction .*|1\. the write|reproduce: send 8 of these at once|reproduce \(while \w+ answers 500\)): curl -i -X (GET|POST|DELETE) 'http:\/\/127\.0\.0\.1:\d+\//);
     }
   }, 300_000);
 });

@@ -81,6 +81,8 @@ export interface Seams {
   passwordProblems(password: string, email: string): string[];
   /** Whether a password change ends every session issued before it (access tokens and refresh families). */
   endSessionsOnPasswordChange: boolean;
+  /** How the LLM client calls a failing upstream: the configured retries with backoff, and a circuit breaker. */
+  llmCalls(configured: { retries: number; breakerThreshold: number }): { retries: number; backoffMs: number; breakerThreshold: number };
   /** The title a new conversation is stored with: the one sent. */
   conversationTitle(title: string): string;
   /** The body of GET /me: the public view of the user (an object the response schema serializes). */
@@ -151,6 +153,7 @@ export function correctSeams(): Seams {
     cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),
     passwordKey: (password) => password,
     conversationTitle: (title) => title,
+    llmCalls: ({ retries, breakerThreshold }) => ({ retries, backoffMs: 100, breakerThreshold }),
     meBody: (row) => toUser(row),
     passwordProblems,
     endSessionsOnPasswordChange: true,

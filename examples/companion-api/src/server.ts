@@ -42,7 +42,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   pool.on('error', () => undefined); // idle-client errors (database restart): the next query reconnects
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 100, 1_000) });
   redis.on('error', () => undefined); // reconnects by itself; /health reports it meanwhile
-  const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES, breaker: new CircuitBreaker(config.LLM_BREAKER_THRESHOLD, config.LLM_BREAKER_COOLDOWN_MS) });
+  const calls = seams.llmCalls({ retries: config.LLM_RETRIES, breakerThreshold: config.LLM_BREAKER_THRESHOLD });
+  const llm = new LlmClient({ baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, retries: calls.retries, backoffMs: calls.backoffMs, breaker: new CircuitBreaker(calls.breakerThreshold, config.LLM_BREAKER_COOLDOWN_MS) });
   const tokens = new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, undefined, seams.verifyAccess);
   const metrics = createMetrics();
   countQueries(pool, metrics);

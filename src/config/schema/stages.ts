@@ -231,6 +231,12 @@ export const stages = z
         persistence: z.boolean().default(true),
         /** How long an effect may take to show in the API's reads (an eventually consistent store): a deleted item is read again until then. @default 0 */
         consistencyMs: z.number().int().min(0).max(60_000).default(0),
+        /**
+         * Calls to the mocked upstreams per client request while they fail (contract:upstream:<name>:calls):
+         * at most `maxPerRequest` (one call and its retries), and fewer than the first request's once
+         * `breakerAfter` client requests in a row have failed (a circuit breaker, or backoff; 0: not held to one).
+         */
+        upstreamCalls: z.strictObject({ maxPerRequest: z.number().int().min(1).default(4), breakerAfter: z.number().int().min(0).max(50).default(10) }).prefault({}),
       })
       .prefault({}),
     security,

@@ -23,6 +23,7 @@ import { fixFor, Reach, reachOperation, unreachedUnlessFailed, type Attempt, typ
 import { withWay } from './_way.ts';
 import { sendFollowing } from '../../http/redirects.ts';
 import { EffectChecks } from './_effects.ts';
+import { UpstreamCalls } from './_upstream-calls.ts';
 import { adminCredentials, adminSession as adminSessionOf, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
 
@@ -279,6 +280,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       // Upstream outage: the same valid requests while every mocked upstream answers 500.
       // A documented 503 with Retry-After is graceful; any other 5xx is not.
       for (const upstream of context.upstreams) upstream.setFault('error');
+      const calls = new UpstreamCalls(context.upstreams, settings.upstreamCalls);
       try {
         for (const op of regular) {
           if (poison.isPoisoned(op.id)) {
@@ -286,14 +288,16 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
             continue;
           }
           const { request, invented } = valid(op, settings.seed + 1);
-          const response = await send(request);
+          const response = await calls.measure(op, request, send);
           coverage.record(op, response.status);
           remember(op, response, request);
           add(onInvented(invented, response, judge(`contract:${op.id}:upstream-outage`, `${op.id} degrades gracefully while the upstream fails (no 5xx but a documented 503 with Retry-After)`, op, request, response, validator, { expect4xx: false, allow503: true })));
         }
+        await calls.probeBreaker(regular, send);
       } finally {
         for (const upstream of context.upstreams) upstream.setFault('none');
       }
+      calls.checks().forEach(add);
     }
     // After an outage the target may still be in its documented degraded mode (a circuit breaker's
     // cooldown), so here too a documented 503 with Retry-After is graceful; any other 5xx is not.

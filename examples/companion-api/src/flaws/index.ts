@@ -41,6 +41,7 @@ import { flaw as meExposesPasswordHash } from './me-exposes-password-hash.ts';
 import { flaw as conversationTitleCut } from './conversation-title-cut.ts';
 import { flaw as deletedConversationCached } from './deleted-conversation-cached.ts';
 import { flaw as completionCountedAgain } from './completion-counted-again.ts';
+import { flaw as llmRetryStorm } from './llm-retry-storm.ts';
 
 export type { Flaw };
 
@@ -86,6 +87,7 @@ export const FLAWS: readonly Flaw[] = [
   conversationTitleCut,
   deletedConversationCached,
   completionCountedAgain,
+  llmRetryStorm,
 ];
 
 export class FlawConfigError extends Error {}
