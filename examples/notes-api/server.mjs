@@ -3,7 +3,9 @@
 // envelopes ({ "data": ... }, { "error": { code, message } }), Postgres through `pg` and Redis
 // through `ioredis`. Gauntlet knows it only through examples/notes-api/gauntlet.config.ts.
 //
-// NOTES_FLAWS=no-ownership-check (with NOTES_ALLOW_FLAWS=1) removes the ownership check on a note.
+// NOTES_FLAWS=no-ownership-check (with NOTES_ALLOW_FLAWS=1) removes the ownership check on a note;
+// patch-ignores-false reads `pinned` with `||`, so a PATCH cannot unpin; patch-resets-pinned unpins a
+// note whose PATCH does not mention `pinned` (README.md lists them).
 import { createHash, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -255,7 +257,9 @@ async function route(req, res) {
     if (m === 'PATCH') {
       const note = await ownedNote(id, user);
       const body = await jsonBody(req, validators.updateNote);
-      const { rows } = await pool.query('update notes set text = coalesce($2, text), pinned = coalesce($3, pinned) where id = $1 returning *', [note.id, body.text ?? null, body.pinned ?? null]);
+      const pinned = flaws.has('patch-ignores-false') ? body.pinned || null : body.pinned ?? null;
+      const keep = flaws.has('patch-resets-pinned') ? 'false' : 'pinned';
+      const { rows } = await pool.query(`update notes set text = coalesce($2, text), pinned = coalesce($3, ${keep}) where id = $1 returning *`, [note.id, body.text ?? null, pinned]);
       return data(res, 200, toNote(rows[0]));
     }
     if (m === 'DELETE') {

@@ -7,6 +7,7 @@ import { contentTypeCheck } from './_content-type.ts';
 import { counterCheck } from './_counters.ts';
 import { listedCheck } from './_listed.ts';
 import { listChecks, type Creator } from './_lists.ts';
+import { partialUpdateCheck } from './_partial-update.ts';
 import { readYourWritesCheck } from './_read-your-writes.ts';
 
 /**
@@ -16,6 +17,7 @@ import { readYourWritesCheck } from './_read-your-writes.ts';
  */
 export class EffectChecks {
   private readonly exposed = new Set<string>();
+  /** Operations whose list or partial-update checks ran: once each (they send many requests). */
   private readonly listed = new Set<string>();
 
   constructor(
@@ -48,6 +50,7 @@ export class EffectChecks {
       ...this.exposure(op, request, response),
       ...reads,
       ...(op.method === 'GET' && response.status < 300 && !this.listed.has(op.id) ? (this.listed.add(op.id), await listChecks(op, exchange, this.send, this.operations, this.create)) : []),
+      op.method === 'PATCH' && response.status < 300 && !this.listed.has(op.id) ? (this.listed.add(op.id), await partialUpdateCheck(op, exchange, this.operations, this.send)) : undefined,
     ];
     return checks.filter((c): c is CheckResult => c !== undefined);
   }
