@@ -54,7 +54,7 @@ async function timeClones(): Promise<Stats> {
 }
 
 /** Requests per second of a whole stage against companion-api (contract: restart included; security: rate-limit windows included). */
-async function timeStage(stage: Stage, generatedOnly = false): Promise<{ requests: number; ms: number }> {
+async function timeStage(stage: Stage, generatedOnly = false): Promise<{ requests: number; ms: number; metrics: Record<string, number> }> {
   const loaded = (await loadConfig('gauntlet.config.ts')).config;
   // generatedOnly: the generated checks alone, without the target restart and the hand-written suite.
   const config = generatedOnly ? { ...loaded, stages: { ...loaded.stages, contract: { ...loaded.stages.contract, persistence: false, tests: undefined } } } : loaded;
@@ -62,7 +62,7 @@ async function timeStage(stage: Stage, generatedOnly = false): Promise<{ request
   try {
     const started = performance.now();
     const outcome = await stage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: () => undefined });
-    return { requests: outcome.metrics?.requests ?? 0, ms: performance.now() - started };
+    return { requests: outcome.metrics?.requests ?? 0, ms: performance.now() - started, metrics: outcome.metrics ?? {} };
   } finally {
     await stack.stop();
   }
@@ -85,4 +85,8 @@ const security = await timeStage(securityStage);
 process.stdout.write(`${table(rows, RUNS, CLONES)}\n`);
 process.stdout.write(`contract stage on companion-api: ${contract.requests} requests in ${(contract.ms / 1000).toFixed(1)} s = ${(contract.requests / (contract.ms / 1000)).toFixed(0)} checked requests/s\n`);
 process.stdout.write(`  of which the generated checks alone (no restart, no hand-written suite): ${generated.requests} requests in ${(generated.ms / 1000).toFixed(1)} s = ${(generated.requests / (generated.ms / 1000)).toFixed(0)} checked requests/s\n`);
+const effects = { requests: generated.metrics['effects.requests'] ?? 0, ms: generated.metrics['effects.ms'] ?? 0, operations: generated.metrics['effects.operations'] ?? 0 };
+process.stdout.write(
+  `  of which the effect properties of #26 (read-your-writes, listed, lists, deleted, counters, partial updates, content type): ${effects.requests} requests in ${(effects.ms / 1000).toFixed(1)} s after ${effects.operations} valid requests = ${(effects.requests / Math.max(1, effects.operations)).toFixed(1)} requests and ${(effects.ms / Math.max(1, effects.operations)).toFixed(0)} ms per operation judged\n`,
+);
 process.stdout.write(`security stage on companion-api: ${security.requests} requests in ${(security.ms / 1000).toFixed(1)} s (the hand-written security/ suite included)\n`);

@@ -22,6 +22,7 @@ const FLAWS = {
   'review-delete-any-author': 'DELETE /recipes/{slug}/reviews/{id} forgets the author check: any cook deletes anyone\'s review',
   'anonymous-delete-500': 'DELETE /recipes/{slug} looks the recipe up before authenticating and reads the missing user: a 500 without a token',
   'cook-recipe-count-500': "GET /cooks/{username} counts an existing cook's recipes by username in a bigint column: a 500, only for cooks that exist",
+  'email-taken-check-case': "PUT /user checks whether the email is taken as sent but stores it lower-cased: another cook's email in upper case passes the check and the unique index answers 500",
 };
 
 const env = process.env;
@@ -219,7 +220,8 @@ const routes = [
   ['PUT', /^\/user$/, async (req, res) => {
     const me = await signedIn(req);
     const { user } = await readJson(req, 'UpdateUser');
-    const { rows } = await pool.query('update users set email = coalesce(lower($2), email), bio = coalesce($3, bio) where id = $1 and not exists (select 1 from users o where o.email = lower($2) and o.id <> $1) returning *', [me.id, user.email ?? null, user.bio ?? null]);
+    const taken = flaws.has('email-taken-check-case') ? '$2' : 'lower($2)';
+    const { rows } = await pool.query(`update users set email = coalesce(lower($2), email), bio = coalesce($3, bio) where id = $1 and not exists (select 1 from users o where o.email = ${taken} and o.id <> $1) returning *`, [me.id, user.email ?? null, user.bio ?? null]);
     if (!rows[0]) throw new Refusal(409, 'that email is taken');
     reply(res, 200, userJson(rows[0]));
   }],

@@ -20,13 +20,32 @@ export class EffectChecks {
   /** Operations whose list or partial-update checks ran: once each (they send many requests). */
   private readonly listed = new Set<string>();
 
+  /** What the properties cost: their own requests, and the wall time spent judging (for `npm run bench`). */
+  readonly cost = { requests: 0, ms: 0, operations: 0 };
+  private readonly send: (r: HttpRequest) => Promise<HttpResponse>;
+  private readonly create?: Creator;
+
   constructor(
     private readonly operations: Operation[],
-    private readonly send: (r: HttpRequest) => Promise<HttpResponse>,
+    send: (r: HttpRequest) => Promise<HttpResponse>,
     private readonly consistencyMs: number,
     /** Sends the valid request of a creation, changed by `mark`; true on a 2xx (for the list checks' own items). */
-    private readonly create?: Creator,
-  ) {}
+    create?: Creator,
+  ) {
+    this.send = (r) => {
+      this.cost.requests += 1;
+      return send(r);
+    };
+    this.create = create && ((creator, mark) => {
+      this.cost.requests += 1;
+      return create(creator, mark);
+    });
+  }
+
+  /** The cost as stage metrics. */
+  metrics(): Record<string, number> {
+    return { 'effects.requests': this.cost.requests, 'effects.ms': Math.round(this.cost.ms), 'effects.operations': this.cost.operations };
+  }
 
   /** A password hash in the answer, the first time for this operation (the auth flow's own answers too). */
   exposure(op: Operation, request: HttpRequest, response: HttpResponse): CheckResult[] {
@@ -37,6 +56,16 @@ export class EffectChecks {
 
   /** Everything judged after a valid request's answer. */
   async after(op: Operation, request: HttpRequest, response: HttpResponse): Promise<CheckResult[]> {
+    const started = performance.now();
+    try {
+      return await this.judge(op, request, response);
+    } finally {
+      this.cost.ms += performance.now() - started;
+      this.cost.operations += 1;
+    }
+  }
+
+  private async judge(op: Operation, request: HttpRequest, response: HttpResponse): Promise<CheckResult[]> {
     const exchange = { request, response };
     // The checks that only read are sent together (the throughput goal of #26); those that write
     // (the form variant, the counter's second send) after them: a write beside a read changes what

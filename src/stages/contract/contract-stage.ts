@@ -332,7 +332,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     // Every request of the stage (the auth flow and the persistence check included).
     // How often an operation of the stage ended the test user's session (DEBUG=gauntlet:stage says which).
     add(reach.check());
-    const metrics: Record<string, number> = { ...coverage.metrics(), ...reach.metrics(), requests: requestsSent() - sentBefore, sessionRenewals: alive.session?.renewals.length ?? 0 };
+    const metrics: Record<string, number> = { ...coverage.metrics(), ...reach.metrics(), requests: requestsSent() - sentBefore, sessionRenewals: alive.session?.renewals.length ?? 0, ...effects.metrics() };
     add(coverageCheck(coverage));
     return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'passed', checks, metrics };
 }
