@@ -43,6 +43,8 @@ describe('the security stage reaches what the user alone cannot', () => {
     expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'passed' });
     // The same account on both sides: refused.
     expect(r.check('security:reference:POST /transfers/:from_account_id=to_account_id')).toMatchObject({ status: 'passed', message: 'it answered 400' });
+    // User B's reads show nothing private of A's or the admin's.
+    expect(r.check('security:exposure:GET /products/')).toMatchObject({ status: 'passed' });
     // The admin-only write is attacked as the admin.
     expect(r.check('security:injection:POST /products/:body.name')).toMatchObject({ status: 'passed' });
     // The same email in another case or padded is refused at sign-up.
@@ -50,7 +52,7 @@ describe('the security stage reaches what the user alone cannot', () => {
   }, 150_000);
 
   it('finds each seeded flaw in its own check, and the owner keeps its resources', async () => {
-    const r = await security({ ...PROBE, REACH_FLAWS: 'any-scheme,logout-noop,product-name-sql,transfer-any-account,transfer-same-account,transfer-to-unchecked,email-case' });
+    const r = await security({ ...PROBE, REACH_FLAWS: 'any-scheme,logout-noop,product-name-sql,transfer-any-account,transfer-same-account,transfer-to-unchecked,email-case,products-show-creator' });
     expect(r.code).toBe(1);
     expect(r.check('security:auth:credentials:DELETE /items/{id}')).toMatchObject({ status: 'failed', message: expect.stringMatching(/"Token" scheme it answered 200/) });
     // That DELETE got through on an item made for the probe: the owner's own item is still there for the two-user checks.
@@ -64,6 +66,8 @@ describe('the security stage reaches what the user alone cannot', () => {
     // Another user's account accepted as the destination (201), nothing visible moved: A may not even read that account.
     expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'failed', message: expect.stringMatching(/user A may not read user B's account \d+ \(\/accounts\/\d+\/ answered 404\), yet POST \/transfers\/ with it as to_account_id answered 201/) });
     expect(r.check('security:auth:unique-identity')).toMatchObject({ status: 'failed', message: expect.stringMatching(/in upper case \("GAUNTLET\.UNIQUE\.[^"]+@EXAMPLE\.COM"\) signed up a second account \(201\)\n.*padded with spaces/) });
+    // The public catalogue names its creator, the admin, by email: another user's private field.
+    expect(r.check('security:exposure:GET /products/')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^user B's GET \/products\/ shows the admin's email: another user's private field/) });
     expect(r.check('security:reference:POST /transfers/:from_account_id=to_account_id')).toMatchObject({ status: 'failed', message: expect.stringMatching(/as both from_account_id and to_account_id it answered 201 and changed that resource \(A's GET \/accounts, GET \/accounts\/\{id\}\/ show it\)/) });
   }, 150_000);
 

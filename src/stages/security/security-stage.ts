@@ -11,6 +11,7 @@ import { endsSession, findProbe } from '../../openapi/plan.ts';
 import { anonymousActor, SecurityRun, type Actor } from './_run.ts';
 import { authenticationChecks } from './authentication.ts';
 import { authorizationChecks } from './authorization.ts';
+import { exposureChecks } from './exposure.ts';
 import { hardeningChecks } from './hardening.ts';
 import { injectionChecks } from './injection.ts';
 import { rateLimitChecks } from './rate-limits.ts';
@@ -75,6 +76,7 @@ async function runSecurity(context: StageContext): Promise<StageOutcome> {
           run.probeStore = owner.store;
           await authenticationChecks(run, owner);
           await authorizationChecks(run, owner, other);
+          await exposureChecks(run, owner, other);
           await injectionChecks(run, other, run.userOperations());
           // What only an admin may call is attacked as the admin: as the user it never reaches the code.
           const admin = await run.adminActor();

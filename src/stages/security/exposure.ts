@@ -1,0 +1,40 @@
+import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { buildRequest } from '../../openapi/plan.ts';
+import { succeeded, type Actor, type SecurityRun } from './_run.ts';
+
+/**
+ * Another user's private data in what a user reads (issue #26's sixth property): every GET a normal
+ * user may call (no path parameters, or parameters its own resources fill) is read as user B, and its
+ * answer must not carry user A's access or refresh token, A's email, or the admin's email. The
+ * admin-only operations are left out: an admin view may show emails. An email that the API shows
+ * by design (a team directory) is accepted by naming the operation in
+ * `stages.security.authorization.shared`. B's own values never count. `security:exposure:<op>`.
+ */
+export async function exposureChecks(run: SecurityRun, owner: Actor, other: Actor): Promise<void> {
+  const admin = await run.adminActor();
+  const secrets: [string, string][] = [
+    [owner.session.token, "user A's access token"],
+    [owner.session.refreshToken ?? '', "user A's refresh token"],
+    [owner.session.credentials.email, "user A's email"],
+    [admin?.session.credentials.email ?? '', "the admin's email"],
+  ];
+  const own = new Set([other.session.token, other.session.refreshToken, other.session.credentials.email].filter(Boolean).map((v) => String(v).toLowerCase()));
+  const mine = secrets.filter(([value]) => value.length >= 6 && !own.has(value.toLowerCase()));
+  const shared = new Set(run.settings.authorization.shared);
+  for (const op of run.userOperations().filter((o) => o.method === 'GET' && !shared.has(o.id))) {
+    const { request, invented } = buildRequest(op, run.baseUrl, other.store, other.session.headers, run.settings.seed);
+    if (invented.length > 0) continue; // a made-up id reads nothing of anyone's
+    const response = await run.send(request);
+    if (!succeeded(response)) continue;
+    const id = `security:exposure:${op.id}`;
+    const title = `${op.id} shows a user nothing private of another user's (tokens, email)`;
+    run.verdict(id, title, leaks(response, mine, op.id), { request, response } as { request: HttpRequest; response: HttpResponse });
+  }
+}
+
+function leaks(response: HttpResponse, secrets: [string, string][], op: string): string[] {
+  const text = response.text.toLowerCase();
+  return secrets
+    .filter(([value]) => text.includes(value.toLowerCase()))
+    .map(([, what]) => `user B's ${op} shows ${what}: another user's ${what.includes('token') ? 'credential: whoever reads it acts as them' : 'private field (name the operation in stages.security.authorization.shared if the API shows it by design)'}`);
+}
