@@ -35,7 +35,7 @@ describe('gauntlet init', () => {
     );
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    expect(init.stdout).toMatch(/^wrote .*gauntlet\.config\.ts: 25 operations; inferred the auth flow, refresh, logout, account deletion, the Bearer header\./);
+    expect(init.stdout).toMatch(/^wrote .*gauntlet\.config\.ts: 26 operations; inferred the auth flow, refresh, logout, account deletion, the Bearer header\./);
     const written = await readFile(out, 'utf8');
     expect(written).toMatch(/env: \{ NODE_ENV: 'test', LOG_LEVEL: 'warn' \}/); // a repeated flag keeps every value
     expect(written).toContain("login: { path: '/auth/login', body: { email: '{{email}}', password: '{{password}}' } },");
