@@ -154,6 +154,14 @@ export const PROBES: Record<string, Probe> = {
       return last.headers.get('retry-after') === '5';
     },
   },
+  'form-body-unvalidated': {
+    shows: 'a form without a title is not refused with 400 as the same JSON is',
+    async run(api) {
+      const u = await api.user();
+      const r = await api.call('POST', '/conversations', { token: u.accessToken, headers: { 'content-type': 'application/x-www-form-urlencoded' }, raw: 'note=hi' });
+      return r.status !== 400 && r.status !== 415;
+    },
+  },
   'n-plus-one-list': {
     shows: 'listing 20 conversations costs 40 more queries',
     isolated: true,

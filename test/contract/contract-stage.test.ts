@@ -61,6 +61,7 @@ const FLAW_CHECKS: Record<string, [string, RegExp]> = {
   'deleted-conversation-cached': ['contract:DELETE /conversations/{id}:deleted', /GET \/conversations\/\{id\} still serves it \(200\) after DELETE \/conversations\/[0-9a-f-]{36} answered 204/],
   'completion-counted-again': ['contract:POST /goals/{id}/tasks/{taskId}/complete:counter', /^after the same POST sent again \(200\): tasksDone is 2, but tasks has 1 done\nreproduce: curl -i -X POST '[^']*\/complete'/],
   'llm-retry-storm': ['contract:upstream:llm:calls', /^a retry storm: one POST \/goals caused 9 calls to llm \(at most 4: a call and its retries\)[^]*\nno breaker: after 10 client requests failed in a row, each still caused 9 calls to llm/],
+  'form-body-unvalidated': ['contract:POST /conversations:content-type', /^without "title", sent as a form, it answered 500: a server error \(as JSON: 400\)/],
   'list-poisoned-by-write': ['contract:GET /goals:state-poisoning', /right after this write[^]*1\. the write: curl -i -X POST '[^']*\/goals'[^]*answered 201[^]*2\. the read: curl -i -X GET '[^']*\/goals'[^]*answered 500/],
 };
 
@@ -68,7 +69,7 @@ describe.each([
   ['malformed-input-500', 'upstream-failure-500', 'user-enumeration', 'unvalidated-path-id-500', 'long-title-500', 'n-plus-one-list', 'completion-counted-twice', 'conversation-title-cut'],
   ['stack-trace-leak', 'sql-injection', 'null-task-count-500', 'list-poisoned-by-write'],
   // the conversation list's own flaw apart: n-plus-one-list and sql-injection replace the same query
-  ['search-term-ignored', 'me-exposes-password-hash', 'deleted-conversation-cached', 'completion-counted-again', 'llm-retry-storm'],
+  ['search-term-ignored', 'me-exposes-password-hash', 'deleted-conversation-cached', 'completion-counted-again', 'llm-retry-storm', 'form-body-unvalidated'],
 ])('contract stage with the flaws %s, %s …', (...flaws: string[]) => {
   it(`fails each flaw's check, with a reproduction: ${flaws.map((f) => FLAW_CHECKS[f]?.[0]).join('; ')}`, async () => {
     const r = await contract(ROOT, ['--flaw', flaws.join(',')]);

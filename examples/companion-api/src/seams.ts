@@ -83,6 +83,8 @@ export interface Seams {
   endSessionsOnPasswordChange: boolean;
   /** How the LLM client calls a failing upstream: the configured retries with backoff, and a circuit breaker. */
   llmCalls(configured: { retries: number; breakerThreshold: number }): { retries: number; backoffMs: number; breakerThreshold: number };
+  /** Whether POST /conversations also takes HTML forms, with its body schema keyed to JSON alone (a form is then never validated). */
+  formConversations: boolean;
   /** The title a new conversation is stored with: the one sent. */
   conversationTitle(title: string): string;
   /** The body of GET /me: the public view of the user (an object the response schema serializes). */
@@ -152,6 +154,7 @@ export function correctSeams(): Seams {
     securityHeaders: true,
     cacheReply: (redis, messageId, content) => redis.set(`reply:${messageId}`, content, 'EX', 600),
     passwordKey: (password) => password,
+    formConversations: false,
     conversationTitle: (title) => title,
     llmCalls: ({ retries, breakerThreshold }) => ({ retries, backoffMs: 100, breakerThreshold }),
     meBody: (row) => toUser(row),

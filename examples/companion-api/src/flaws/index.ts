@@ -42,6 +42,7 @@ import { flaw as conversationTitleCut } from './conversation-title-cut.ts';
 import { flaw as deletedConversationCached } from './deleted-conversation-cached.ts';
 import { flaw as completionCountedAgain } from './completion-counted-again.ts';
 import { flaw as llmRetryStorm } from './llm-retry-storm.ts';
+import { flaw as formBodyUnvalidated } from './form-body-unvalidated.ts';
 
 export type { Flaw };
 
@@ -88,6 +89,7 @@ export const FLAWS: readonly Flaw[] = [
   deletedConversationCached,
   completionCountedAgain,
   llmRetryStorm,
+  formBodyUnvalidated,
 ];
 
 export class FlawConfigError extends Error {}

@@ -23,6 +23,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
   };
   await app.register(multipart, { limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 2 } });
 
+  const conversationBody = { type: 'object', required: ['title'], additionalProperties: false, properties: { title: { type: 'string', minLength: 1, maxLength: 200 } }, examples: [{ title: 'Evening check-in' }] };
+  if (deps.seams.formConversations) {
+    // The flaw form-body-unvalidated: a parser for a web form, and the schema keyed to JSON alone.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+  }
   app.post<{ Body: { title: string } }>(
     '/conversations',
     {
@@ -31,7 +36,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: Deps, limit
         summary: 'Start a conversation',
         tags: ['conversations'],
         security: bearerSecurity,
-        body: { type: 'object', required: ['title'], additionalProperties: false, properties: { title: { type: 'string', minLength: 1, maxLength: 200 } }, examples: [{ title: 'Evening check-in' }] },
+        body: deps.seams.formConversations ? { content: { 'application/json': { schema: conversationBody } } } : conversationBody,
         response: { 201: json({ $ref: 'Conversation#' }, 'Created') },
       },
     },
