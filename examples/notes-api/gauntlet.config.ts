@@ -34,6 +34,7 @@ export default defineConfig({
       refresh: { path: '/sessions/refresh', body: { refresh: '{{refreshToken}}' } },
       logout: { path: '/sessions/end', body: { refresh: '{{refreshToken}}' } },
       deleteAccount: { method: 'DELETE', path: '/account' },
+      changePassword: { path: '/account/password', body: { current: '{{password}}', next: '{{newPassword}}' } },
     },
   },
   environment: { default: 'native' },

@@ -127,7 +127,8 @@ const toUser = (r) => ({ id: r.id, username: r.username, name: r.name, admin: r.
 const toNote = (r) => ({ id: r.id, text: r.text, pinned: r.pinned, createdAt: r.created_at.toISOString() });
 
 async function session(user, family = randomUUID()) {
-  const token = await new SignJWT({ typ: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setJti(randomUUID()).setIssuedAt().setExpirationTime(`${ACCESS_TTL}s`).sign(key);
+  // ims: when it was issued, in ms (a password change ends every token issued before it).
+  const token = await new SignJWT({ typ: 'access', ims: Date.now() }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setJti(randomUUID()).setIssuedAt().setExpirationTime(`${ACCESS_TTL}s`).sign(key);
   const refresh = `r_${randomBytes(32).toString('base64url')}`;
   await pool.query("insert into refresh_tokens (token_hash, user_id, family, expires_at) values ($1, $2, $3, now() + interval '30 days')", [sha(refresh), user.id, family]);
   return { session: { token, refresh, expiresIn: ACCESS_TTL }, user: toUser(user) };
@@ -144,6 +145,8 @@ async function authenticate(req) {
     throw refuse();
   }
   if (claims.typ !== 'access' || (await redis.exists(`deny:${claims.jti}`))) throw refuse();
+  const changed = await redis.get(`pwd:${claims.sub}`);
+  if (changed && !(Number(claims.ims) >= Number(changed))) throw refuse();
   const { rows } = await pool.query('select * from users where id = $1', [claims.sub]);
   if (!rows[0]) throw refuse();
   return { user: rows[0], claims };
@@ -161,6 +164,7 @@ const validators = {
   login: validator('post', '/sessions'),
   refresh: validator('post', '/sessions/refresh'),
   logout: validator('post', '/sessions/end'),
+  changePassword: validator('post', '/account/password'),
   createNote: validator('post', '/notes'),
   updateNote: validator('patch', '/notes/{noteId}'),
 };
@@ -223,7 +227,7 @@ async function route(req, res) {
     return data(res, 200, await session(user, entry.family));
   }
 
-  const known = /^\/(sessions\/end|account|notes(\/[^/]+)?|admin\/stats)$/.test(path);
+  const known = /^\/(sessions\/end|account(\/password)?|notes(\/[^/]+)?|admin\/stats)$/.test(path);
   if (!known) throw new Problem(404, 'not_found', `no route ${m} ${path}`);
   const { user, claims } = await authenticate(req);
   if (m === 'POST' && path === '/sessions/end') {
@@ -233,6 +237,15 @@ async function route(req, res) {
     return send(res, 204);
   }
   if (path === '/account' && m === 'GET') return data(res, 200, toUser(user));
+  if (path === '/account/password' && m === 'POST') {
+    const body = await jsonBody(req, validators.changePassword);
+    if (!(await checkPassword(body.current, user.pass_hash))) throw new Problem(403, 'wrong_password', 'the current password is wrong');
+    await pool.query('update users set pass_hash = $2 where id = $1', [user.id, await hashPassword(body.next)]);
+    // Every session before this one ends: refresh families revoked, access tokens older than now refused.
+    await pool.query('update refresh_tokens set revoked = true where user_id = $1', [user.id]);
+    await redis.set(`pwd:${user.id}`, String(Date.now()), 'EX', ACCESS_TTL + 60);
+    return data(res, 200, await session(user));
+  }
   if (path === '/account' && m === 'DELETE') {
     await pool.query('delete from users where id = $1', [user.id]);
     return send(res, 204);

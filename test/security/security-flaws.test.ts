@@ -41,7 +41,7 @@ describe.concurrent('security stage with a seeded flaw', () => {
     ['delete-without-deleting', ONLY('security:authz:object:DELETE /conversations/{id}'), /user B's DELETE \/conversations\/[0-9a-f-]+ answered 204, though user A's resource is unchanged \(A's GET \/conversations\/\{id\} reads the same\): a wrong status/],
     ['password-change-keeps-sessions', ONLY('security:auth:password-change-revokes'), /a session issued before the password change still works: GET \/me answered 200 to its token, expected 401/],
     ['password-truncated-72', ONLY('security:auth:password-truncation'), /its first 72 bytes followed by other text logged in \(200\): the password is truncated/],
-    ['weak-password-accepted', ONLY('security:auth:weak-password'), /sign-up accepted "1234567890" \(201\), though the document gives POST \/auth\/register's password a minLength of 10/],
+    ['weak-password-accepted', ONLY('security:auth:weak-password'), /sign-up accepted "1234567890" \(201\), which breaks "At least 10 characters with a letter and a digit" \(POST \/auth\/register's password: a letter\)/],
   ])('%s fails its named check, with evidence and a reproduction, and no other check', async (flaw, expectFailed, message) => {
     const r = await securityInProcess([flaw]);
     expect(r.outcome.status).toBe('failed');

@@ -97,19 +97,16 @@ const WEAK = ['12345', 'password', '1234567890', 'qwertyuiop'];
 async function weakPasswords(run: SecurityRun): Promise<void> {
   const auth = run.auth;
   const id = 'security:auth:weak-password';
-  const title = 'well-known weak passwords are refused at sign-up and password change';
+  const title = 'well-known weak passwords are refused at sign-up and password change, as the stated policy says';
   if (!auth?.register) return run.skip(id, title, 'no target.auth.register: sign-up is not a route, so its password policy cannot be tried over HTTP');
   const register = auth.register;
-  const accepted: string[] = [];
-  let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+  const accepted: { password: string; where: string; status: number; request: HttpRequest; response: HttpResponse }[] = [];
   for (const weak of WEAK) {
     const request = authRequest(register, run.baseUrl, { ...freshCredentials(run.settings.seed, 'weak'), password: weak });
     if (!JSON.stringify(request.body ?? '').includes(JSON.stringify(weak))) return run.skip(id, title, "target.auth.register's body does not carry {{password}}");
     const response = await run.send(request);
     if (isServerError(response)) return run.verdict(id, title, [`signing up with the password ${JSON.stringify(weak)} answered ${response.status}: a server error`], { request, response });
-    if (!succeeded(response)) continue;
-    accepted.push(`sign-up accepted ${JSON.stringify(weak)} (${response.status})`);
-    failing ??= { request, response };
+    if (succeeded(response)) accepted.push({ password: weak, where: 'sign-up', status: response.status, request, response });
   }
   if (auth.changePassword && auth.login) {
     const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'weak-change' });
@@ -117,27 +114,64 @@ async function weakPasswords(run: SecurityRun): Promise<void> {
       const request = authRequest(auth.changePassword, run.baseUrl, { ...session.credentials, newPassword: weak, refreshToken: session.refreshToken, accessToken: session.token }, session.headers);
       const response = await run.send(request);
       if (!succeeded(response)) continue;
-      accepted.push(`a password change accepted ${JSON.stringify(weak)} (${response.status})`);
-      failing ??= { request, response };
+      accepted.push({ password: weak, where: 'a password change', status: response.status, request, response });
       break; // the password is now the weak one: later changes would need it
     }
   }
-  const policy = run.settings.sessions.passwordPolicy ?? documentedPolicy(run, register);
   if (accepted.length === 0) return run.verdict(id, title, []);
-  if (policy) return run.verdict(id, title, accepted.map((a) => `${a}, though ${policy === true ? 'stages.security.sessions.passwordPolicy says the target has a password policy' : policy}`), failing);
-  // No promise to hold the target to: advice, not a failure.
-  run.add({ id, title, status: 'passed', message: `advice: ${accepted.join('; ')}. No password policy is documented (or set in stages.security.sessions.passwordPolicy), so this is not a failure; ASVS 2.1.7 asks that breached passwords be refused.` });
+  const policy = statedPolicy(run, register);
+  // A finding where the password breaks the rule the target states (or any, where the config says it has a policy).
+  const broken = accepted.flatMap((a) => {
+    const rule = policy?.broken(a.password);
+    return rule ? [{ ...a, rule }] : [];
+  });
+  if (broken.length) {
+    const first = broken[0] as (typeof broken)[number];
+    return run.verdict(id, title, broken.map((b) => `${b.where} accepted ${JSON.stringify(b.password)} (${b.status}), which breaks ${b.rule}`), { request: first.request, response: first.response });
+  }
+  // Within what the target promises, or no promise at all: advice, not a failure.
+  run.add({ id, title, status: 'passed', message: `advice: ${accepted.map((a) => `${a.where} accepted ${JSON.stringify(a.password)} (${a.status})`).join('; ')}. ${policy ? `They meet ${policy.source}` : 'No password policy is documented (or set in stages.security.sessions.passwordPolicy)'}, so this is not a failure; ASVS 2.1.7 asks that breached passwords be refused.` });
 }
 
-/** Where the document states a password rule for sign-up, a sentence naming it; else false. */
-function documentedPolicy(run: SecurityRun, register: { method: string; path: string }): string | false {
+interface Policy {
+  source: string;
+  /** The stated rule the password breaks, in words; undefined when it meets them all. */
+  broken(password: string): string | undefined;
+}
+
+/**
+ * The password rules the target states: stages.security.sessions.passwordPolicy (every weak password
+ * breaks it), else the sign-up password field's `minLength`, `pattern`, and the rules its description
+ * names ("at least 10 characters with a letter and a digit").
+ */
+function statedPolicy(run: SecurityRun, register: { method: string; path: string }): Policy | undefined {
+  const configured = run.settings.sessions.passwordPolicy;
+  if (configured === false) return undefined;
+  if (configured === true) return { source: 'the policy stages.security.sessions.passwordPolicy promises', broken: () => 'the policy stages.security.sessions.passwordPolicy promises' };
   const op = run.operations.find((o) => o.method === register.method && o.path === register.path);
   const schema = op?.body?.media.find((m) => /json|form/.test(m.contentType))?.schema as { properties?: Record<string, { minLength?: number; pattern?: string; description?: string }> } | undefined;
-  for (const [name, field] of Object.entries(schema?.properties ?? {})) {
-    if (!/pass(word)?|pwd/i.test(name) || !field || typeof field !== 'object') continue;
-    if ((field.minLength ?? 0) >= 8) return `the document gives ${op?.id}'s ${name} a minLength of ${field.minLength}`;
-    if (field.pattern) return `the document gives ${op?.id}'s ${name} the pattern ${field.pattern}`;
-    if (field.description && /at least|must|require|contain|digit|letter|symbol|upper/i.test(field.description)) return `the document describes ${op?.id}'s ${name} as ${JSON.stringify(field.description)}`;
+  const entry = Object.entries(schema?.properties ?? {}).find(([name, field]) => /pass(word)?|pwd/i.test(name) && field && typeof field === 'object');
+  if (!entry) return undefined;
+  const [name, field] = entry;
+  const where = `${op?.id}'s ${name}`;
+  const rules: [string, (p: string) => boolean][] = [];
+  if (field.minLength) rules.push([`the documented minLength of ${field.minLength} for ${where}`, (p) => p.length >= (field.minLength as number)]);
+  if (field.pattern) rules.push([`the documented pattern ${field.pattern} for ${where}`, (p) => safeRegExp(field.pattern as string)?.test(p) ?? true]);
+  const text = field.description ?? '';
+  const least = /at least (\d+)/i.exec(text)?.[1];
+  if (least) rules.push([`"${text}" (${where})`, (p) => p.length >= Number(least)]);
+  if (/\bdigit|\bnumber/i.test(text)) rules.push([`"${text}" (${where}: a digit)`, (p) => /\d/.test(p)]);
+  if (/\bletter/i.test(text)) rules.push([`"${text}" (${where}: a letter)`, (p) => /\p{L}/u.test(p)]);
+  if (/upper/i.test(text)) rules.push([`"${text}" (${where}: an upper-case letter)`, (p) => /\p{Lu}/u.test(p)]);
+  if (/symbol|special/i.test(text)) rules.push([`"${text}" (${where}: a symbol)`, (p) => /[^\p{L}\p{N}]/u.test(p)]);
+  if (rules.length === 0) return undefined;
+  return { source: `the rules the document states for ${where}`, broken: (p) => rules.find(([, holds]) => !holds(p))?.[0] };
+}
+
+function safeRegExp(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch {
+    return undefined;
   }
-  return false;
 }
