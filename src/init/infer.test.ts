@@ -49,8 +49,8 @@ describe('gauntlet init inference', () => {
     const { doc } = await loadDocument({ file: NOTES }, 'http://127.0.0.1');
     expect(infer(doc)).toEqual({
       title: 'notes-api',
-      operations: 13,
-      secured: 9,
+      operations: 14,
+      secured: 10,
       health: { path: '/health', found: true },
       header: { name: 'Authorization', scheme: 'Token', why: 'security scheme "tokenAuth" is an API key in the Authorization header; its description says "Token <token>"' },
       register: { path: '/signup', body: { username: '{{email}}', pass: '{{password}}', name: '{{name}}' } },

@@ -1,4 +1,5 @@
-import { curl, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { writeReadVerdict } from './_write-read.ts';
 import { isObject, trimSlash, unwrapEnvelope } from '../../openapi/identity.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
@@ -35,15 +36,7 @@ export async function counterCheck(op: Operation, write: { request: HttpRequest;
   }
   const id = `contract:${op.id}:counter`;
   const title = `the counters ${op.id} moves agree with the lists they count (${pairs.join(', ')})`;
-  if (problems.length === 0) return { id, stage: 'contract', title, status: 'passed' };
-  return {
-    id,
-    stage: 'contract',
-    title,
-    status: 'failed',
-    message: [...problems, `reproduce: ${curl(request)} (twice)`, `then: ${curl(read)}`, `response: ${last.status} ${last.text.slice(0, 400)}`].join('\n'),
-    evidence: { request: curl(request), status: response.status, read: curl(read), readStatus: last.status, body: last.text.slice(0, 2_000) },
-  };
+  return writeReadVerdict(id, title, problems, { request, response, note: ' (twice)' }, { request: read, response: last });
 }
 
 /** The GET of the resource the write acts under: the longest prefix of its path that is an item GET. */
@@ -75,40 +68,33 @@ function listFor(object: Record<string, unknown>, stem: string): string | undefi
   return Object.keys(object).find((k) => Array.isArray(object[k]) && [want, `${want}s`, want.replace(/s$/, '')].includes(flat(k)));
 }
 
-/** "tasksDone ↔ tasks" for each counter the answer carries with its list. */
-function counters(json: unknown): string[] {
+/** Each counter the answer carries with the list it counts: `tasksDone` with `tasks` (done items), `messageCount` with `messages`. */
+function pairsOf(json: unknown): { object: Record<string, unknown>; key: string; list: string; done: boolean }[] {
   const object = unwrapEnvelope(json);
   if (!isObject(object)) return [];
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(object)) {
-    if (typeof value !== 'number') continue;
-    for (const re of [...COUNT, ...DONE]) {
-      const stem = re.exec(key)?.[1];
-      const list = stem ? listFor(object, stem) : undefined;
-      if (list) {
-        out.push(`${key} ↔ ${list}`);
-        break;
+  return Object.entries(object).flatMap(([key, value]) => {
+    if (typeof value !== 'number') return [];
+    for (const [res, done] of [[COUNT, false], [DONE, true]] as const) {
+      for (const re of res) {
+        const stem = re.exec(key)?.[1];
+        const list = stem ? listFor(object, stem) : undefined;
+        if (list) return [{ object, key, list, done }];
       }
     }
-  }
-  return out;
+    return [];
+  });
+}
+
+/** "tasksDone ↔ tasks" for each counter the answer carries with its list. */
+function counters(json: unknown): string[] {
+  return pairsOf(json).map((p) => `${p.key} ↔ ${p.list}`);
 }
 
 /** Each counter that disagrees with its list, in words. */
 function mismatches(json: unknown): string[] {
-  const object = unwrapEnvelope(json);
-  if (!isObject(object)) return [];
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(object)) {
-    if (typeof value !== 'number') continue;
-    const count = COUNT.map((re) => re.exec(key)?.[1]).find((s) => s && listFor(object, s));
-    const done = count ? undefined : DONE.map((re) => re.exec(key)?.[1]).find((s) => s && listFor(object, s));
-    const stem = count ?? done;
-    const list = stem ? listFor(object, stem) : undefined;
-    if (!list) continue;
+  return pairsOf(json).flatMap(({ object, key, list, done }) => {
     const items = object[list] as unknown[];
     const expected = done ? items.filter(isDone).length : items.length;
-    if (value !== expected) out.push(`${key} is ${value}, but ${list} ${done ? `has ${expected} done` : `holds ${expected}`}`);
-  }
-  return out;
+    return object[key] === expected ? [] : [`${key} is ${String(object[key])}, but ${list} ${done ? `has ${expected} done` : `holds ${expected}`}`];
+  });
 }

@@ -1,4 +1,5 @@
-import { curl, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { writeReadVerdict } from './_write-read.ts';
 import { bodyFieldsOf, identifierFor, isObject, listItems, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { createsInCollection } from '../../openapi/plan.ts';
@@ -43,15 +44,7 @@ export async function listedCheck(op: Operation, write: { request: HttpRequest; 
       if (problem) problems.push(`in ${list.id}: ${problem}`);
     }
   }
-  if (problems.length === 0) return { id, stage: 'contract', title, status: 'passed' };
-  return {
-    id,
-    stage: 'contract',
-    title,
-    status: 'failed',
-    message: [...problems, `reproduce: ${curl(request)}`, `then: ${curl(read)}`, `response: ${answer.status} ${answer.text.slice(0, 300)}`].join('\n'),
-    evidence: { request: curl(request), status: response.status, read: curl(read), readStatus: answer.status, body: answer.text.slice(0, 2_000) },
-  };
+  return writeReadVerdict(id, title, problems, write, { request: read, response: answer });
 }
 
 const PAGING = /^(limit|offset|page|per_?page|page_?size|pagesize|perpage|size|cursor|after|before|skip|take|start)$/i;

@@ -1,4 +1,5 @@
-import { curl, type HttpRequest, type HttpResponse } from '../../http/send.ts';
+import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { writeReadVerdict } from './_write-read.ts';
 import { refersToResource } from '../../openapi/learned.ts';
 import { bodyFieldsOf, identifierFor, isObject, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
 import { responseFor, type Operation } from '../../openapi/operations.ts';
@@ -40,15 +41,7 @@ export async function readYourWritesCheck(op: Operation, write: { request: HttpR
   if (compared === 0 && problems.length === 0) return undefined;
   const id = `contract:${op.id}:read-your-writes`;
   const title = `what ${op.id} wrote reads back in ${read.op.id}`;
-  if (problems.length === 0) return { id, stage: 'contract', title, status: 'passed' };
-  return {
-    id,
-    stage: 'contract',
-    title,
-    status: 'failed',
-    message: [...problems, `reproduce: ${curl(request)}`, `then: ${curl(read.request)}`, `response: ${answer.status} ${answer.text.slice(0, 300)}`].join('\n'),
-    evidence: { request: curl(request), status: response.status, read: curl(read.request), readStatus: answer.status, body: answer.text.slice(0, 2_000) },
-  };
+  return writeReadVerdict(id, title, problems, write, { request: read.request, response: answer });
 }
 
 /** Plain values of fields a read is expected to show as sent. */
