@@ -15,7 +15,7 @@ export function severityOf(check: CheckResult): Severity {
   // The security stage's answers judged against the document (security:<op>:answers) are deviations too.
   if (check.stage !== 'contract' && !(check.stage === 'security' && check.id.endsWith(':answers'))) return 'bug';
   if (check.id === 'contract:document') return 'deviation'; // the document itself is not valid OpenAPI
-  if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error') || check.id.endsWith(':state-poisoning') || check.id.endsWith(':queries-per-item') || check.id.endsWith(':race') || check.id.endsWith(':deleted') || check.id.endsWith(':read-your-writes') || check.id.endsWith(':content-type') || check.id.endsWith(':pages') || check.id.endsWith(':listed') || check.id.endsWith(':counter') || check.id.endsWith(':calls') || check.id.endsWith(':partial-update') || check.id.includes(':filter:')) return 'bug';
+  if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error') || check.id.endsWith(':state-poisoning') || check.id.endsWith(':queries-per-item') || check.id.endsWith(':race') || check.id.endsWith(':deleted') || check.id.endsWith(':read-your-writes') || check.id.endsWith(':content-type') || check.id.endsWith(':pages') || check.id.endsWith(':listed') || check.id.endsWith(':counter') || check.id.endsWith(':calls') || check.id.endsWith(':partial-update') || check.id.includes(':filter:') || check.id.includes(':sort:')) return 'bug';
   const problems = (check.message ?? '').split('\n').filter((line) => !/^(reproduce|minimal reproduction|response):/.test(line));
   return problems.some((line) => BUG_SIGNS.test(line)) ? 'bug' : 'deviation';
 }

@@ -40,7 +40,7 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(valid.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(valid.every((c) => (c.evidence?.status as number) < 300)).toBe(true);
     // Lists: pages and filters, judged with values the list itself has.
-    for (const id of ['contract:GET /products/:pages', 'contract:GET /products/:filter:min_price', 'contract:GET /products/:filter:name']) expect(r.check(id), id).toMatchObject({ status: 'passed' });
+    for (const id of ['contract:GET /products/:pages', 'contract:GET /products/:filter:min_price', 'contract:GET /products/:filter:name', 'contract:GET /products/:sort:sort']) expect(r.check(id), id).toMatchObject({ status: 'passed' });
     // Trailing slashes, identity by pk and url.
     expect(r.row('GET /shops/{id}/')).toMatchObject({ reached: true, status: 200, as: 'user' });
     expect(r.row('DELETE /shops/{id}/')).toMatchObject({ reached: true, status: 204 });
@@ -116,12 +116,13 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /lists/:content-type']);
   }, 150_000);
 
-  it('pages a list and filters it with values its items have: overlapping pages and an ignored filter are findings', async () => {
-    const r = await contract({ REACH_FLAWS: 'pages-overlap,price-filter-ignored' });
+  it('pages, filters and sorts a list with values its items have: overlapping pages, an ignored filter and a wrong order are findings', async () => {
+    const r = await contract({ REACH_FLAWS: 'pages-overlap,price-filter-ignored,sort-desc-ignored' });
     expect(r.check('contract:GET /products/:pages')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^the item \d+ is on page 1 and again on page 2: the pages overlap\n/) });
     expect(r.check('contract:GET /products/:filter:min_price')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^min_price=\d+ answered \d+ of \d+ items whose price is below it \([\d., ]+\): the filter was ignored\nreproduce: curl -i -X GET '[^']*\/products\/\?min_price=\d+'/) });
     expect(r.check('contract:GET /products/:filter:name')).toMatchObject({ status: 'passed' });
-    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:GET /products/:filter:min_price', 'contract:GET /products/:pages']);
+    expect(r.check('contract:GET /products/:sort:sort')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^sort=-price answered price in the order (\d+(\.\d+)?, )+[^\n]*: not descending\nreproduce: curl -i -X GET '[^']*\/products\/\?sort=-price'/) });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:GET /products/:filter:min_price', 'contract:GET /products/:pages', 'contract:GET /products/:sort:sort']);
   }, 150_000);
 
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {

@@ -3,6 +3,7 @@ import { identifierFor, isObject, listItems, trimSlash, unwrapEnvelope, withId }
 import { createsInCollection } from '../../openapi/plan.ts';
 import type { Operation, Parameter } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
+import { sortChecks } from './_sort.ts';
 
 /**
  * Lists (issue #26's third property), judged on a list the API itself answered:
@@ -52,6 +53,7 @@ export async function listChecks(
     const check = await filterCheck(op, p, items, read);
     if (check) checks.push(check);
   }
+  checks.push(...(await sortChecks(op, items, read)));
   const pages = await pagesCheck(op, query, whole, items, read);
   if (pages) checks.push(pages);
   return checks;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
 import type { Operation, Parameter } from '../../openapi/operations.ts';
 import { listChecks } from './_lists.ts';
+import { sortChecks } from './_sort.ts';
 
 const ITEMS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, status: i % 2 ? 'open' : 'done', price: (i + 1) * 10 }));
 
@@ -71,5 +72,31 @@ describe('list checks', () => {
   it('judge nothing it cannot: one item, or a filter whose value every item shares', async () => {
     expect(await run(['status', 'limit', 'offset'], () => answer(200, [ITEMS[0]]))).toEqual([]);
     expect(await run(['status'], () => answer(200, ITEMS.map((i) => ({ ...i, status: 'open' }))))).toEqual([]);
+  });
+});
+
+describe('sort checks', () => {
+  const sortOp = (values: string[]) => ({ ...listOp([]), parameters: [{ name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: values } } as unknown as Parameter] });
+  const rows = [{ id: 1, name: 'Beta' }, { id: 2, name: 'alpha' }, { id: 3, name: 'gamma' }];
+  const serve = (byCodePoint: boolean, ignoreDesc: boolean) => async (params: Record<string, string>) => {
+    const value = params.sort ?? '';
+    const desc = /_desc$/.test(value) && !ignoreDesc;
+    const key = (s: string) => (byCodePoint ? s : s.toLowerCase());
+    const list = [...rows].sort((a, b) => (key(a.name) < key(b.name) ? -1 : 1) * (desc ? -1 : 1));
+    return { request: { method: 'GET', url: `http://127.0.0.1:1/tasks?sort=${value}`, headers: {} }, response: answer(200, list) };
+  };
+
+  it('accept a database collation that is not JavaScript\'s (alpha, Beta, gamma: case-insensitive, not by code point), both ways', async () => {
+    const [check] = await sortChecks(sortOp(['name_asc', 'name_desc']), rows, serve(false, false));
+    expect(check).toMatchObject({ id: 'contract:GET /tasks:sort:sort', status: 'passed' });
+  });
+
+  it('find a descending order that comes back ascending', async () => {
+    const [check] = await sortChecks(sortOp(['name_asc', 'name_desc']), rows, serve(true, true));
+    expect(check?.message).toMatch(/^sort=name_desc answered name in the order "Beta", "alpha", "gamma": not descending\nreproduce: curl -i -X GET 'http:\/\/127\.0\.0\.1:1\/tasks\?sort=name_desc'/);
+  });
+
+  it('judge nothing without enumerated values (an ordering the document does not name may be ignored by design)', async () => {
+    expect(await sortChecks(sortOp([]), rows, serve(true, true))).toEqual([]);
   });
 });
