@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import type { HttpResponse } from '../../http/send.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
@@ -19,7 +19,7 @@ export async function exposureChecks(run: SecurityRun, owner: Actor, other: Acto
     [admin?.session.credentials.email ?? '', "the admin's email"],
   ];
   const own = new Set([other.session.token, other.session.refreshToken, other.session.credentials.email].filter(Boolean).map((v) => String(v).toLowerCase()));
-  const mine = secrets.filter(([value]) => value.length >= 6 && !own.has(value.toLowerCase()));
+  const theirs = secrets.filter(([value]) => value.length >= 6 && !own.has(value.toLowerCase()));
   const shared = new Set(run.settings.authorization.shared);
   for (const op of run.userOperations().filter((o) => o.method === 'GET' && !shared.has(o.id))) {
     const { request, invented } = buildRequest(op, run.baseUrl, other.store, other.session.headers, run.settings.seed);
@@ -28,7 +28,7 @@ export async function exposureChecks(run: SecurityRun, owner: Actor, other: Acto
     if (!succeeded(response)) continue;
     const id = `security:exposure:${op.id}`;
     const title = `${op.id} shows a user nothing private of another user's (tokens, email)`;
-    run.verdict(id, title, leaks(response, mine, op.id), { request, response } as { request: HttpRequest; response: HttpResponse });
+    run.verdict(id, title, leaks(response, theirs, op.id), { request, response });
   }
 }
 
