@@ -2,7 +2,7 @@ import request, { type Response, type Test } from 'supertest';
 import type { ResolvedConfig } from '../config/load.ts';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 import { send } from '../http/send.ts';
-import { authHeaders, authRequest, createSession, login, readPath, tokensFrom, type Credentials, type Session } from '../http/session.ts';
+import { authHeaders, authRequest, createSession, login, readPath, sessionAuthRequest, tokensFrom, type Credentials, type Session } from '../http/session.ts';
 import { timedStream, type TimedStream } from './stream.ts';
 import { scanResponse } from './findings.ts';
 
@@ -128,7 +128,7 @@ export class E2eClient {
   async logout(session: Session): Promise<number> {
     const auth = this.auth();
     if (!auth.logout) throw new Error('target.auth.logout is needed to log a session out');
-    const response = await send(authRequest(auth.logout, this.baseUrl, { ...session.credentials, refreshToken: session.refreshToken, accessToken: session.token }, session.headers));
+    const response = await send(sessionAuthRequest(auth.logout, this.baseUrl, session));
     scanResponse(`${auth.logout.method} ${auth.logout.path}`, response.status, response.text);
     return response.status;
   }

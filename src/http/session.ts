@@ -89,6 +89,14 @@ export function authRequest(spec: { method: string; path: string; body: Record<s
   return { ...request, body: { json: filled } };
 }
 
+/**
+ * A request of the auth flow sent as `session` (logout, a password change): its credentials, refresh
+ * token and access token fill the template, with `values` on top, and its headers authenticate it.
+ */
+export function sessionAuthRequest(spec: Parameters<typeof authRequest>[0], baseUrl: string, session: Session, values: Record<string, string | undefined> = {}, headers: Record<string, string> = session.headers): HttpRequest {
+  return authRequest(spec, baseUrl, { ...session.credentials, refreshToken: session.refreshToken, accessToken: session.token, ...values }, headers);
+}
+
 /** Reads the tokens of a login (or refresh) response; throws AuthFlowError naming the config key when absent. */
 export function tokensFrom(auth: AuthConfig, response: HttpResponse, what: string): { token: string; refreshToken: string | undefined } {
   const token = auth.token.cookie ? cookieFrom(response, auth.token.cookie) : readPath(response.json, auth.token.path);

@@ -117,3 +117,11 @@ export const lastWord = (path: string) => trimSlash(path).split('/').filter((s) 
 
 /** The field to look a reference up by: a bare `id`, `pk` or `uuid` in a body names the path's own resource (`id` in `PATCH /category/` → `category_id`). */
 export const referenceField = (path: string, field: string) => (/^(id|pk|uuid)$/i.test(field) ? `${lastWord(path)}_id` : field);
+
+/** The top-level property names of an object schema, inside a one-key wrapper too (`{ user: { email, bio } }` → email, bio). */
+export function topProperties(schema: unknown): string[] {
+  const props = isObject(schema) && isObject(schema.properties) ? (schema.properties as Record<string, unknown>) : {};
+  const names = Object.keys(props);
+  const only = names.length === 1 ? props[names[0] as string] : undefined;
+  return isObject(only) && isObject(only.properties) ? Object.keys(only.properties) : names;
+}

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../config/load.ts';
 import type { HttpRequest } from '../../http/send.ts';
-import { authRequest, createSession, freshCredentials, type AuthConfig, type Session } from '../../http/session.ts';
+import { authRequest, createSession, freshCredentials, sessionAuthRequest, type AuthConfig, type Session } from '../../http/session.ts';
 import { logger } from '../../log/logger.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { trimSlash } from '../../openapi/resources.ts';
@@ -21,10 +21,10 @@ export function authFlowRequest(op: Operation, auth: AuthConfig | undefined, use
   if (same(auth.register) && auth.register) return authRequest(auth.register, baseUrl, { ...freshCredentials(seed, 'contract') });
   if (same(auth.login) && auth.login) return authRequest(auth.login, baseUrl, { ...user.credentials });
   if (same(auth.changePassword) && auth.changePassword && changer) {
-    return authRequest(auth.changePassword, baseUrl, { ...changer.credentials, newPassword: freshCredentials(seed, 'changed').password, refreshToken: changer.refreshToken, accessToken: changer.token }, changer.headers);
+    return sessionAuthRequest(auth.changePassword, baseUrl, changer, { newPassword: freshCredentials(seed, 'changed').password });
   }
   const spec = [auth.refresh, auth.logout, auth.deleteAccount].find(same);
-  return spec ? authRequest(spec, baseUrl, { ...user.credentials, refreshToken: user.refreshToken, accessToken: user.token }, session) : undefined;
+  return spec ? sessionAuthRequest(spec, baseUrl, user, {}, session) : undefined;
 }
 
 /** The admin the config names for the generated stages: stages.security.admin.credentials, else stages.e2e.admin. */

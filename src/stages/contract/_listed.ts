@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { PAGING, TOTAL } from './_lists.ts';
 import { writeReadVerdict } from './_write-read.ts';
 import { bodyFieldsOf, identifierFor, isObject, listItems, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
 import type { Operation } from '../../openapi/operations.ts';
@@ -47,8 +48,6 @@ export async function listedCheck(op: Operation, write: { request: HttpRequest; 
   return writeReadVerdict(id, title, problems, write, { request: read, response: answer });
 }
 
-const PAGING = /^(limit|offset|page|per_?page|page_?size|pagesize|perpage|size|cursor|after|before|skip|take|start)$/i;
-const TOTAL = /^(count|total|total_?count|totalcount|total_?items|totalitems|total_?results)$/i;
 
 /** Whether the list answer holds every item of the collection. */
 function whole(list: Operation, json: unknown, items: unknown[]): boolean {

@@ -78,7 +78,8 @@ const TEXT = /title|name|subject|text|body|content|description|summary|label/i;
 
 type Read = (params: Record<string, string>) => Promise<{ request: HttpRequest; response: HttpResponse }>;
 
-const PAGING = /^(limit|offset|page|per_?page|page_?size|pagesize|perpage|size|cursor|after|before|skip|take|start)$/i;
+/** Query parameters that page a list (shared with the listed check). */
+export const PAGING = /^(limit|offset|page|per_?page|page_?size|pagesize|perpage|size|cursor|after|before|skip|take|start)$/i;
 const SORTING = /^(sort|order|order_?by|ordering|sort_?by|direction|dir|fields|expand|include|format)$/i;
 const SEARCH = /^(q|query|search|term|keywords?|text)$/i;
 const RANGE = /^(?:([Mm]in|[Mm]ax)_?(.+)|(.+?)(?:__?|(?=[A-Z]))(min|max|gte|lte|gt|lt|from|to|Min|Max|From|To))$/;
@@ -157,7 +158,8 @@ function searchTerm(items: Record<string, unknown>[]): string | undefined {
   return undefined;
 }
 
-const TOTAL = /^(count|total|total_?count|totalcount|total_?items|totalitems|total_?results)$/i;
+/** Fields of a list envelope that count the whole list. */
+export const TOTAL = /^(count|total|total_?count|totalcount|total_?items|totalitems|total_?results)$/i;
 const keyOf = (item: Record<string, unknown>) => String(identifierFor(withId(item), 'id') ?? JSON.stringify(item));
 
 /** Disjoint pages whose union is the whole list, none longer than asked; a total that matches. */

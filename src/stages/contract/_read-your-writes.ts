@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
 import { writeReadVerdict } from './_write-read.ts';
 import { refersToResource } from '../../openapi/learned.ts';
-import { bodyFieldsOf, identifierFor, isObject, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
+import { bodyFieldsOf, identifierFor, isObject, topProperties, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
 import { responseFor, type Operation } from '../../openapi/operations.ts';
 import { createsInCollection } from '../../openapi/plan.ts';
 import type { CheckResult } from '../../results/types.ts';
@@ -71,10 +71,7 @@ function readRequest(op: Operation, request: HttpRequest, response: HttpResponse
 
 /** The top-level properties the read's 2xx documents (inside a one-key wrapper too). */
 function documentedFields(op: Operation): Set<string> {
-  const schema = responseFor(op, 200)?.content.find((m) => /json/.test(m.contentType))?.schema as Record<string, unknown> | undefined;
-  const props = isObject(schema?.properties) ? Object.keys(schema.properties) : [];
-  const only = props.length === 1 ? ((schema?.properties as Record<string, Record<string, unknown>>)[props[0] as string]?.properties as object | undefined) : undefined;
-  return new Set(only ? Object.keys(only) : props);
+  return new Set(topProperties(responseFor(op, 200)?.content.find((m) => /json/.test(m.contentType))?.schema));
 }
 
 const show = (v: unknown) => (typeof v === 'string' && v.length > 40 ? `${JSON.stringify(v.slice(0, 40))}… (${v.length} characters)` : JSON.stringify(v));

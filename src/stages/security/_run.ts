@@ -287,3 +287,6 @@ export function anonymousActor(): Actor {
 
 /** 2xx: the request got through. */
 export const succeeded = (r: HttpResponse) => r.status >= 200 && r.status < 300;
+
+/** 401 or 403: the credentials were refused. */
+export const refused = (r: HttpResponse) => r.status === 401 || r.status === 403;

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { isServerError, pause, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { authHeaders, authRequest, createSession, headersForSchemes, tokenHeadersFor, tokensFrom, type Session } from '../../http/session.ts';
+import { authHeaders, authRequest, createSession, headersForSchemes, sessionAuthRequest, tokenHeadersFor, tokensFrom, type Session } from '../../http/session.ts';
 import { buildRequest } from '../../openapi/plan.ts';
 import { deservedByMadeUp, describeInvented } from '../../openapi/resources.ts';
 import { passwordChecks } from './passwords.ts';
 import { uniqueIdentity } from './uniqueness.ts';
 import { isJwt, resign, withAlgNone, withTamperedClaims, withTamperedSignature } from './_jwt.ts';
-import { succeeded, type Actor, type SecurityRun } from './_run.ts';
-
-const refused = (r: HttpResponse) => r.status === 401 || r.status === 403;
+import { refused, succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /**
  * Authentication: credentials required on every secured operation; forged, expired and revoked
@@ -201,7 +199,7 @@ async function logoutRevokes(run: SecurityRun): Promise<void> {
   const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: `logout${randomBytes(2).toString('hex')}` });
   const { request, control } = await run.sessionProbe(session);
   if (!succeeded(control)) return run.skip(id, title, unprobed(run, request, control));
-  const logout = await run.send(authRequest(auth.logout, run.baseUrl, { ...session.credentials, refreshToken: session.refreshToken, accessToken: session.token }, session.headers));
+  const logout = await run.send(sessionAuthRequest(auth.logout, run.baseUrl, session));
   if (!succeeded(logout)) return run.verdict(id, title, [`logout (${auth.logout.method} ${auth.logout.path}) answered ${logout.status}: check target.auth.logout`], { response: logout });
   const problems: string[] = [];
   const response = await run.send(request);

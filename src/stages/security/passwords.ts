@@ -1,7 +1,7 @@
 import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { AuthFlowError, authRequest, createSession, freshCredentials, login, tokensFrom, type AuthConfig, type Credentials } from '../../http/session.ts';
+import { AuthFlowError, authRequest, createSession, freshCredentials, login, sessionAuthRequest, tokensFrom, type AuthConfig, type Credentials } from '../../http/session.ts';
 import { registerSecret } from '../../redact/secrets.ts';
-import { succeeded, type SecurityRun } from './_run.ts';
+import { refused, succeeded, type SecurityRun } from './_run.ts';
 
 /**
  * Passwords and sessions (issue #26's eighth property; OWASP ASVS V2.1 and V3.3): a password change
@@ -13,8 +13,6 @@ export async function passwordChecks(run: SecurityRun): Promise<void> {
   await passwordTruncation(run);
   await weakPasswords(run);
 }
-
-const refused = (r: HttpResponse) => r.status === 401 || r.status === 403;
 
 /** A 2xx that carries the configured token: a login that worked (a 200 with an error body does not). */
 function loggedIn(auth: AuthConfig, response: HttpResponse): boolean {
@@ -41,7 +39,7 @@ async function passwordChangeRevokes(run: SecurityRun): Promise<void> {
   const { request, control } = await run.sessionProbe(other);
   if (!succeeded(control)) return run.skip(id, title, `cannot tell: before the change, the probe ${run.probe?.id ?? ''} answered ${control.status} to a fresh token; set stages.security.probe to an operation any logged-in user may call`);
   const newPassword = freshCredentials(run.settings.seed, 'new-password').password;
-  const changeRequest = authRequest(change, run.baseUrl, { ...session.credentials, newPassword, refreshToken: session.refreshToken, accessToken: session.token }, session.headers);
+  const changeRequest = sessionAuthRequest(change, run.baseUrl, session, { newPassword });
   if (!JSON.stringify(changeRequest.body ?? '').includes(newPassword)) return run.skip(id, title, "target.auth.changePassword's body does not carry {{newPassword}}: nothing would change");
   const changed = await run.send(changeRequest);
   if (!succeeded(changed)) return run.verdict(id, title, [`changing the password (${change.method} ${change.path}) answered ${changed.status}: check target.auth.changePassword`], { request: changeRequest, response: changed });
@@ -111,7 +109,7 @@ async function weakPasswords(run: SecurityRun): Promise<void> {
   if (auth.changePassword && auth.login) {
     const session = await createSession(auth, run.baseUrl, run.settings.seed, { label: 'weak-change' });
     for (const weak of WEAK) {
-      const request = authRequest(auth.changePassword, run.baseUrl, { ...session.credentials, newPassword: weak, refreshToken: session.refreshToken, accessToken: session.token }, session.headers);
+      const request = sessionAuthRequest(auth.changePassword, run.baseUrl, session, { newPassword: weak });
       const response = await run.send(request);
       if (!succeeded(response)) continue;
       accepted.push({ password: weak, where: 'a password change', status: response.status, request, response });

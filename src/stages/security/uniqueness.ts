@@ -1,6 +1,6 @@
 import { isServerError, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { authRequest, createSession, freshCredentials, login, type Credentials } from '../../http/session.ts';
-import { bodyFieldsOf } from '../../openapi/identity.ts';
+import { bodyFieldsOf, topProperties } from '../../openapi/identity.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { buildRequest, ResourceStore } from '../../openapi/plan.ts';
 import { succeeded, type SecurityRun } from './_run.ts';
@@ -107,10 +107,7 @@ async function uniqueOnUpdate(run: SecurityRun, taken: Credentials): Promise<voi
 
 /** The top-level properties of an operation's JSON body (inside a one-key wrapper too). */
 function fieldsOf(op: Operation): string[] {
-  const schema = op.body?.media.find((m) => /json/.test(m.contentType))?.schema as { properties?: Record<string, { properties?: Record<string, unknown> }> } | undefined;
-  const props = Object.keys(schema?.properties ?? {});
-  const only = props.length === 1 ? schema?.properties?.[props[0] as string]?.properties : undefined;
-  return only ? Object.keys(only) : props;
+  return topProperties(op.body?.media.find((m) => /json/.test(m.contentType))?.schema);
 }
 
 /** The same identity as another string: in upper case, padded with spaces. */
