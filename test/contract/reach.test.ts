@@ -36,11 +36,13 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.result.gates.find((g) => g.name === 'reach.operations')).toMatchObject({ actual: 100, threshold: 100, passed: true });
     // Every :valid check passed on a 2xx: none was skipped, none passed on a 4xx.
     const valid = r.checks.filter((c) => c.id.endsWith(':valid'));
-    expect(valid.length).toBe(19);
+    expect(valid.length).toBe(20);
     expect(valid.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(valid.every((c) => (c.evidence?.status as number) < 300)).toBe(true);
     // Lists: pages and filters, judged with values the list itself has.
-    for (const id of ['contract:GET /products/:pages', 'contract:GET /products/:filter:min_price', 'contract:GET /products/:filter:name', 'contract:GET /products/:sort:sort']) expect(r.check(id), id).toMatchObject({ status: 'passed' });
+    for (const id of ['contract:GET /products/:pages', 'contract:GET /products/:filter:min_price', 'contract:GET /products/:filter:name', 'contract:GET /products/:sort:sort', 'contract:GET /shops/:pages', 'contract:GET /shops/:filter:name']) expect(r.check(id), id).toMatchObject({ status: 'passed' });
+    // Effects: a PATCH that can empty a text, a unique name (a documented 409) that stays unique.
+    for (const id of ['contract:PATCH /shops/{id}/:partial-update', 'contract:POST /products/:unique:name', 'contract:POST /shops/:listed']) expect(r.check(id), id).toMatchObject({ status: 'passed' });
     // Trailing slashes, identity by pk and url.
     expect(r.row('GET /shops/{id}/')).toMatchObject({ reached: true, status: 200, as: 'user' });
     expect(r.row('DELETE /shops/{id}/')).toMatchObject({ reached: true, status: 204 });
@@ -62,8 +64,8 @@ describe('reach on an API shaped unlike our examples', () => {
     const edges = (r.reach?.evidence as { dependencies: { edge: string; how: string[] }[] }).dependencies;
     expect(edges).toContainEqual({ edge: 'POST /shops/ → GET /shops/{id}/', how: ['document'] });
     expect(edges).toContainEqual({ edge: 'POST /accounts/ → POST /transfers/', how: ['answer'] });
-    expect(r.summary).toMatch(/## Reach: 19 of 19 operations/);
-    expect(r.stdout).toMatch(/reach 19\/19 operations/);
+    expect(r.summary).toMatch(/## Reach: 20 of 20 operations/);
+    expect(r.stdout).toMatch(/reach 20\/20 operations/);
   }, 150_000);
 
   it('catches a 500 behind each of them, in its own :valid check', async () => {
@@ -98,15 +100,21 @@ describe('reach on an API shaped unlike our examples', () => {
     const soft = await contract({ REACH_FLAWS: 'shop-delete-soft' });
     expect(soft.check('contract:DELETE /shops/{id}/:deleted')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^GET \/shops\/ still lists it \(200\) after DELETE \/shops\/\d+\/ answered 204/) });
     expect(soft.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:DELETE /shops/{id}/:deleted']);
+    // Only the filtered list forgot the deleted mark: the list is read with the item's own name too.
+    const filtered = await contract({ REACH_FLAWS: 'deleted-in-filtered-list' });
+    expect(filtered.check('contract:DELETE /shops/{id}/:deleted')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^GET \/shops\/\?name=[^\n]+ still lists it \(200\) after DELETE \/shops\/\d+\/ answered 204\nreproduce:/) });
+    expect(filtered.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:DELETE /shops/{id}/:deleted']);
   }, 150_000);
 
   it('reads back what a write sent: a name cut short is a finding of its own', async () => {
-    const r = await contract({ REACH_FLAWS: 'shop-name-cut' });
+    const r = await contract({ REACH_FLAWS: 'shop-name-cut,note-empty-ignored' });
     expect(r.check('contract:POST /shops/:read-your-writes')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^"name" was sent with (\d+) characters and reads back with \d+: the text was cut short/) });
     expect(r.check('contract:POST /accounts/:read-your-writes')).toMatchObject({ status: 'passed' });
     // The list shows the same cut name: the item as its collection lists it is judged too.
     expect(r.check('contract:POST /shops/:listed')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^in GET \/shops\/: "name" was sent with \d+ characters and reads back with \d+: the text was cut short/) });
-    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:POST /shops/:listed', 'contract:POST /shops/:read-your-writes']);
+    // A PATCH that cannot empty a text (`note || old`): the word set first stays.
+    expect(r.check('contract:PATCH /shops/{id}/:partial-update')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^PATCH \{"note":""\} answered 200, but "note" was sent as "" and reads back as "Gauntlet": an empty value was ignored\nreproduce: curl -i -X PATCH/) });
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:PATCH /shops/{id}/:partial-update', 'contract:POST /shops/:listed', 'contract:POST /shops/:read-your-writes']);
   }, 150_000);
 
   it('refuses as a form what it refuses as JSON: a form that skips the validation is a finding', async () => {
@@ -114,15 +122,22 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.check('contract:POST /lists/:content-type')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^without "title" the body is refused as JSON \(400\) but accepted as a form \(200\): another content type skips the validation/) });
     expect(r.check('contract:POST /shops/:content-type')).toMatchObject({ status: 'passed' });
     expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['contract:POST /lists/:content-type']);
+    // The same for multipart/form-data; and, in the same run, a unique name whose check compares it as sent while the store trims it.
+    const multipart = await contract({ REACH_FLAWS: 'multipart-skips-validation,name-taken-check-padded' });
+    expect(multipart.check('contract:POST /lists/:content-type')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^without "title" the body is refused as JSON \(400\) but accepted as multipart \(200\): another content type skips the validation\nreproduce: curl -i -X POST '[^']*\/lists\/'[^\n]*multipart\/form-data; boundary=/) });
+    expect(multipart.check('contract:POST /products/:unique:name')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^"name" sent padded with spaces \(" [^"]+ "\) was accepted \(201\) and stored as "[^"]+": two items now hold the name the first create took, which the same value sent as is was refused for \(409\)\nfirst: curl[^\n]*\nreproduce: curl -i -X POST '[^']*\/products\/'/) });
+    expect(multipart.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:POST /lists/:content-type', 'contract:POST /products/:unique:name']);
   }, 150_000);
 
   it('pages, filters and sorts a list with values its items have: overlapping pages, an ignored filter and a wrong order are findings', async () => {
-    const r = await contract({ REACH_FLAWS: 'pages-overlap,price-filter-ignored,sort-desc-ignored' });
+    const r = await contract({ REACH_FLAWS: 'pages-overlap,price-filter-ignored,sort-desc-ignored,cursor-repeats-last' });
+    // Cursor pages (a whole next URL, as DRF gives it): each starts at the last item of the one before.
+    expect(r.check('contract:GET /shops/:pages')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^the item \d+ is on page 1 and again on page 2: the pages overlap\n/) });
     expect(r.check('contract:GET /products/:pages')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^the item \d+ is on page 1 and again on page 2: the pages overlap\n/) });
     expect(r.check('contract:GET /products/:filter:min_price')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^min_price=\d+ answered \d+ of \d+ items whose price is below it \([\d., ]+\): the filter was ignored\nreproduce: curl -i -X GET '[^']*\/products\/\?min_price=\d+'/) });
     expect(r.check('contract:GET /products/:filter:name')).toMatchObject({ status: 'passed' });
     expect(r.check('contract:GET /products/:sort:sort')).toMatchObject({ status: 'failed', severity: 'bug', message: expect.stringMatching(/^sort=-price answered price in the order (\d+(\.\d+)?, )+[^\n]*: not descending\nreproduce: curl -i -X GET '[^']*\/products\/\?sort=-price'/) });
-    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:GET /products/:filter:min_price', 'contract:GET /products/:pages', 'contract:GET /products/:sort:sort']);
+    expect(r.checks.filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(['contract:GET /products/:filter:min_price', 'contract:GET /products/:pages', 'contract:GET /products/:sort:sort', 'contract:GET /shops/:pages']);
   }, 150_000);
 
   it('says unreached, with what would fix it, and fails gates.reach when an identity is missing; an invalid document file is tested with allowInvalid', async () => {

@@ -2,6 +2,7 @@ import { curl, pause, type HttpRequest, type HttpResponse } from '../../http/sen
 import { isObject, listItems, topIdentifiers, trimSlash, withId } from '../../openapi/identity.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
+import { fieldOf, PAGING, RANGE, SEARCH, SORTING, TEXT } from './_lists.ts';
 
 /**
  * Delete, judged by its effect (issue #26's second property): after a 2xx DELETE of an item, the
@@ -9,6 +10,9 @@ import type { CheckResult } from '../../results/types.ts';
  * list query forgot, a cache that still serves it). Read again every 100 ms for `consistencyMs`
  * (stages.contract.consistencyMs) before it fails, for eventually consistent stores; a correct
  * target passes on the first read. No GET and no list of that collection: no check.
+ * When the item was read before the delete (`item`), the list is also read filtered by up to three
+ * of its values (a filter's query that forgot the deleted mark the plain list has) and with its
+ * largest page size.
  */
 export async function afterDeleteCheck(
   op: Operation,
@@ -16,23 +20,30 @@ export async function afterDeleteCheck(
   operations: Operation[],
   send: (r: HttpRequest) => Promise<HttpResponse>,
   consistencyMs: number,
+  /** The item as a read before the delete showed it. */
+  item?: Record<string, unknown>,
 ): Promise<CheckResult | undefined> {
   const { request, response } = deletion;
   if (op.method !== 'DELETE' || response.status < 200 || response.status >= 300 || !/\/\{[^}/]+\}\/?$/.test(op.path)) return undefined;
   const url = new URL(request.url);
   const segments = trimSlash(url.pathname).split('/');
   const key = decodeURIComponent(segments.at(-1) ?? '');
-  const item = operations.find((o) => o.method === 'GET' && trimSlash(o.path) === trimSlash(op.path));
+  const single = operations.find((o) => o.method === 'GET' && trimSlash(o.path) === trimSlash(op.path));
   const collection = trimSlash(op.path).replace(/\/\{[^}/]+\}$/, '');
   const list = operations.find((o) => o.method === 'GET' && trimSlash(o.path) === collection && !o.parameters.some((p) => p.required));
   const headers = request.headers;
   const reads: { what: string; request: HttpRequest; gone: (r: HttpResponse) => boolean | undefined }[] = [];
-  if (item) reads.push({ what: item.id, request: { method: 'GET', url: url.toString(), headers }, gone: (r) => (r.status === 404 || r.status === 410 ? true : r.status >= 200 && r.status < 300 ? false : undefined) });
+  if (single) reads.push({ what: single.id, request: { method: 'GET', url: url.toString(), headers }, gone: (r) => (r.status === 404 || r.status === 410 ? true : r.status >= 200 && r.status < 300 ? false : undefined) });
   if (list) {
     const listUrl = new URL(url.toString());
     listUrl.search = '';
     listUrl.pathname = `${segments.slice(0, -1).join('/')}${op.path.endsWith('/') || list.path.endsWith('/') ? '/' : ''}`;
-    reads.push({ what: list.id, request: { method: 'GET', url: listUrl.toString(), headers }, gone: (r) => (r.status >= 200 && r.status < 300 ? !(listItems(r.json) ?? []).some((i) => isObject(i) && topIdentifiers(withId(i)).has(key)) : undefined) });
+    const gone = (r: HttpResponse) => (r.status >= 200 && r.status < 300 ? !(listItems(r.json) ?? []).some((i) => isObject(i) && topIdentifiers(withId(i)).has(key)) : undefined);
+    for (const query of [{}, ...(item ? listQueries(list, item) : [])]) {
+      const read = new URL(listUrl);
+      for (const [k, v] of Object.entries(query)) read.searchParams.set(k, v);
+      reads.push({ what: `${list.id}${read.search}`, request: { method: 'GET', url: read.toString(), headers }, gone });
+    }
   }
   if (reads.length === 0) return undefined;
   const id = `contract:${op.id}:deleted`;
@@ -43,7 +54,7 @@ export async function afterDeleteCheck(
     problems = [];
     for (const read of reads) {
       const r = await send(read.request);
-      if (read.gone(r) === false) problems.push({ text: `${read.what} still ${read.what === item?.id ? `serves it (${r.status})` : `lists it (${r.status})`} after ${op.method} ${url.pathname} answered ${response.status}`, request: read.request, response: r });
+      if (read.gone(r) === false) problems.push({ text: `${read.what} still ${read.what === single?.id ? `serves it (${r.status})` : `lists it (${r.status})`} after ${op.method} ${url.pathname} answered ${response.status}`, request: read.request, response: r });
     }
     if (problems.length === 0 || Date.now() >= deadline) break;
     await pause(100);
@@ -58,4 +69,26 @@ export async function afterDeleteCheck(
     message: [...problems.map((p) => p.text), `reproduce: ${curl(request)}`, `then: ${curl(first.request)}`, `response: ${first.response.status} ${first.response.text.slice(0, 300)}`].join('\n'),
     evidence: { request: curl(request), status: response.status, read: curl(first.request), readStatus: first.response.status, body: first.response.text.slice(0, 2_000) },
   };
+}
+
+/** The list's queries that would show the item: up to three filters set to its own values, and the largest page. */
+function listQueries(list: Operation, item: Record<string, unknown>): Record<string, string>[] {
+  const queries: Record<string, string>[] = [];
+  for (const p of list.parameters) {
+    if (p.in !== 'query' || p.required || SORTING.test(p.name) || RANGE.test(p.name) || queries.length >= 4) continue;
+    const schema = (p.schema ?? {}) as { maximum?: number; type?: string };
+    if (PAGING.test(p.name)) {
+      if (/^(limit|per_?page|page_?size|pagesize|perpage|size|take)$/i.test(p.name)) queries.push({ [p.name]: String(Math.min(schema.maximum ?? 100, 1_000)) });
+      continue;
+    }
+    if (SEARCH.test(p.name)) {
+      const word = Object.entries(item).filter(([k, v]) => TEXT.test(k) && typeof v === 'string').flatMap(([, v]) => (v as string).split(/[^\p{L}\p{N}]+/u)).find((w) => w.length >= 4 && /\p{L}/u.test(w));
+      if (word) queries.push({ [p.name]: word });
+      continue;
+    }
+    const field = fieldOf([item], p.name);
+    const value = field === undefined ? undefined : item[field];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') queries.push({ [p.name]: String(value) });
+  }
+  return queries;
 }

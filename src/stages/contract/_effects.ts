@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { isObject, trimSlash, unwrapEnvelope } from '../../openapi/identity.ts';
 import { exposureCheck } from '../../openapi/exposure.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
@@ -9,6 +10,7 @@ import { listedCheck } from './_listed.ts';
 import { listChecks, type Creator } from './_lists.ts';
 import { partialUpdateCheck } from './_partial-update.ts';
 import { readYourWritesCheck } from './_read-your-writes.ts';
+import { uniqueChecks } from './_unique.ts';
 
 /**
  * The effect properties judged after a valid request (issue #26), each in its own file: what the
@@ -17,8 +19,10 @@ import { readYourWritesCheck } from './_read-your-writes.ts';
  */
 export class EffectChecks {
   private readonly exposed = new Set<string>();
-  /** Operations whose list or partial-update checks ran: once each (they send many requests). */
+  /** Operations whose list, partial-update or unique checks ran: once each (they send many requests). */
   private readonly listed = new Set<string>();
+  /** Each item as the last answer about it showed it (its GET, PUT or PATCH), by path: what a delete must remove from the filtered lists. */
+  private readonly items = new Map<string, Record<string, unknown>>();
 
   /** What the properties cost: their own requests, and the wall time spent judging (for `npm run bench`). */
   readonly cost = { requests: 0, ms: 0, operations: 0 };
@@ -67,11 +71,14 @@ export class EffectChecks {
 
   private async judge(op: Operation, request: HttpRequest, response: HttpResponse): Promise<CheckResult[]> {
     const exchange = { request, response };
+    const path = trimSlash(new URL(request.url).pathname);
+    const answered = unwrapEnvelope(response.json);
+    if (['GET', 'PUT', 'PATCH'].includes(op.method) && /\{[^}/]+\}\/?$/.test(op.path) && response.status < 300 && isObject(answered)) this.items.set(path, answered);
     // The checks that only read are sent together (the throughput goal of #26); those that write
     // (the form variant, the counter's second send) after them: a write beside a read changes what
     // the read sees (flask-bucketlist's form PUT emptied the name a JSON PUT's read-back was reading).
     const reads = await Promise.all([
-      afterDeleteCheck(op, exchange, this.operations, this.send, this.consistencyMs),
+      afterDeleteCheck(op, exchange, this.operations, this.send, this.consistencyMs, this.items.get(path)),
       readYourWritesCheck(op, exchange, this.operations, this.send),
       listedCheck(op, exchange, this.operations, this.send),
     ]);
@@ -79,6 +86,7 @@ export class EffectChecks {
       ...this.exposure(op, request, response),
       ...reads,
       await counterCheck(op, exchange, this.operations, this.send),
+      ...(op.method === 'POST' && response.status < 300 && !this.listed.has(op.id) ? (this.listed.add(op.id), await uniqueChecks(op, exchange, this.send)) : []),
       response.status < 300 ? await contentTypeCheck(op, request, this.send) : undefined,
       ...(op.method === 'GET' && response.status < 300 && !this.listed.has(op.id) ? (this.listed.add(op.id), await listChecks(op, exchange, this.send, this.operations, this.create)) : []),
       op.method === 'PATCH' && response.status < 300 && !this.listed.has(op.id) ? (this.listed.add(op.id), await partialUpdateCheck(op, exchange, this.operations, this.send)) : undefined,

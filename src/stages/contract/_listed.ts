@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
+import { nextOf } from './_cursor.ts';
 import { PAGING, TOTAL } from './_lists.ts';
 import { writeReadVerdict } from './_write-read.ts';
 import { bodyFieldsOf, identifierFor, isObject, listItems, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
@@ -12,7 +13,7 @@ import { comparable, difference } from './_read-your-writes.ts';
  * a 2xx create, the collection's list (GET on the same path, no required parameters) shows an item
  * with the new item's identifier, and each plain field it shows reads as sent (see difference()).
  * Judged only on a list that is whole: a bare array of fewer than 20 items from an operation without
- * paging parameters, or an envelope whose count equals its items (a new item may sit on a later
+ * paging parameters, an envelope whose `next` is null, or an envelope whose count equals its items (a new item may sit on a later
  * page); a missing item only where the list shows others made the same way (a public list may leave
  * a new draft out, and that is no finding).
  */
@@ -28,7 +29,7 @@ export async function listedCheck(op: Operation, write: { request: HttpRequest; 
   const read: HttpRequest = { method: 'GET', url: url.toString(), headers: request.headers };
   const answer = await send(read);
   const items = listItems(answer.json);
-  if (answer.status < 200 || answer.status >= 300 || !items || !whole(list, answer.json, items)) return undefined;
+  if (answer.status < 200 || answer.status >= 300 || !items || !whole(list, answer, items)) return undefined;
   const id = `contract:${op.id}:listed`;
   const title = `what ${op.id} created is in ${list.id}, as sent`;
   const item = items.find((i) => isObject(i) && String(identifierFor(withId(i), 'id')) === String(key)) as Record<string, unknown> | undefined;
@@ -49,12 +50,13 @@ export async function listedCheck(op: Operation, write: { request: HttpRequest; 
 }
 
 
-/** Whether the list answer holds every item of the collection. */
-function whole(list: Operation, json: unknown, items: unknown[]): boolean {
-  const envelope = unwrapEnvelope(json);
+/** Whether the list answer holds every item of the collection: a total that says so, a next link that says there is no more, or a short unpaged list. */
+function whole(list: Operation, answer: HttpResponse, items: unknown[]): boolean {
+  const envelope = unwrapEnvelope(answer.json);
   if (isObject(envelope)) {
     const total = Object.entries(envelope).find(([k, v]) => TOTAL.test(k) && typeof v === 'number')?.[1];
     if (total !== undefined) return total === items.length;
   }
+  if (isObject(answer.json) && Object.keys(answer.json).some((k) => /^next/i.test(k))) return nextOf(answer) === undefined;
   return items.length < 20 && !list.parameters.some((p) => p.in === 'query' && PAGING.test(p.name));
 }

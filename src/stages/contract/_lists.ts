@@ -3,6 +3,7 @@ import { identifierFor, isObject, listItems, trimSlash, unwrapEnvelope, withId }
 import { createsInCollection } from '../../openapi/plan.ts';
 import type { Operation, Parameter } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
+import { cursorPagesCheck } from './_cursor.ts';
 import { sortChecks } from './_sort.ts';
 
 /**
@@ -13,8 +14,8 @@ import { sortChecks } from './_sort.ts';
  *   term (`q`, `search`…), a word of one item that another lacks, must narrow the list: a filtered
  *   list as long as the whole one, with items that show no trace of the term, is an ignored search.
  *   The search may match fields the list does not show, so only an ignored search is a finding.
- * - **pages** (`contract:<op>:pages`): limit/offset or page/size pages of the list are disjoint, none
- *   longer than asked, their union is the whole list, and a `count`/`total` equals its length.
+ * - **pages** (`contract:<op>:pages`): limit/offset, page/size or cursor pages (`_cursor.ts`) of the list
+ *   are disjoint, none longer than asked, their union is the whole list, and a `count`/`total` equals its length.
  * Values come from the list itself, never invented: a filter whose value no item has proves nothing.
  */
 export async function listChecks(
@@ -54,7 +55,7 @@ export async function listChecks(
     if (check) checks.push(check);
   }
   checks.push(...(await sortChecks(op, items, read)));
-  const pages = await pagesCheck(op, query, whole, items, read);
+  const pages = await pagesCheck(op, query, whole, items, read, send);
   if (pages) checks.push(pages);
   return checks;
 }
@@ -74,15 +75,15 @@ function marked(request: HttpRequest, word: string): HttpRequest {
   return { ...request, body: { json: { ...body.json, [key]: `${String(body.json[key]).slice(0, 40)} ${word}` } } };
 }
 
-const TEXT = /title|name|subject|text|body|content|description|summary|label/i;
+export const TEXT = /title|name|subject|text|body|content|description|summary|label/i;
 
 type Read = (params: Record<string, string>) => Promise<{ request: HttpRequest; response: HttpResponse }>;
 
 /** Query parameters that page a list (shared with the listed check). */
 export const PAGING = /^(limit|offset|page|per_?page|page_?size|pagesize|perpage|size|cursor|after|before|skip|take|start)$/i;
-const SORTING = /^(sort|order|order_?by|ordering|sort_?by|direction|dir|fields|expand|include|format)$/i;
-const SEARCH = /^(q|query|search|term|keywords?|text)$/i;
-const RANGE = /^(?:([Mm]in|[Mm]ax)_?(.+)|(.+?)(?:__?|(?=[A-Z]))(min|max|gte|lte|gt|lt|from|to|Min|Max|From|To))$/;
+export const SORTING = /^(sort|order|order_?by|ordering|sort_?by|direction|dir|fields|expand|include|format)$/i;
+export const SEARCH = /^(q|query|search|term|keywords?|text)$/i;
+export const RANGE = /^(?:([Mm]in|[Mm]ax)_?(.+)|(.+?)(?:__?|(?=[A-Z]))(min|max|gte|lte|gt|lt|from|to|Min|Max|From|To))$/;
 
 function objectItems(response: HttpResponse): Record<string, unknown>[] | undefined {
   if (response.status < 200 || response.status >= 300) return undefined;
@@ -91,7 +92,7 @@ function objectItems(response: HttpResponse): Record<string, unknown>[] | undefi
 }
 
 /** The item's field named like the parameter (`created_by` ↔ `createdBy`, `category` ↔ `categoryId`), or undefined. */
-function fieldOf(items: Record<string, unknown>[], name: string): string | undefined {
+export function fieldOf(items: Record<string, unknown>[], name: string): string | undefined {
   const flat = (s: string) => s.replace(/[_-]/g, '').toLowerCase();
   const keys = [...new Set(items.flatMap((i) => Object.keys(i)))];
   return keys.find((k) => flat(k) === flat(name)) ?? keys.find((k) => flat(k) === `${flat(name)}id`);
@@ -163,15 +164,15 @@ export const TOTAL = /^(count|total|total_?count|totalcount|total_?items|totalit
 const keyOf = (item: Record<string, unknown>) => String(identifierFor(withId(item), 'id') ?? JSON.stringify(item));
 
 /** Disjoint pages whose union is the whole list, none longer than asked; a total that matches. */
-async function pagesCheck(op: Operation, query: Parameter[], whole: { response: HttpResponse }, items: Record<string, unknown>[], read: Read): Promise<CheckResult | undefined> {
+async function pagesCheck(op: Operation, query: Parameter[], whole: { request: HttpRequest; response: HttpResponse }, items: Record<string, unknown>[], read: Read, send: (r: HttpRequest) => Promise<HttpResponse>): Promise<CheckResult | undefined> {
   const named = (re: RegExp) => query.find((p) => re.test(p.name));
   const size = named(/^(limit|per_?page|page_?size|pagesize|perpage|size|take)$/i);
   const offset = named(/^(offset|skip|start)$/i);
   const page = named(/^page$/i);
-  if (!(size && offset) && !page) return undefined;
   const envelope = unwrapEnvelope(whole.response.json);
   const totalKey = isObject(envelope) ? Object.keys(envelope).find((k) => TOTAL.test(k) && typeof envelope[k] === 'number') : undefined;
   const total = totalKey && isObject(envelope) ? (envelope[totalKey] as number) : undefined;
+  if (!(size && offset) && !page) return cursorPagesCheck(op, query, whole, items, send, totalKey && total !== undefined ? { key: totalKey, value: total } : undefined);
   // The unparameterised answer is the whole list unless a total says there is more.
   const complete = total === undefined || total === items.length;
   const per = size ? Math.max(1, Math.ceil(items.length / 3)) : items.length;

@@ -8,9 +8,10 @@ import { difference } from './_read-your-writes.ts';
  * A PATCH changes what it is sent and nothing else (issue #26's first property, the part a single
  * valid request cannot show): after the operation's valid PATCH, one field at a time is PATCHed to
  * a value that tells (a boolean to its opposite and back, so `false` is sent either way; a number
- * to 0; a nullable field to null), and the item's GET must show that value and every other field as
+ * to 0; a nullable field to null; a text the document lets be empty to "", after a word
+ * when it is empty already), and the item's GET must show that value and every other field as
  * it was; last, a text field is sent with the value it holds, and nothing else may move. A `false`,
- * `0` or `null` the update ignores (`value || old`), and a field it was not sent but reset
+ * `0`, `null` or `""` the update ignores (`value || old`), and a field it was not sent but reset
  * (`pinned = coalesce($3, false)`), are the findings (`contract:<op>:partial-update`). Timestamps and
  * versions may move. At most four fields, nine writes.
  */
@@ -70,10 +71,21 @@ export async function partialUpdateCheck(op: Operation, write: { request: HttpRe
   };
 }
 
+/** A string field the document lets be empty: no minLength above 0, no format, no enum without "", no pattern "" breaks. */
+function mayBeEmpty(p: Record<string, unknown>): boolean {
+  if ((typeof p.minLength === 'number' && p.minLength > 0) || p.format !== undefined || (Array.isArray(p.enum) && !p.enum.includes(''))) return false;
+  if (typeof p.pattern !== 'string') return true;
+  try {
+    return new RegExp(p.pattern, 'u').test('');
+  } catch {
+    return false;
+  }
+}
+
 /** Fields that move by themselves on every write. */
 const MOVES = /updated|modified|changed|version|etag|revision|last_?(seen|activity|login)|_at$|At$/i;
 
-/** The single-field writes: booleans both ways (false is sent either way), a number to 0, a nullable field to null. */
+/** The single-field writes: booleans both ways (false is sent either way), a number to 0, a nullable field to null, a text to "". */
 function plan(properties: Record<string, Record<string, unknown>>, current: Record<string, unknown>): { field: string; value: unknown }[] {
   const steps: { field: string; value: unknown }[] = [];
   const types = (p: Record<string, unknown>) => (Array.isArray(p.type) ? (p.type as string[]) : [p.type as string]);
@@ -84,6 +96,7 @@ function plan(properties: Record<string, Record<string, unknown>>, current: Reco
     if (types(p).includes('boolean') && typeof now === 'boolean') steps.push({ field, value: !now }, { field, value: now });
     else if ((types(p).includes('integer') || types(p).includes('number')) && typeof now === 'number' && now !== 0 && (p.minimum === undefined || (p.minimum as number) <= 0) && (p.exclusiveMinimum === undefined || (p.exclusiveMinimum as number) < 0)) steps.push({ field, value: 0 }, { field, value: now });
     else if ((p.nullable === true || types(p).includes('null')) && now !== null && (typeof now !== 'object')) steps.push({ field, value: null }, { field, value: now });
+    else if (types(p).includes('string') && typeof now === 'string' && mayBeEmpty(p)) steps.push(...(now === '' ? [{ field, value: 'Gauntlet'.slice(0, Math.max(1, Math.min(8, (p.maxLength as number | undefined) ?? 8))) }, { field, value: '' }] : [{ field, value: '' }, { field, value: now }]));
     else continue;
     fields += 1;
   }

@@ -81,7 +81,8 @@ const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>'
 export function difference(field: string, sent: unknown, read: unknown): string | undefined {
   if (isObject(read) || Array.isArray(read)) return undefined; // expanded into an object: another shape, not another value
   if (typeof sent === 'string') {
-    if (typeof read !== 'string') return read === null || read === undefined ? `"${field}" was sent (${show(sent)}) and reads back ${JSON.stringify(read)}: the write dropped it` : undefined;
+    if (typeof read !== 'string') return (read === null && sent !== '') || read === undefined ? `"${field}" was sent (${show(sent)}) and reads back ${JSON.stringify(read)}: the write dropped it` : undefined;
+    if (sent === '' && read !== '') return `"${field}" was sent as "" and reads back as ${show(read)}: an empty value was ignored`;
     const same = (a: string, b: string) => a === b || a.trim() === b.trim() || unescapeHtml(b).trim() === a.trim() || a.normalize('NFC').trim() === b.normalize('NFC').trim();
     if (same(sent, read) || (/mail|slug|user_?name|login|handle/i.test(field) && sent.trim().toLowerCase() === read.trim().toLowerCase())) return undefined;
     const [t1, t2] = [Date.parse(sent), Date.parse(read)];
