@@ -1,5 +1,5 @@
 import type { EnvironmentKind } from '../config/schema.ts';
-import { loadConfig, type ResolvedConfig } from '../config/load.ts';
+import type { ResolvedConfig } from '../config/load.ts';
 import { GauntletError } from '../errors/gauntlet-error.ts';
 import { STAGE_NAMES, type StageName } from '../stages/types.ts';
 
@@ -12,6 +12,7 @@ export const commonArgs = {
 
 /** Loads and validates the config (every problem at once, exit 2). */
 export async function loadConfigForCli(file: string | undefined): Promise<ResolvedConfig> {
+  const { loadConfig } = await import('../config/load.ts'); // loaded by the commands that use it: --help answers at once
   return (await loadConfig(file)).config;
 }
 
@@ -55,4 +56,24 @@ export function withLoadProfile(config: ResolvedConfig, profile: string | undefi
   }
   if (!config.stages.load) throw new GauntletError('GAUNTLET_USAGE', '--profile: the config has no stages.load.', { fix: 'Add stages.load ({ script, profile }) to gauntlet.config.ts, or drop --profile.' });
   return { ...config, stages: { ...config.stages, load: { ...config.stages.load, profile: profile as (typeof LOAD_PROFILES)[number] } } };
+}
+
+/**
+ * `--seed N` over every seed of the config (stages.contract, security and e2e, the load users): the
+ * same seed sends the same requests, whatever the config says.
+ */
+export function withSeed(config: ResolvedConfig, value: string | undefined): ResolvedConfig {
+  if (value === undefined) return config;
+  const seed = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(seed)) throw new GauntletError('GAUNTLET_USAGE', `--seed ${value} is not a whole number.`, { fix: 'Pass e.g. --seed 7 (the same seed sends the same requests).' });
+  const stages = Object.fromEntries(
+    Object.entries(config.stages).map(([name, stage]) => {
+      if (!stage || typeof stage !== 'object') return [name, stage];
+      const seeded: Record<string, unknown> = { ...stage, ...('seed' in stage ? { seed } : {}) };
+      const data = (stage as { data?: unknown }).data;
+      if (data && typeof data === 'object' && 'seed' in data) seeded.data = { ...data, seed };
+      return [name, seeded];
+    }),
+  );
+  return { ...config, stages: stages as ResolvedConfig['stages'] };
 }

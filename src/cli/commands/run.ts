@@ -1,15 +1,7 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
-import { formatRunError } from '../../run/run-error.ts';
-import { runGauntlet } from '../../run/run-gauntlet.ts';
-import { ConsoleReporter } from '../../reporters/console-reporter.ts';
-import { HtmlReporter } from '../../reporters/html-reporter.ts';
-import { JsonReporter } from '../../reporters/json-reporter.ts';
-import { JUnitReporter } from '../../reporters/junit-reporter.ts';
-import { MarkdownReporter } from '../../reporters/markdown-reporter.ts';
 import { STAGE_NAMES } from '../../stages/types.ts';
-import { commonArgs, flawEnv, LOAD_PROFILES, loadConfigForCli, parseEnvKind, parseStageList, withLoadProfile } from '../_shared.ts';
-import { guardRun } from '../../reaper/guard.ts';
+import { commonArgs, flawEnv, LOAD_PROFILES, loadConfigForCli, parseEnvKind, parseStageList, withLoadProfile, withSeed } from '../_shared.ts';
 
 export function runCommand(setExit: (code: number) => void) {
   return defineCommand({
@@ -21,10 +13,22 @@ export function runCommand(setExit: (code: number) => void) {
       reports: { type: 'string', description: 'Directory for the reports (default: the config\'s reports.dir)' },
       flaw: { type: 'string', description: "Switch on the target's seeded flaw(s), comma-separated (needs target.flaws in the config)" },
       coverage: { type: 'boolean', default: true, description: 'Measure target.coverage while the stages run (--no-coverage for a run whose stages do not exercise the target as a whole, e.g. load or mutation alone)' },
+      seed: { type: 'string', description: 'Seed for all generated data (over stages.*.seed): the same seed sends the same requests' },
       profile: { type: 'string', description: `The load profile (${LOAD_PROFILES.join(', ')}; default: stages.load.profile)` },
     },
     async run({ args }) {
-      const loaded = withLoadProfile(await loadConfigForCli(args.config), args.profile);
+      // The engine is loaded here, not at the top: `gauntlet --help` and `doctor` answer without it.
+      const [{ formatRunError }, { runGauntlet }, { ConsoleReporter }, { HtmlReporter }, { JsonReporter }, { JUnitReporter }, { MarkdownReporter }, { guardRun }] = await Promise.all([
+        import('../../run/run-error.ts'),
+        import('../../run/run-gauntlet.ts'),
+        import('../../reporters/console-reporter.ts'),
+        import('../../reporters/html-reporter.ts'),
+        import('../../reporters/json-reporter.ts'),
+        import('../../reporters/junit-reporter.ts'),
+        import('../../reporters/markdown-reporter.ts'),
+        import('../../reaper/guard.ts'),
+      ]);
+      const loaded = withSeed(withLoadProfile(await loadConfigForCli(args.config), args.profile), args.seed);
       const config = args.reports ? { ...loaded, reportsDir: path.resolve(args.reports) } : loaded;
       const stages = parseStageList(args.stages, '--stages', STAGE_NAMES);
       const required = parseStageList(args.require, '--require', []);
