@@ -15,7 +15,7 @@ import type { CheckResult } from '../../results/types.ts';
  *    (the refused answer's text names it, or it is the body's only text field);
  * 2. that field is sent in another case, padded with spaces, and in Unicode NFD. A variant the API
  *    refuses is fine, and so is one it keeps apart (a case-sensitive name); a 5xx, or a second item
- *    whose field reads back exactly as the first's, is a finding (`contract:<op>:unique:<field>`):
+ *    whose field reads back as the first's (the same characters, NFC or NFD alike), is a finding (`contract:<op>:unique:<field>`):
  *    the check compared the value as sent, the store normalised it.
  * At most four requests per create, once per operation; auth-flow bodies (a password) are left to the
  * security stage.
@@ -54,7 +54,7 @@ export async function uniqueChecks(op: Operation, write: { request: HttpRequest;
     else if (r.status >= 200 && r.status < 300) {
       const made = stored(r);
       const now = made.object?.[field];
-      if (typeof now === 'string' && now === value && made.id !== first.id) problems.push(`"${field}" sent ${how} (${JSON.stringify(variant)}) was accepted (${r.status}) and stored as ${JSON.stringify(now)}: two items now hold the ${field} the first create took, which the same value sent as is was refused for (${answer.status})`);
+      if (typeof now === 'string' && now.normalize('NFC') === value.normalize('NFC') && made.id !== first.id) problems.push(`"${field}" sent ${how} (${JSON.stringify(variant)}) was accepted (${r.status}) and stored as ${JSON.stringify(now)}: two items now hold the ${field} the first create took, which the same value sent as is was refused for (${answer.status})`);
       else continue;
     } else continue;
     failing ??= { request: sent, response: r };
