@@ -15,7 +15,7 @@ export default defineConfig({
     openapi: { url: '/api/openapi.json' },
     flaws: { enableEnv: { COOKBOOK_ALLOW_FLAWS: '1' }, namesEnv: 'COOKBOOK_FLAWS' },
     auth: {
-      register: { path: '/api/users', body: { user: { username: '{{username}}', email: '{{email}}', password: '{{password}}' } } },
+      register: { path: '/api/users', body: { user: { username: '{{username}}', email: '{{email}}', password: '{{password}}', phone: '{{phone}}' } } },
       login: { path: '/api/users/login', body: { user: { email: '{{email}}', password: '{{password}}' } } },
       token: { path: 'user.token' }, // where the login answer carried it when init logged in
       header: { name: 'Authorization', scheme: 'Token' }, // "Token <token>" is what the API accepted when init logged in

@@ -76,10 +76,10 @@ export const openapi = {
     securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Token <the token from register or login>' } },
     schemas: {
       Problem: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } },
-      NewUser: wrapped('user', { type: 'object', additionalProperties: false, required: ['username', 'email', 'password'], properties: { username: text(1, 64), email: { type: 'string', format: 'email', maxLength: 254 }, password: text(8, 72) } }),
+      NewUser: wrapped('user', { type: 'object', additionalProperties: false, required: ['username', 'email', 'password'], properties: { username: text(1, 64), email: { type: 'string', format: 'email', maxLength: 254 }, password: text(8, 72), phone: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', description: 'Private: shown to the cook alone' } } }),
       Login: wrapped('user', { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string', format: 'email', maxLength: 254 }, password: text(1, 72) } }),
       UpdateUser: wrapped('user', { type: 'object', additionalProperties: false, properties: { email: { type: 'string', format: 'email', maxLength: 254 }, bio: text(0, 500) } }),
-      User: { type: 'object', required: ['username', 'email', 'bio'], properties: { username: { type: 'string' }, email: { type: 'string' }, bio: { type: 'string' }, token: { type: 'string' } } },
+      User: { type: 'object', required: ['username', 'email', 'bio'], properties: { username: { type: 'string' }, email: { type: 'string' }, bio: { type: 'string' }, phone: { type: 'string', nullable: true }, token: { type: 'string' } } },
       UserEnvelope: { type: 'object', required: ['user'], properties: { user: ref('User') } },
       Cook: { type: 'object', required: ['username', 'bio', 'following', 'recipes'], properties: { username: { type: 'string' }, bio: { type: 'string' }, following: { type: 'boolean' }, recipes: { type: 'integer' } } },
       CookEnvelope: { type: 'object', required: ['cook'], properties: { cook: ref('Cook') } },

@@ -7,6 +7,7 @@ create table if not exists users (
   bio text not null default '',
   created_at timestamptz not null default now()
 );
+alter table users add column if not exists phone text;
 create unique index if not exists users_username on users (lower(username));
 create unique index if not exists users_email on users (email);
 create table if not exists recipes (

@@ -22,6 +22,7 @@ const FLAWS = {
   'review-delete-any-author': 'DELETE /recipes/{slug}/reviews/{id} forgets the author check: any cook deletes anyone\'s review',
   'anonymous-delete-500': 'DELETE /recipes/{slug} looks the recipe up before authenticating and reads the missing user: a 500 without a token',
   'cook-recipe-count-500': "GET /cooks/{username} counts an existing cook's recipes by username in a bigint column: a 500, only for cooks that exist",
+  'author-shows-phone': "a recipe's author is the whole cook row, so every reader of a recipe gets its author's private phone number",
   'email-taken-check-case': "PUT /user checks whether the email is taken as sent but stores it lower-cased: another cook's email in upper case passes the check and the unique index answers 500",
 };
 
@@ -127,7 +128,7 @@ const passwordMatches = async (password, stored) => {
 
 // A token names the email it was issued for: changing the email ends every session (as many APIs do).
 const issue = (user) => new SignJWT({ email: user.email }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setJti(randomUUID()).setIssuedAt().setExpirationTime(`${TOKEN_TTL}s`).sign(key);
-const userJson = (row, token) => ({ user: { username: row.username, email: row.email, bio: row.bio, ...(token ? { token } : {}) } });
+const userJson = (row, token) => ({ user: { username: row.username, email: row.email, bio: row.bio, phone: row.phone ?? null, ...(token ? { token } : {}) } });
 
 /** The caller from "Authorization: Token <jwt>", or undefined without one; a bad token is a 401. */
 async function caller(req) {
@@ -156,7 +157,7 @@ async function signedIn(req) {
 /** A slug from the title, made unique with a random suffix: a new title gives a new slug. */
 const slugOf = (title) => `${title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'recipe'}-${randomBytes(3).toString('hex')}`;
 
-const RECIPE_SELECT = `select r.*, u.username as author_username,
+const RECIPE_SELECT = `select r.*, u.username as author_username, u.phone as author_phone,
   (select count(*) from likes l where l.recipe_id = r.id)::int as likes,
   exists (select 1 from likes l where l.recipe_id = r.id and l.user_id = $1) as liked
   from recipes r join users u on u.id = r.author_id`;
@@ -169,7 +170,7 @@ const recipeJson = (r) => ({
   tags: r.tags,
   likes: r.likes,
   liked: r.liked,
-  author: { username: r.author_username },
+  author: { username: r.author_username, ...(flaws.has('author-shows-phone') ? { phone: r.author_phone } : {}) },
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -200,7 +201,7 @@ const routes = [
   ['POST', /^\/users$/, async (req, res) => {
     const { user } = await readJson(req, 'NewUser');
     // Trimmed, and the email lower-cased: " ann " and "ANN@x" are the accounts ann and ann@x already are (their unique indexes then refuse them).
-    const { rows } = await pool.query('insert into users (username, email, pass_hash) values (trim($1), lower(trim($2)), $3) on conflict do nothing returning *', [user.username, user.email, await hash(user.password)]);
+    const { rows } = await pool.query('insert into users (username, email, pass_hash, phone) values (trim($1), lower(trim($2)), $3, $4) on conflict do nothing returning *', [user.username, user.email, await hash(user.password), user.phone ?? null]);
     if (!rows[0]) throw new Refusal(409, 'that username or email is taken');
     reply(res, 201, userJson(rows[0], await issue(rows[0])));
   }],

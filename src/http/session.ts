@@ -14,6 +14,8 @@ export interface Credentials {
   name: string;
   /** Letters and digits, 9 characters (`{{username}}`): fits the usual username rules (5–10, 3–30, alphanumeric). */
   username?: string;
+  /** E.164, `+1555` and seven digits (`{{phone}}`): a private field the exposure checks look for in other users' reads. */
+  phone?: string;
 }
 
 export interface Session {
@@ -41,12 +43,12 @@ export class AuthFlowError extends Error {
 /** Fresh credentials for a test user, unique per call. */
 export function freshCredentials(seed: number, label = 'user'): Credentials {
   const tag = `${seed}${randomBytes(4).toString('hex')}`;
-  const credentials = { email: `gauntlet.${label}.${tag}@example.com`, password: `Gt-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}`, username: `u${randomBytes(4).toString('hex')}` };
+  const credentials = { email: `gauntlet.${label}.${tag}@example.com`, password: `Gt-${tag}-Pw9`, name: `Gauntlet ${label} ${tag}`, username: `u${randomBytes(4).toString('hex')}`, phone: `+1555${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}` };
   registerSecret(credentials.password, `«the password of ${credentials.email}»`);
   return credentials;
 }
 
-/** Fills {{email}}, {{password}}, {{name}}, {{username}}, {{refreshToken}}, {{accessToken}} (and {{newPassword}} for a password change) in a body template. */
+/** Fills {{email}}, {{password}}, {{name}}, {{username}}, {{phone}}, {{refreshToken}}, {{accessToken}} (and {{newPassword}} for a password change) in a body template. */
 export function fillTemplate(value: unknown, values: Record<string, string | undefined>): unknown {
   if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
   if (Array.isArray(value)) return value.map((v) => fillTemplate(v, values));

@@ -41,6 +41,10 @@ describe('auth bodies wrapped in a key', () => {
     expect(inferred.register?.body).toEqual({ user: { username: '{{username}}', email: '{{email}}', password: '{{password}}' } });
     expect(inferred.login?.body).toEqual({ user: { email: '{{email}}', password: '{{password}}' } });
     expect(inferred.tokenPath).toBe('user.token');
+    // A phone at sign-up is filled ({{phone}}: the exposure checks look for it in other users' reads), unless its pattern refuses an E.164 number.
+    const withPhone = (phone: object) => infer({ ...doc, paths: { ...doc.paths, '/users': { post: { requestBody: user({ email: { type: 'string' }, password: { type: 'string' }, phone }, ['email', 'password']), responses: ok } } } } as never).register?.body;
+    expect(withPhone({ type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' })).toEqual({ user: { email: '{{email}}', password: '{{password}}', phone: '{{phone}}' } });
+    expect(withPhone({ type: 'string', pattern: '^0[0-9]{9}$' })).toEqual({ user: { email: '{{email}}', password: '{{password}}' } });
   });
 });
 

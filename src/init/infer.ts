@@ -49,6 +49,16 @@ function bodyTemplate(op: Operation | undefined, usernames: boolean, extra: Reco
 }
 
 const bodySchema = (op: Operation | undefined): JsonSchema => (op?.body?.media.find((m) => /json/.test(m.contentType)) ?? op?.body?.media.find((m) => m.contentType === 'application/x-www-form-urlencoded'))?.schema ?? {};
+const PHONE = /^(phone|phone_?number|mobile|telephone|tel)$/i;
+/** Whether a value passes the property's pattern (none: it does). */
+const fitsPattern = (prop: JsonSchema, value: string): boolean => {
+  if (typeof prop.pattern !== 'string') return true;
+  try {
+    return new RegExp(prop.pattern, 'u').test(value);
+  } catch {
+    return false;
+  }
+};
 const USERNAME = /^(username|user_?name|login|handle|nick_?name)$/i;
 /** Whether a body has a username field of its own (at any depth): then a login's `username` is that, not the email. */
 const hasUsername = (schema: JsonSchema, depth = 0): boolean => depth < 3 && Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).some(([name, prop]) => USERNAME.test(name) || hasUsername(prop, depth + 1));
@@ -65,6 +75,7 @@ function objectTemplate(schema: JsonSchema, extra: Record<string, string>, depth
     } else if (prop.format !== 'email' && USERNAME.test(name) && usernames) body[name] = '{{username}}'; // letters and digits, 9 characters: fits the usual 5–10 or 3–30 rules
     else if (prop.format === 'email' || /^e-?mail$/i.test(name) || USERNAME.test(name)) body[name] = '{{email}}';
     else if (/pass(word)?/i.test(name)) body[name] = '{{password}}';
+    else if (PHONE.test(name) && (prop.type === undefined || prop.type === 'string') && fitsPattern(prop, '+15550123456')) body[name] = '{{phone}}'; // a private field the exposure checks look for
     else if (/name/i.test(name)) body[name] = '{{name}}';
     else if (required.has(name)) body[name] = sampleFor(prop, 1);
   }

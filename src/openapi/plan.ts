@@ -211,3 +211,17 @@ export function readerOf(path: string, operations: Operation[]): Operation | und
   }
   return undefined;
 }
+
+/**
+ * The list request unfiltered (no search term that matches nothing) and with its largest page: its
+ * optional query parameters left out, except a page size (limit, per_page …) set to its maximum.
+ */
+export function withoutOptionalQuery(op: Operation, request: HttpRequest): HttpRequest {
+  const url = new URL(request.url);
+  for (const p of op.parameters) {
+    if (p.in !== 'query' || p.required) continue;
+    if (/limit|size|per.?page|take|top/i.test(p.name) && typeof p.schema.maximum === 'number') url.searchParams.set(p.name, String(p.schema.maximum));
+    else url.searchParams.delete(p.name);
+  }
+  return { ...request, url: url.toString() };
+}

@@ -67,12 +67,13 @@ describe('cookbook-api, the third example target', () => {
     expect(failed.get('contract:GET /cooks/{username}:valid')).not.toMatch(/made up/);
   }, 180_000);
 
-  it("fails a review deleted by someone who did not write it, seen in the owner's re-read; and another cook's email taken in upper case", async () => {
-    const r = await gate(['--flaw', 'review-delete-any-author,email-taken-check-case']);
+  it("fails a review deleted by someone who did not write it, seen in the owner's re-read; another cook's email taken in upper case; and an author's phone in every recipe", async () => {
+    const r = await gate(['--flaw', 'review-delete-any-author,email-taken-check-case,author-shows-phone']);
     expect(r.code).toBe(1);
-    expect(r.failed.map((c) => c.id).sort()).toEqual(['security:auth:unique-identity:PUT /user', 'security:authz:object:DELETE /recipes/{slug}/reviews/{id}']);
+    expect(r.failed.map((c) => c.id).sort()).toEqual(['security:auth:unique-identity:PUT /user', 'security:authz:object:DELETE /recipes/{slug}/reviews/{id}', 'security:exposure:GET /recipes']);
+    // The phone the sign-up sent ({{phone}}, which init put in the register template), read in B's whole list of recipes.
+    expect(r.failed.find((c) => c.id === 'security:exposure:GET /recipes')?.message).toMatch(/^user B's GET \/recipes shows user A's phone: another user's private field[^\n]*\nreproduce: curl -i -X GET '[^']*\/api\/recipes\?limit=100'/);
     expect(r.failed.find((c) => c.id === 'security:auth:unique-identity:PUT /user')?.message).toMatch(/^user B's PUT \/user with user A's email in upper case \("GAUNTLET\.UNIQUE\.[0-9A-F]+@EXAMPLE\.COM"\) answered 500: a server error\nreproduce: curl -i -X PUT/);
-    r.failed.sort((a, b) => b.id.localeCompare(a.id));
-    expect(r.failed[0]?.message).toMatch(/^user B's DELETE \/api\/recipes\/[\w-]+\/reviews\/\d+ answered 204 and changed user A's resource \(A's GET \/recipes\/\{slug\}\/reviews shows it\)/);
+    expect(r.failed.find((c) => c.id === 'security:authz:object:DELETE /recipes/{slug}/reviews/{id}')?.message).toMatch(/^user B's DELETE \/api\/recipes\/[\w-]+\/reviews\/\d+ answered 204 and changed user A's resource \(A's GET \/recipes\/\{slug\}\/reviews shows it\)/);
   }, 180_000);
 });

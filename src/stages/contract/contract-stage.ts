@@ -7,7 +7,7 @@ import { curl, isServerError, requestsSent, send, setNoAnswerPolicy, type HttpRe
 import { hangCheck, hangPolicy } from './_hang.ts';
 import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
-import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore } from '../../openapi/plan.ts';
+import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore, withoutOptionalQuery } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
 import { bodyFieldsOf, deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
@@ -385,19 +385,6 @@ function distinctFailures<F extends { request: HttpRequest; response: HttpRespon
   }));
 }
 
-/**
- * The list request unfiltered (no search term that matches nothing) and with its largest page: its
- * optional query parameters left out, except a page size (limit, per_page …) set to its maximum.
- */
-function withoutOptionalQuery(op: Operation, request: HttpRequest): HttpRequest {
-  const url = new URL(request.url);
-  for (const p of op.parameters) {
-    if (p.in !== 'query' || p.required) continue;
-    if (/limit|size|per.?page|take|top/i.test(p.name) && typeof p.schema.maximum === 'number') url.searchParams.set(p.name, String(p.schema.maximum));
-    else url.searchParams.delete(p.name);
-  }
-  return { ...request, url: url.toString() };
-}
 
 /**
  * Queries per request of every list that a creation of the same collection can grow (GET /notes with

@@ -1,11 +1,12 @@
 import type { HttpResponse } from '../../http/send.ts';
-import { buildRequest } from '../../openapi/plan.ts';
+import { buildRequest, withoutOptionalQuery } from '../../openapi/plan.ts';
 import { succeeded, type Actor, type SecurityRun } from './_run.ts';
 
 /**
  * Another user's private data in what a user reads (issue #26's sixth property): every GET a normal
  * user may call (no path parameters, or parameters its own resources fill) is read as user B, and its
- * answer must not carry user A's access or refresh token, A's email, or the admin's email. The
+ * answer must not carry user A's access or refresh token, A's email or phone (`{{phone}}` in the
+ * sign-up body), or the admin's email. The
  * admin-only operations are left out: an admin view may show emails. An email that the API shows
  * by design (a team directory) is accepted by naming the operation in
  * `stages.security.authorization.shared`. B's own values never count. `security:exposure:<op>`.
@@ -16,18 +17,21 @@ export async function exposureChecks(run: SecurityRun, owner: Actor, other: Acto
     [owner.session.token, "user A's access token"],
     [owner.session.refreshToken ?? '', "user A's refresh token"],
     [owner.session.credentials.email, "user A's email"],
+    [owner.session.credentials.phone ?? '', "user A's phone"],
     [admin?.session.credentials.email ?? '', "the admin's email"],
   ];
-  const own = new Set([other.session.token, other.session.refreshToken, other.session.credentials.email].filter(Boolean).map((v) => String(v).toLowerCase()));
+  const own = new Set([other.session.token, other.session.refreshToken, other.session.credentials.email, other.session.credentials.phone].filter(Boolean).map((v) => String(v).toLowerCase()));
   const theirs = secrets.filter(([value]) => value.length >= 6 && !own.has(value.toLowerCase()));
   const shared = new Set(run.settings.authorization.shared);
   for (const op of run.userOperations().filter((o) => o.method === 'GET' && !shared.has(o.id))) {
-    const { request, invented } = buildRequest(op, run.baseUrl, other.store, other.session.headers, run.settings.seed);
-    if (invented.length > 0) continue; // a made-up id reads nothing of anyone's
+    const built = buildRequest(op, run.baseUrl, other.store, other.session.headers, run.settings.seed);
+    if (built.invented.length > 0) continue; // a made-up id reads nothing of anyone's
+    // A list read whole: a generated filter or search term would show nothing of anyone's.
+    const request = withoutOptionalQuery(op, built.request);
     const response = await run.send(request);
     if (!succeeded(response)) continue;
     const id = `security:exposure:${op.id}`;
-    const title = `${op.id} shows a user nothing private of another user's (tokens, email)`;
+    const title = `${op.id} shows a user nothing private of another user's (tokens, email, phone)`;
     run.verdict(id, title, leaks(response, theirs, op.id), { request, response });
   }
 }
