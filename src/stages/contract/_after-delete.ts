@@ -10,9 +10,9 @@ import { fieldOf, PAGING, RANGE, SEARCH, SORTING, TEXT } from './_lists.ts';
  * list query forgot, a cache that still serves it). Read again every 100 ms for `consistencyMs`
  * (stages.contract.consistencyMs) before it fails, for eventually consistent stores; a correct
  * target passes on the first read. No GET and no list of that collection: no check.
- * When the item was read before the delete (`item`), the list is also read filtered by up to three
- * of its values (a filter's query that forgot the deleted mark the plain list has) and with its
- * largest page size.
+ * When the item was read before the delete (`item`), the list is also read with its largest page
+ * size and filtered by the item's own values (a filter's query that forgot the deleted mark the
+ * plain list has), three reads at most.
  */
 export async function afterDeleteCheck(
   op: Operation,
@@ -71,11 +71,11 @@ export async function afterDeleteCheck(
   };
 }
 
-/** The list's queries that would show the item: up to three filters set to its own values, and the largest page. */
+/** The list's queries that would show the item: its largest page and filters set to its own values, three reads at most (a throttled target counts each). */
 function listQueries(list: Operation, item: Record<string, unknown>): Record<string, string>[] {
   const queries: Record<string, string>[] = [];
   for (const p of list.parameters) {
-    if (p.in !== 'query' || p.required || SORTING.test(p.name) || RANGE.test(p.name) || queries.length >= 4) continue;
+    if (p.in !== 'query' || p.required || SORTING.test(p.name) || RANGE.test(p.name) || queries.length >= 3) continue;
     const schema = (p.schema ?? {}) as { maximum?: number; type?: string };
     if (PAGING.test(p.name)) {
       if (/^(limit|per_?page|page_?size|pagesize|perpage|size|take)$/i.test(p.name)) queries.push({ [p.name]: String(Math.min(schema.maximum ?? 100, 1_000)) });

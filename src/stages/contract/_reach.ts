@@ -229,6 +229,10 @@ export function fixFor(op: Operation, response: HttpResponse, hasAdmin: boolean,
     return hasAdmin ? `neither the user nor the configured admin may call it: check the admin's role in the target's test setup, or list it in stages.contract.skip` : `set stages.security.admin.credentials to an identity that may call ${op.id} (the target must make it an admin)`;
   }
   if (response.status === 404) return `what its path names does not exist for this user: a producer (a POST that creates it) must run first; check that the document has one and that it answers 2xx`;
+  if (response.status === 429) {
+    const after = response.headers?.get?.('retry-after');
+    return `the target rate-limited the run (429${after ? `, Retry-After ${after} s` : ''}: ${response.text.slice(0, 120)}): raise its limits in the environment Gauntlet starts (a test setting, e.g. DRF's DEFAULT_THROTTLE_RATES or an env var the target reads), or run fewer stages at once`;
+  }
   return `give the document an example for ${op.id}'s request (requestBody.content.*.example), or check the error above for a prerequisite Gauntlet could not create`;
 }
 
