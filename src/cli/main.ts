@@ -11,6 +11,7 @@ export async function main(argv: string[]): Promise<number> {
   // Each command's module is loaded only when it is named: `gauntlet --help` loads none of them.
   const commands: Record<string, () => Promise<Command>> = {
     run: async () => (await import('./commands/run.ts')).runCommand(setExit) as Command,
+    baseline: async () => (await import('./commands/run.ts')).runCommand(setExit, 'baseline') as Command,
     env: async () => (await import('./commands/env.ts')).envCommand as Command,
     doctor: async () => (await import('./commands/doctor.ts')).doctorCommand(setExit) as Command,
     load: async () => (await import('./commands/load.ts')).loadCommand as Command,
@@ -51,6 +52,7 @@ type Command = ReturnType<typeof defineCommand>;
 /** What `gauntlet --help` lists; test/cli/help.test.ts holds it equal to each command's own meta. */
 export const DESCRIPTIONS: Record<string, string> = {
   run: 'Provision, start the target, run stages, evaluate gates, write reports (exit 0 pass, 1 gate failed, 2 error)',
+  baseline: 'Run as `gauntlet run` does and accept every finding: write gauntlet.baseline.json (later runs fail only on new findings)',
   env: 'Keep an environment running for local development',
   doctor: "Report what this machine has for Gauntlet, and the exact fix for anything missing",
   load: 'Write what runs the load script elsewhere: --emit k6-operator (a TestRun manifest)',

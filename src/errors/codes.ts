@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = {
   GAUNTLET_USAGE: { exit: 2, summary: 'The command line is not valid.' },
+  GAUNTLET_BASELINE_INVALID: { exit: 2, summary: 'The baseline file (gauntlet.baseline.json) is not one gauntlet baseline wrote.' },
   GAUNTLET_CONFIG_NOT_FOUND: { exit: 2, summary: 'No gauntlet.config.ts was found.' },
   GAUNTLET_CONFIG_LOAD_FAILED: { exit: 2, summary: 'The config file could not be loaded (syntax or import error).' },
   GAUNTLET_CONFIG_INVALID: { exit: 2, summary: 'The config does not match the schema.' },

@@ -1,6 +1,7 @@
 import { closedBeforeAnswer, NetworkError } from './network-error.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onInterrupt } from '../process/cleanup.ts';
+import { registerIssued } from '../redact/issued.ts';
 
 // On Ctrl-C every request in flight is aborted and every connection of fetch's pool closed: a target
 // that stops gracefully (server.close()) waits for its open connections, and Node's server counts a
@@ -184,6 +185,7 @@ export async function send(request: HttpRequest, timeoutMs = 15_000, retried = f
   } catch {
     json = undefined;
   }
+  registerIssued(request.method, request.url, `${request.url} ${JSON.stringify(request.headers)} ${typeof body === 'string' ? body : ''}`, text, json, response.headers.getSetCookie());
   return { status: response.status, headers: response.headers, text, json, contentType: (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '', ms: performance.now() - started };
 }
 

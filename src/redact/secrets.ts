@@ -14,9 +14,15 @@ const secrets = new Map<string, string>();
 /** Shorter values are left alone: a 3-character "secret" would blank out ordinary words. */
 const MIN_LENGTH = 6;
 
-export function registerSecret(value: string | undefined, placeholder: string): void {
-  if (!value || value.length < MIN_LENGTH || secrets.has(value)) return;
+/** Placeholders a later registration of the same value may replace (a token seen in an answer before the auth flow names it). */
+const weak = new Set<string>();
+
+export function registerSecret(value: string | undefined, placeholder: string, options: { weak?: boolean } = {}): void {
+  if (!value || value.length < MIN_LENGTH || (secrets.has(value) && !weak.has(value))) return;
+  if (secrets.has(value) && options.weak) return;
   secrets.set(value, placeholder);
+  if (options.weak) weak.add(value);
+  else weak.delete(value);
 }
 
 /** The text with every registered secret replaced by its placeholder. */
@@ -43,6 +49,7 @@ export function redactDeep<T>(value: T): T {
 /** For tests: forget every secret. */
 export function clearSecrets(): void {
   secrets.clear();
+  weak.clear();
 }
 
 const SECRET_NAME = /secret|password|passwd|token|api[-_]?key|private[-_]?key/i;

@@ -61,6 +61,12 @@ export class ConsoleReporter implements Reporter {
       for (const c of bugs) this.write(`  ${pc.red('bug')}        ${c.title} ${pc.dim(`(${c.id})`)}`);
       for (const c of deviations) this.write(`  ${pc.yellow('deviation')}  ${c.title} ${pc.dim(`(${c.id})`)}`);
     }
+    const b = result.baseline;
+    if (b && !b.written) {
+      // Known findings fail nothing: counted, so a team sees the debt it accepted shrink.
+      this.write(pc.bold(`\nBaseline ${b.file}: ${b.new} new, ${b.known} known (accepted), ${b.fixed.length} fixed`));
+      for (const f of b.fixed) this.write(`  ${pc.green('fixed')}      ${f.title} ${pc.dim(`(${f.id})`)}`);
+    }
     this.write(pc.bold('\nGates'));
     for (const g of result.gates) {
       const mark = g.inconclusive ? pc.yellow('INCONCLUSIVE') : g.passed ? pc.green('PASS') : pc.red('FAIL');

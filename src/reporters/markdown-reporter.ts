@@ -61,5 +61,17 @@ export function renderMarkdown(result: RunResult): string {
     lines.push('', `## Deviations from the document (${deviations.length})`, '');
     deviations.forEach(item);
   }
+  lines.push(...baselineLines(result));
   return `${lines.join('\n')}\n`;
+}
+
+/** What the baseline made of the failures: known ones (with the reason each is accepted), and what no longer fails. */
+function baselineLines(result: RunResult): string[] {
+  const b = result.baseline;
+  if (!b) return [];
+  const known = result.stages.flatMap((s) => s.checks).filter((c) => c.status === 'failed' && c.known);
+  const lines = ['', `## Baseline: ${b.written ? `written, ${b.known} accepted finding(s)` : `${b.new} new, ${b.known} known, ${b.fixed.length} fixed`} (\`${b.file}\`)`, ''];
+  if (!b.written) for (const c of known) lines.push(`- known: ${cell(c.title)} (\`${c.id}\`): ${cell(c.known?.reason ?? '')}`);
+  for (const f of b.fixed) lines.push(`- fixed since the baseline: ${cell(f.title)} (\`${f.id}\`): remove it with \`--update-baseline\``);
+  return lines;
 }

@@ -25,9 +25,9 @@ export function withSeverity(check: CheckResult): CheckResult {
   return check.status === 'failed' ? { ...check, severity: severityOf(check) } : check;
 }
 
-/** Failed checks, bugs first, each group in run order. */
+/** Failed checks the baseline does not know, bugs first, each group in run order. */
 export function failedBySeverity(checks: CheckResult[]): { bugs: CheckResult[]; deviations: CheckResult[] } {
-  const failed = checks.filter((c) => c.status === 'failed').map(withSeverity);
+  const failed = checks.filter((c) => c.status === 'failed' && !c.known).map(withSeverity);
   return { bugs: failed.filter((c) => c.severity === 'bug'), deviations: failed.filter((c) => c.severity === 'deviation') };
 }
 

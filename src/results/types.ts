@@ -11,6 +11,10 @@ export interface CheckResult {
   evidence?: Record<string, unknown>;
   /** For a failed check: a bug (5xx, crash, auth bypass, broken authorization, leak, lost data, a failing test) or a deviation from the document (undocumented status or content type, another body shape). */
   severity?: Severity;
+  /** Its fingerprint (baseline/fingerprint.ts), on a failed check when a baseline was read or written. */
+  fingerprint?: string;
+  /** A failure the baseline accepts: shown, failing no gate. */
+  known?: { reason: string };
 }
 
 export type Severity = 'bug' | 'deviation';
@@ -65,6 +69,8 @@ export interface RunResult {
   exitCode: 0 | 1 | 2 | 129 | 130 | 143;
   /** Why the run could not finish, when it could not: what ran is in `stages`. */
   error?: RunError;
+  /** What the baseline (gauntlet.baseline.json) made of the failures, when there was one. */
+  baseline?: { file: string; known: number; new: number; fixed: { fingerprint: string; id: string; title: string }[]; written?: boolean };
 }
 
 export interface RunError {

@@ -12,6 +12,7 @@ import { crashCheck } from '../target/crash-checks.ts';
 import { liveness } from '../target/liveness.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
+import { applyBaseline, baselineOf, writeBaseline, type Baseline, type BaselineOutcome } from '../baseline/baseline.ts';
 import { withSeverity } from '../results/severity.ts';
 import type { CheckResult, GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
 import { runErrorCheck, runErrorOf } from './run-error.ts';
@@ -30,6 +31,11 @@ export interface RunOptions {
   targetEnv?: Record<string, string>;
   /** Measure target.coverage (when configured). @default true */
   coverage?: boolean;
+  /**
+   * The accepted findings (`gauntlet.baseline.json`, read by the CLI before the run): failures it
+   * knows fail no gate. `update` writes this run's failures as the new baseline after the run.
+   */
+  baseline?: { file: string; previous: Baseline | undefined; update: boolean };
   /** The stages by name (tests replace one to prove a failure is reported). @default STAGES */
   registry?: typeof STAGES;
 }
@@ -120,6 +126,15 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   }
 
   withRunCoverage(stages);
+  let baseline: BaselineOutcome | undefined;
+  if (options.baseline?.previous) baseline = applyBaseline(stages, options.baseline.previous, options.baseline.file);
+  if (options.baseline?.update && !failure) {
+    // Failures as they are (known ones too), each reason already given kept: the new accepted set.
+    const written = baselineOf(stages, options.baseline.previous);
+    await writeBaseline(options.baseline.file, redactDeep(written));
+    baseline = { file: options.baseline.file, known: written.findings.length, new: 0, fixed: baseline?.fixed ?? [], written: true };
+    for (const stage of stages) stage.checks = stage.checks.map((c) => (c.status === 'failed' && !c.known ? { ...c, known: { reason: 'accepted now (--update-baseline)' } } : c));
+  }
   const { deviations, reach, ...thresholds } = config.gates;
   const gates = [...evaluateGates(stages, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
@@ -134,6 +149,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     passed,
     exitCode: interruptedBy() ? signalExitCode(interruptedBy() as NodeJS.Signals) : failure ? 2 : passed ? 0 : 1,
     ...(failure ? { error: redactDeep(failure) } : {}),
+    ...(baseline ? { baseline } : {}),
   };
   await events.onRunEnd(result);
   return result;

@@ -60,6 +60,7 @@ describe('gauntlet --help', () => {
     const { DESCRIPTIONS } = await import('../../src/cli/main.ts');
     const modules = {
       run: (await import('../../src/cli/commands/run.ts')).runCommand(() => undefined),
+      baseline: (await import('../../src/cli/commands/run.ts')).runCommand(() => undefined, 'baseline'),
       env: (await import('../../src/cli/commands/env.ts')).envCommand,
       doctor: (await import('../../src/cli/commands/doctor.ts')).doctorCommand(() => undefined),
       load: (await import('../../src/cli/commands/load.ts')).loadCommand,
@@ -69,6 +70,6 @@ describe('gauntlet --help', () => {
     for (const [name, command] of Object.entries(modules)) expect((command.meta as { description: string }).description, name).toBe(DESCRIPTIONS[name]);
     const r = await runCli(['--help'], { timeoutMs: 60_000 });
     expect(r.code).toBe(0);
-    for (const name of Object.keys(modules)) expect(r.stdout).toMatch(new RegExp(`${name}\\s+${DESCRIPTIONS[name]?.slice(0, 30).replace(/[()]/g, '\\$&')}`));
+    for (const name of Object.keys(modules)) expect(r.stdout).toMatch(new RegExp(`${name}\\s+${DESCRIPTIONS[name]?.slice(0, 30).replace(/[()`]/g, '\\$&')}`));
   });
 });
