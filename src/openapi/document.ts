@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { parse as parseYaml } from 'yaml';
@@ -49,7 +50,18 @@ export async function loadDocument(location: ({ url: string } | { file: string }
     });
   }
   const dereferenced = (await $RefParser.dereference(structuredClone(doc), { dereference: { circular: 'ignore' } })) as OpenApiDocument;
+  lastLoaded = 'url' in location ? { raw } : { file: path.resolve(location.file) };
   return { source, doc: dereferenced, problems };
+}
+
+let lastLoaded: { file: string } | { raw: unknown } | undefined;
+
+/**
+ * The document the run last read, as it was written: its file, or what the target served. The SARIF
+ * report (reporters/sarif-reporter.ts) locates each finding at its operation in it.
+ */
+export function loadedDocument(): { file: string } | { raw: unknown } | undefined {
+  return lastLoaded;
 }
 
 async function fetchDocument(url: string): Promise<unknown> {

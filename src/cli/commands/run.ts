@@ -24,7 +24,7 @@ export function runCommand(setExit: (code: number) => void, mode: 'run' | 'basel
     },
     async run({ args }) {
       // The engine is loaded here, not at the top: `gauntlet --help` and `doctor` answer without it.
-      const [{ formatRunError }, { runGauntlet }, { ConsoleReporter }, { HtmlReporter }, { JsonReporter }, { JUnitReporter }, { MarkdownReporter }, { guardRun }] = await Promise.all([
+      const [{ formatRunError }, { runGauntlet }, { ConsoleReporter }, { HtmlReporter }, { JsonReporter }, { JUnitReporter }, { MarkdownReporter }, { SarifReporter }, { guardRun }] = await Promise.all([
         import('../../run/run-error.ts'),
         import('../../run/run-gauntlet.ts'),
         import('../../reporters/console-reporter.ts'),
@@ -32,6 +32,7 @@ export function runCommand(setExit: (code: number) => void, mode: 'run' | 'basel
         import('../../reporters/json-reporter.ts'),
         import('../../reporters/junit-reporter.ts'),
         import('../../reporters/markdown-reporter.ts'),
+        import('../../reporters/sarif-reporter.ts'),
         import('../../reaper/guard.ts'),
       ]);
       const loaded = withSeed(withLoadProfile(await loadConfigForCli(args.config), args.profile), args.seed);
@@ -50,10 +51,10 @@ export function runCommand(setExit: (code: number) => void, mode: 'run' | 'basel
         targetEnv: flawEnv(args.flaw, config),
         coverage: args.coverage !== false,
         baseline,
-        reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir), new HtmlReporter(config.reportsDir)],
+        reporters: [new ConsoleReporter(), new JsonReporter(config.reportsDir), new JUnitReporter(config.reportsDir), new MarkdownReporter(config.reportsDir), new HtmlReporter(config.reportsDir), new SarifReporter(config.reportsDir)],
       }).finally(() => guard.close());
       if (result.error) process.stderr.write(`${formatRunError(result.error)}\n`);
-      process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md,index.html}\n`);
+      process.stdout.write(`reports: ${config.reportsDir}/{results.json,junit.xml,summary.md,index.html,gauntlet.sarif}\n`);
       if (result.baseline?.written) process.stdout.write(`baseline: ${result.baseline.file} holds ${result.baseline.known} accepted finding(s); commit it, and say in each "reason" why it is accepted\n`);
       // `gauntlet baseline` accepts what it found: a failed gate is no failure of the command (a broken run still is).
       setExit(mode === 'baseline' && result.exitCode === 1 ? 0 : result.exitCode);
