@@ -8,7 +8,8 @@ import { evaluateGates } from '../gates/evaluate.ts';
 import { coverageCheck, shareCoverage, sharedCoverage } from '../openapi/api-coverage.ts';
 import { preflightDocument } from '../openapi/preflight.ts';
 import { startStack, type Stack } from '../provision/stack.ts';
-import { crashCheck } from '../target/crash-checks.ts';
+import { crashCheck, unreachableCheck } from '../target/crash-checks.ts';
+import { causeChain, NetworkError } from '../http/network-error.ts';
 import { liveness } from '../target/liveness.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
@@ -72,18 +73,42 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     });
     const target = stack.target as NonNullable<Stack['target']>;
     events.onTargetReady({ name: config.target.name, url: target.url, ms: stack.timings.targetMs });
+    // Set once the target stops answering: the stages after that one are skipped with this reason.
+    let unreachable: string | undefined;
     for (const name of options.stages) {
       // After Ctrl-C no stage starts: the error below becomes GAUNTLET_INTERRUPTED (run-error.ts).
       if (interruptedBy()) throw new Error(`the ${name} stage was about to start`);
+      if (unreachable) {
+        const skipped: StageResult = { name, status: 'skipped', reason: `not run: ${unreachable}`, durationMs: 0, checks: [], metrics: {} };
+        stages.push(skipped);
+        events.onStageEnd(skipped);
+        continue;
+      }
       events.onStageStart(name);
       const started = performance.now();
-      const context = { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: events.onCheck };
+      // What the stage reported so far: kept if it breaks (every finding the console showed reaches the reports).
+      const emitted: CheckResult[] = [];
+      const onCheck = (check: CheckResult) => {
+        emitted.push(check);
+        events.onCheck(check);
+      };
+      const context = { config, environment: stack.environment, target, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck };
       const { result, gates } = await runStage(name, context, options.registry ?? STAGES).catch((error: unknown) => {
+        const durationMs = Math.round(performance.now() - started);
+        const network = causeChain(error).find((e): e is NetworkError => e instanceof NetworkError);
+        if (network && !interruptedBy()) {
+          // The target stopped answering: a finding about the target, not a broken run (exit 1, not 2).
+          for (const crash of liveness.take()) emitted.push(crashCheck(name, config.target.name, crash));
+          const check = unreachableCheck(name, config.target.name, network, liveness.all(), config.target.crashRestarts);
+          events.onCheck(check);
+          unreachable = `${config.target.name} stopped answering in the ${name} stage (${check.id})`;
+          return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs, checks: [...emitted, check], metrics: {} }, gates: [] };
+        }
         const broken = runErrorOf(error, name);
         failure ??= broken;
         const check = runErrorCheck(broken);
         events.onCheck(check);
-        return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs: Math.round(performance.now() - started), checks: [check], metrics: {} }, gates: [] };
+        return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs, checks: [...emitted, check], metrics: {} }, gates: [] };
       });
       // The target died while this stage ran (and was restarted): a failed check of the stage, each time.
       for (const crash of liveness.take()) {
