@@ -9,7 +9,9 @@ const addFormats = formatsModule as unknown as (ajv: Ajv2020 | AjvDraft7) => voi
 
 /** Signs that a body exposes internals: stack frames, database driver errors, file paths. */
 const INTERNALS = [
-  { what: 'a stack trace', re: /(?:\\n|\n)\s*at [\w.<>$ ]*\(?(?:file:\/\/)?\/?[\w./-]+:\d+:\d+\)?/ },
+  // Node/Java frames after a newline, an escaped one, or an HTML error page's <br> and &nbsp; (Express's default page);
+  // Python's traceback, Go's panic, Ruby's backtrace.
+  { what: 'a stack trace', re: /(?:\\n|\n|<br\s*\/?>)(?:\s|&nbsp;|&#160;)*at [\w.<>$ [\]]*\(?(?:file:\/\/)?\/?[\w./-]+:\d+:\d+\)?|Traceback \(most recent call last\)|File &quot;[^&]+\.py&quot;, line \d+|File "[^"]+\.py", line \d+, in |goroutine \d+ \[[a-z ]+\]:|\.go:\d+ \+0x[0-9a-f]+|\.rb:\d+:in [`']/ },
   { what: 'a database error', re: /(syntax error at or near|duplicate key value violates|relation "[^"]+" does not exist|column "[^"]+" does not exist|unterminated quoted string|SQLSTATE|PG::|psycopg2|ER_PARSE_ERROR)/i },
   // What a database or cache driver says when its server is gone (node-postgres, ioredis, psycopg, redis-py).
   { what: 'a driver message', re: /(\bconnect (ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\b|Connection terminated unexpectedly|terminating connection due to administrator command|the database system is (shutting down|starting up|in recovery mode)|Client has encountered a connection error|connection to server at .* failed|Connection refused\s+Is the server running|Connection is closed\.|MaxRetriesPerRequestError|Error 111 connecting to)/i },
@@ -94,4 +96,32 @@ function stripIds(schema: unknown, seen = new Map<object, unknown>()): JsonSchem
   seen.set(schema, out);
   for (const [k, v] of Object.entries(schema)) if (k !== '$id') out[k] = stripIds(v, seen);
   return out;
+}
+
+let shapes: AjvDraft7 | undefined;
+const shapeCache = new Map<string, ValidateFunction>();
+
+/**
+ * Whether a string breaks the shape the document gives it (its `format`, `pattern` or `enum`),
+ * tested as a validator would test it: a long run of "x" breaks an email format and a `^[0-9]+$`
+ * pattern, not a `^.*$` pattern or a format no validator knows ("password", "text").
+ */
+export function breaksShape(schema: { format?: unknown; pattern?: unknown; enum?: unknown; const?: unknown }, value: string): boolean {
+  const shape = { type: 'string', ...('const' in schema ? { const: schema.const } : {}), ...(typeof schema.format === 'string' ? { format: schema.format } : {}), ...(typeof schema.pattern === 'string' ? { pattern: schema.pattern } : {}), ...(Array.isArray(schema.enum) ? { enum: schema.enum } : {}) };
+  const key = JSON.stringify(shape);
+  let validate = shapeCache.get(key);
+  if (!validate) {
+    if (!shapes) {
+      shapes = new AjvDraft7({ strict: false, validateFormats: true, logger: false });
+      addFormats(shapes);
+    }
+    try {
+      validate = shapes.compile(shape);
+    } catch {
+      // A pattern no RegExp takes: the document forbids nothing Gauntlet can tell.
+      validate = Object.assign(() => true, { errors: null }) as unknown as ValidateFunction;
+    }
+    shapeCache.set(key, validate);
+  }
+  return !validate(value);
 }

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
+import { groupFindings } from '../results/grouping.ts';
 import { describeFailed, failedBySeverity } from '../results/severity.ts';
 import type { Reporter } from './types.ts';
 import { reachOf } from '../results/reach.ts';
@@ -58,8 +59,15 @@ export class ConsoleReporter implements Reporter {
     if (bugs.length + deviations.length) {
       // Bugs first: a 500 must not drown among documentation mismatches.
       this.write(pc.bold(`\n${describeFailed(bugs, deviations)}`));
-      for (const c of bugs) this.write(`  ${pc.red('bug')}        ${c.title} ${pc.dim(`(${c.id})`)}`);
-      for (const c of deviations) this.write(`  ${pc.yellow('deviation')}  ${c.title} ${pc.dim(`(${c.id})`)}`);
+      // One line per cause: a 500 on hostile input across twenty fields is one finding with its triggers.
+      const byId = new Map([...bugs, ...deviations].map((c) => [c.id, c]));
+      for (const group of groupFindings([...bugs, ...deviations])) {
+        const mark = group.severity === 'bug' ? pc.red('bug') : pc.yellow('deviation');
+        const pad = group.severity === 'bug' ? '        ' : '  ';
+        const first = byId.get(group.checks[0] as string) as CheckResult;
+        if (group.checks.length === 1) this.write(`  ${mark}${pad}${first.title} ${pc.dim(`(${first.id})`)}`);
+        else this.write(`  ${mark}${pad}${group.cause} — ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'} ${pc.dim(`(${group.checks.slice(0, 3).join(', ')}${group.checks.length > 3 ? ', …' : ''})`)}`);
+      }
     }
     const b = result.baseline;
     if (b && !b.written) {

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { groupFindings } from '../results/grouping.ts';
 import { failedBySeverity } from '../results/severity.ts';
 import type { CheckResult, RunResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
@@ -53,13 +54,22 @@ export function renderMarkdown(result: RunResult): string {
   }
   const { bugs, deviations } = failedBySeverity(result.stages.flatMap((s) => s.checks));
   const item = (c: CheckResult) => lines.push(`- **${cell(c.title)}** (\`${c.id}\`)${c.message ? `\n  \`\`\`\n  ${c.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\`` : ''}`);
+  // One entry per cause: its first check in full, the others named (issue #27: one finding per cause).
+  const byId = new Map([...bugs, ...deviations].map((c) => [c.id, c]));
+  const groups = groupFindings([...bugs, ...deviations]);
+  const entry = (group: (typeof groups)[number]) => {
+    const first = byId.get(group.checks[0] as string) as CheckResult;
+    if (group.checks.length === 1) return item(first);
+    lines.push(`- **${cell(group.cause)}**: ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'}: ${group.checks.slice(0, 12).map((id) => `\`${cell(id)}\``).join(', ')}${group.checks.length > 12 ? ', …' : ''}`);
+    if (group.severity === 'bug' && first.message) lines.push(`  \`\`\`\n  ${first.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\``);
+  };
   if (bugs.length) {
     lines.push('', `## Bugs (${bugs.length})`, '');
-    bugs.forEach(item);
+    groups.filter((g) => g.severity === 'bug').forEach(entry);
   }
   if (deviations.length) {
     lines.push('', `## Deviations from the document (${deviations.length})`, '');
-    deviations.forEach(item);
+    groups.filter((g) => g.severity === 'deviation').forEach(entry);
   }
   lines.push(...baselineLines(result));
   return `${lines.join('\n')}\n`;

@@ -14,6 +14,7 @@ import { liveness } from '../target/liveness.ts';
 import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
 import { applyBaseline, baselineOf, writeBaseline, type Baseline, type BaselineOutcome } from '../baseline/baseline.ts';
+import { groupFindings } from '../results/grouping.ts';
 import { withSeverity } from '../results/severity.ts';
 import type { CheckResult, GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
 import { runErrorCheck, runErrorOf } from './run-error.ts';
@@ -163,14 +164,16 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const { deviations, reach, ...thresholds } = config.gates;
   const gates = [...evaluateGates(stages, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
+  const reported = redactDeep(stages.map(forReports));
   const result: RunResult = {
     schemaVersion: 1,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     environment: kind,
     target: { name: config.target.name, url: stack?.context.targetUrl ?? null },
-    stages: redactDeep(stages.map(forReports)),
+    stages: reported,
     gates,
+    causes: groupFindings(reported.flatMap((s) => s.checks)),
     passed,
     exitCode: interruptedBy() ? signalExitCode(interruptedBy() as NodeJS.Signals) : failure ? 2 : passed ? 0 : 1,
     ...(failure ? { error: redactDeep(failure) } : {}),

@@ -1,6 +1,7 @@
 import type { HttpRequest } from '../../http/send.ts';
 import { typeOf } from '../../openapi/generate.ts';
 import type { JsonSchema, Operation } from '../../openapi/operations.ts';
+import { breaksShape } from '../../openapi/validate.ts';
 
 /**
  * Boundary and hostile values for every parameter and every body field at any depth (issue: the
@@ -50,14 +51,16 @@ export function hostileValues(schema: JsonSchema, slot: Pick<Slot, 'in' | 'requi
     out.push({ kind: 'not a number', value: 'abc', forbidden: true });
   } else if (type === 'string') {
     const maxLength = num(schema.maxLength);
-    const shaped = typeof schema.format === 'string' || typeof schema.pattern === 'string' || enumerated;
+    // Forbidden by its shape only when the value really breaks it (a `^.*$` pattern takes 4,096 "x"s).
+    const shaped = (value: string) => (typeof schema.format === 'string' || typeof schema.pattern === 'string' || enumerated) && breaksShape(schema, value);
     // Path segments stay short enough for any server's URL limit (8 KiB is common): 256 characters only.
     for (const length of slot.in === 'path' ? [256] : LONG) {
-      out.push({ kind: `${length} characters`, value: 'x'.repeat(length), forbidden: (maxLength !== undefined && length > maxLength) || shaped });
+      const value = 'x'.repeat(length);
+      out.push({ kind: `${length} characters`, value, forbidden: (maxLength !== undefined && length > maxLength) || shaped(value) });
     }
     const outOfLength = (text: string) => (maxLength !== undefined && text.length > maxLength) || (typeof schema.minLength === 'number' && text.length < schema.minLength);
-    out.push({ kind: 'a NUL character', value: NUL, forbidden: shaped || outOfLength(NUL) });
-    out.push({ kind: 'control and right-to-left characters', value: CONTROL, forbidden: shaped || outOfLength(CONTROL) });
+    out.push({ kind: 'a NUL character', value: NUL, forbidden: shaped(NUL) || outOfLength(NUL) });
+    out.push({ kind: 'control and right-to-left characters', value: CONTROL, forbidden: shaped(CONTROL) || outOfLength(CONTROL) });
     if (slot.in !== 'body' && schema.format !== undefined) out.push({ kind: `not a ${String(schema.format)}`, value: '-1', forbidden: true });
   } else if (type === 'boolean' && slot.in !== 'body') {
     out.push({ kind: 'not a boolean', value: 'maybe', forbidden: true });

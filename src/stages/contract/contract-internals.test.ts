@@ -148,6 +148,14 @@ describe('response validation', () => {
 
   it('recognises internals in error bodies: stack frames and database errors', () => {
     expect(leakedInternals(JSON.stringify({ stack: 'Error: x\n    at handler (/app/src/routes.ts:10:5)' }))).toEqual(['a stack trace']);
+    // An HTML error page (Express's default), a Python traceback (plain or in Werkzeug's HTML), a Go panic, a Ruby backtrace.
+    expect(leakedInternals('<pre>Error: boom<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br></pre>')).toEqual(['a stack trace']);
+    expect(leakedInternals('Traceback (most recent call last):\n  File "/app/run.py", line 12, in index\n    boom()')).toEqual(['a stack trace']);
+    expect(leakedInternals('<div class="traceback">File &quot;/usr/lib/python3/dist-packages/flask/app.py&quot;, line 2525, in wsgi_app</div>')).toEqual(['a stack trace']);
+    expect(leakedInternals('panic: runtime error\n\ngoroutine 7 [running]:\nmain.handler(...)\n\t/app/main.go:42 +0x1d')).toEqual(['a stack trace']);
+    expect(leakedInternals("app/controllers/posts_controller.rb:12:in `show'")).toEqual(['a stack trace']);
+    // Words that only look like it: no frame, no file and line.
+    expect(leakedInternals('<p>Look at the docs<br>at your own pace</p>')).toEqual([]);
     expect(leakedInternals('{"detail":"syntax error at or near \\"or\\""}')).toEqual(['a database error']);
     expect(leakedInternals('{"detail":"conversation not found"}')).toEqual([]);
   });

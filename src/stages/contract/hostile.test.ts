@@ -32,6 +32,11 @@ describe('hostile values', () => {
     expect(kinds(hostileValues({ type: 'string', maxLength: 300 }, { in: 'query', required: false }))).toMatchObject({ '256 characters': false, '4096 characters': true });
     expect(Object.keys(kinds(hostileValues({ type: 'string', format: 'uuid' }, { in: 'path', required: true })))).toEqual(['256 characters', 'a NUL character', 'control and right-to-left characters', 'not a uuid']);
     expect(hostileValues({ type: 'string', format: 'uuid' }, { in: 'path', required: true }).every((v) => v.forbidden)).toBe(true);
+    // A shape forbids a value only when the value breaks it: a pattern that takes any text, a format no validator knows.
+    expect(kinds(hostileValues({ type: 'string', pattern: '^.*$' }, { in: 'body', required: false }))).toMatchObject({ '4096 characters': false, 'a NUL character': false });
+    expect(kinds(hostileValues({ type: 'string', pattern: '^[a-z]+$' }, { in: 'body', required: false }))).toMatchObject({ '4096 characters': false, 'a NUL character': true });
+    expect(kinds(hostileValues({ type: 'string', format: 'password' }, { in: 'body', required: false }))).toMatchObject({ '256 characters': false });
+    expect(kinds(hostileValues({ type: 'string', format: 'email' }, { in: 'body', required: false }))).toMatchObject({ '256 characters': true });
   });
 
   it('body fields also get null (allowed only when nullable) and the other container types', () => {
