@@ -66,7 +66,7 @@ export class ConsoleReporter implements Reporter {
         const pad = group.severity === 'bug' ? '        ' : '  ';
         const first = byId.get(group.checks[0] as string) as CheckResult;
         if (group.checks.length === 1) this.write(`  ${mark}${pad}${first.title} ${pc.dim(`(${first.id})`)}`);
-        else this.write(`  ${mark}${pad}${group.cause} — ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'} ${pc.dim(`(${group.checks.slice(0, 3).join(', ')}${group.checks.length > 3 ? ', …' : ''})`)}`);
+        else this.write(`  ${mark}${pad}${group.example} — ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'} ${pc.dim(`(${group.checks.slice(0, 3).join(', ')}${group.checks.length > 3 ? ', …' : ''})`)}`);
       }
     }
     const b = result.baseline;

@@ -60,7 +60,7 @@ export function renderMarkdown(result: RunResult): string {
   const entry = (group: (typeof groups)[number]) => {
     const first = byId.get(group.checks[0] as string) as CheckResult;
     if (group.checks.length === 1) return item(first);
-    lines.push(`- **${cell(group.cause)}**: ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'}: ${group.checks.slice(0, 12).map((id) => `\`${cell(id)}\``).join(', ')}${group.checks.length > 12 ? ', …' : ''}`);
+    lines.push(`- **${cell(group.example)}**, and the same cause elsewhere: ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'}: ${group.checks.slice(0, 12).map((id) => `\`${cell(id)}\``).join(', ')}${group.checks.length > 12 ? ', …' : ''}`);
     if (group.severity === 'bug' && first.message) lines.push(`  \`\`\`\n  ${first.message.split('\n').slice(0, 12).join('\n  ')}\n  \`\`\``);
   };
   if (bugs.length) {

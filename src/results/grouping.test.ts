@@ -16,9 +16,9 @@ describe('one finding per cause', () => {
       { ...failed('contract:GET /x:valid', 'answered 500: a server error'), known: { reason: 'accepted' } },
     ];
     expect(groupFindings(checks)).toEqual([
-      { severity: 'bug', cause: 'answered N: a server error', checks: ['contract:POST /lists/:boundaries', 'contract:PUT /lists/{id}:boundaries', 'contract:POST /items/:boundaries:2'], operations: 3 },
-      { severity: 'bug', cause: "user B got N on user A's /lists/N (which an anonymous request cannot read: N): broken object-level authorization", checks: ['security:authz:object:GET /lists/{id}'], operations: 1 },
-      { severity: 'deviation', cause: 'content type text/plain is not documented for N (documented: application/json)', checks: ['contract:POST /auth/sign-in:wrong type for username', 'contract:PUT /items/{id}:malformed JSON'], operations: 2 },
+      { severity: 'bug', cause: 'answered N: a server error', example: 'answered 500: a server error, for body.title = 256 characters', checks: ['contract:POST /lists/:boundaries', 'contract:PUT /lists/{id}:boundaries', 'contract:POST /items/:boundaries:2'], operations: 3 },
+      { severity: 'bug', cause: "user B got N on user A's /lists/N (which an anonymous request cannot read: N): broken object-level authorization", example: "user B got 200 on user A's /lists/7 (which an anonymous request cannot read: 401): broken object-level authorization", checks: ['security:authz:object:GET /lists/{id}'], operations: 1 },
+      { severity: 'deviation', cause: 'content type text/plain is not documented for N (documented: application/json)', example: 'content type text/plain is not documented for 400 (documented: application/json)', checks: ['contract:POST /auth/sign-in:wrong type for username', 'contract:PUT /items/{id}:malformed JSON'], operations: 2 },
     ]);
   });
 

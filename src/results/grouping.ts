@@ -6,13 +6,16 @@ export interface FindingGroup {
   severity: Severity;
   /** The signature they share: "answered N: a server error", "content type text/plain is not documented for N …". */
   cause: string;
+  /** The first check's own first line (with its operation, field and values): what a reader sees. */
+  example: string;
   /** Their check ids, in run order. */
   checks: string[];
   /** How many operations they touch. */
   operations: number;
 }
 
-const OPERATION = /\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*/g;
+/** `METHOD /path` in a check id or a message, up to the check's own suffix (`:boundaries`, `:body.name`). */
+export const OPERATION = /\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^\s:]*(?::[^\s:]+)*?(?=:[a-z]|[\s,)]|$)/g;
 
 /**
  * One finding per cause (issue #27, item 2): the failed checks (the baseline's known ones left out)
@@ -27,8 +30,8 @@ export function groupFindings(checks: CheckResult[]): FindingGroup[] {
     if (check.status !== 'failed' || check.known) continue;
     const severity = check.severity ?? 'bug';
     const cause = causeOf(check);
-    const key = `${severity}\n${check.stage}\n${cause}`;
-    const group = groups.get(key) ?? { severity, cause, checks: [], operations: 0, ops: new Set<string>() };
+    const key = `${severity}\n${cause}`;
+    const group = groups.get(key) ?? { severity, cause, example: (check.message ?? check.title).split('\n')[0] ?? '', checks: [], operations: 0, ops: new Set<string>() };
     group.checks.push(check.id);
     for (const op of check.id.match(OPERATION) ?? []) group.ops.add(op);
     groups.set(key, group);

@@ -70,7 +70,7 @@ export interface RunResult {
   /** Why the run could not finish, when it could not: what ran is in `stages`. */
   error?: RunError;
   /** The failures the baseline does not know, one entry per cause (results/grouping.ts): bugs first. */
-  causes?: { severity: Severity; cause: string; checks: string[]; operations: number }[];
+  causes?: { severity: Severity; cause: string; example: string; checks: string[]; operations: number }[];
   /** What the baseline (gauntlet.baseline.json) made of the failures, when there was one. */
   baseline?: { file: string; known: number; new: number; fixed: { fingerprint: string; id: string; title: string }[]; written?: boolean };
 }
