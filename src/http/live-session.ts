@@ -12,7 +12,8 @@ export interface LiveSession {
 
 /**
  * Keeps a test user's session alive while a stage runs. When a request made with its token answers
- * 401 and the probe confirms the token no longer works (an earlier request changed the user's email,
+ * 401 (or 403 or 404 after a write changed the user's email or password: an API that finds the
+ * token's user by its old email answers so) and the probe confirms the token no longer works (an earlier request changed the user's email,
  * username or password, or revoked the token), the session logs in again (a fresh user when the old
  * credentials no longer work either), its headers change in place, so every request built later
  * carries the new ones, and the request is sent once more with them. A check never fails, or passes
@@ -23,12 +24,14 @@ export function keepSessionAlive(auth: AuthConfig, baseUrl: string, seed: number
   const renewals: string[] = [];
   const stale: Record<string, string>[] = [];
   let pending: Promise<boolean> | undefined;
+  // A write changed the credentials since the token was issued: a 403 or 404 may then be the dead session.
+  let changed = false;
   const carried = (request: HttpRequest, headers: Record<string, string>) => Object.keys(headers).length > 0 && Object.entries(headers).every(([k, v]) => request.headers[k] === v);
 
   const renew = async (): Promise<boolean> => {
     const probeRequest = (probe as (h: Record<string, string>) => HttpRequest)(session.headers);
     const check = await send({ ...probeRequest, noRenewal: true });
-    if (check.status !== 401) return false;
+    if (check.status !== 401 && !(changed && (check.status === 403 || check.status === 404))) return false;
     const before = { ...session.headers };
     const next = await login(auth, baseUrl, session.credentials)
       .then((s) => ({ s, how: 'logged in again' }))
@@ -37,7 +40,8 @@ export function keepSessionAlive(auth: AuthConfig, baseUrl: string, seed: number
     for (const key of Object.keys(session.headers)) delete session.headers[key];
     Object.assign(session.headers, next.s.headers);
     Object.assign(session, { token: next.s.token, refreshToken: next.s.refreshToken, credentials: next.s.credentials });
-    renewals.push(`the token stopped working (${probeRequest.method} ${new URL(probeRequest.url).pathname} answered 401): ${next.how}`);
+    changed = false;
+    renewals.push(`the token stopped working (${probeRequest.method} ${new URL(probeRequest.url).pathname} answered ${check.status}${check.status === 401 ? '' : ' after a write changed the credentials'}): ${next.how}`);
     log('session renewed: %s', renewals.at(-1));
     return true;
   };
@@ -50,11 +54,14 @@ export function keepSessionAlive(auth: AuthConfig, baseUrl: string, seed: number
     const body = request.body && 'json' in request.body ? request.body.json : undefined;
     for (const [key, path] of fields) {
       const value = path.reduce<unknown>((node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), body);
-      if (typeof value === 'string' && value !== session.credentials[key]) session.credentials = { ...session.credentials, [key]: value };
+      if (typeof value === 'string' && value !== session.credentials[key]) {
+        session.credentials = { ...session.credentials, [key]: value };
+        changed = true;
+      }
     }
   };
 
-  setSessionRenewer({ observe, renew: async (request) => {
+  setSessionRenewer({ observe, changed: () => changed, renew: async (request) => {
     if (!probe) return undefined;
     const current = carried(request, session.headers);
     const old = stale.find((h) => carried(request, h));

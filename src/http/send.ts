@@ -92,6 +92,8 @@ export function setRequestHooks(h: RequestHooks): void {
 interface Renewer {
   observe(request: HttpRequest, status: number): void;
   renew(request: HttpRequest): Promise<HttpRequest | undefined>;
+  /** Whether a write changed the session's credentials since its token was issued: then a 403 or 404 may be a dead session too. */
+  changed?(): boolean;
 }
 let renewer: Renewer | undefined;
 
@@ -175,7 +177,9 @@ export async function send(request: HttpRequest, timeoutMs = 15_000, retried = f
     .finally(done);
   remember(request, String(response.status));
   renewer?.observe(request, response.status);
-  if (response.status === 401 && renewer && !request.noRenewal) {
+  // A 401 may be a dead session; so may a 403 or 404 after a write changed the user's email or password
+  // (an API that looks the token's user up by the old email answers "forbidden" or "not found").
+  if (renewer && !request.noRenewal && (response.status === 401 || ((response.status === 403 || response.status === 404) && renewer.changed?.() === true))) {
     const again = await renewer.renew(request);
     if (again) return send({ ...again, noRenewal: true }, timeoutMs, retried);
   }
