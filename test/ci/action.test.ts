@@ -47,6 +47,9 @@ describe('action.yml (the composite GitHub Action)', () => {
     const uses = Object.values(example.jobs).flatMap((j) => j.steps).filter((s) => /\/gauntlet@/.test(s.uses ?? ''));
     expect(uses).toHaveLength(1);
     expect(Object.keys(uses[0]?.with ?? {}).filter((k) => !(k in action.inputs))).toEqual([]);
+    // With sarif: 'true', gauntlet.sarif goes to code scanning, also when the gate failed.
+    const upload = action.runs.steps.find((s) => (s.uses ?? '').startsWith('github/codeql-action/upload-sarif@'));
+    expect(upload).toMatchObject({ if: "always() && inputs.sarif == 'true'", with: { sarif_file: '${{ inputs.working-directory }}/${{ inputs.reports }}/gauntlet.sarif' } });
     // Inputs reach the shell through env only: an input spliced into a script is a script injection.
     for (const step of action.runs.steps) expect(step.run ?? '', step.name).not.toMatch(/\$\{\{\s*inputs\./);
   });
