@@ -7,9 +7,11 @@ import type { CheckResult } from '../../results/types.ts';
 
 /**
  * Unique fields other than the login identity (issue #26's fifth property; the identity is the
- * security stage's `unique-identity`). A field is taken for unique when the document says so: a
- * property whose description says "unique" or "already", or a create that documents a 409 (or a
- * response described as "already exists"/"taken"). Then, after the create's valid request:
+ * security stage's `unique-identity`). A field is taken for unique when the document says so (a
+ * property whose description says "unique" or "already", or a create that documents a 409 or a
+ * response described as "already exists"/"taken"), or when the answer to the same body sent again
+ * says so (a 409, or a 4xx whose text says "already exists", "taken", "unique", for a body with a
+ * name-like field: name, title, slug, code …). After the create's valid request:
  * 1. the same body is sent again: a 5xx is a finding (the unique index answered, not the code); a
  *    2xx that made a second item is one where a property says it is unique; a 4xx names the field
  *    (the refused answer's text names it, or it is the body's only text field);
@@ -30,7 +32,10 @@ export async function uniqueChecks(op: Operation, write: { request: HttpRequest;
   const texts = Object.keys(fields).filter((k) => typeof fields[k] === 'string' && fields[k] !== '' && !refersToResource(k) && !FORMATS.includes(String(properties[k]?.format)));
   const described = texts.filter((k) => typeof properties[k]?.description === 'string' && UNIQUE.test(properties[k].description as string));
   const conflict = op.responses.some((r) => r.status === '409' || (r.status.startsWith('4') && UNIQUE.test(r.description ?? '')));
-  if (texts.length === 0 || (described.length === 0 && !conflict)) return [];
+  // Undocumented, a field named like a name someone picks (a slug, a title, a code) may still be unique: the answer to the same body says.
+  const named = texts.filter((k) => NAMED.test(k));
+  if (texts.length === 0 || (described.length === 0 && !conflict && named.length === 0)) return [];
+  const documented = described.length > 0 || conflict;
   const body = (values: Record<string, unknown>): HttpRequest => ({ ...request, body: { json: wrapper ? { [wrapper]: { ...fields, ...values } } : { ...fields, ...values } } });
   const first = stored(response);
   const again = body({});
@@ -42,6 +47,8 @@ export async function uniqueChecks(op: Operation, write: { request: HttpRequest;
     return described.filter(() => twice).map((field) => failed(op, field, [`"${field}" is documented as unique, and the same body sent again made a second item (${first.id} and ${second.id})`], again, answer));
   }
   if (answer.status === 401 || answer.status === 403 || answer.status === 429) return [];
+  // Learned from the answer alone: only a 409, or a refusal that says the value is taken.
+  if (!documented && answer.status !== 409 && !UNIQUE.test(answer.text)) return [];
   const field = described.find((k) => answer.text.includes(k)) ?? texts.find((k) => answer.text.includes(k)) ?? (texts.length === 1 ? texts[0] : described[0]);
   if (!field) return [];
   const value = typeof first.object?.[field] === 'string' ? (first.object[field] as string) : (fields[field] as string);
@@ -66,6 +73,9 @@ export async function uniqueChecks(op: Operation, write: { request: HttpRequest;
 
 /** Formats whose values are not names a person picks (a date, an id, a link). */
 const FORMATS = ['date', 'date-time', 'time', 'uuid', 'uri', 'url', 'byte', 'binary'];
+
+/** Fields whose value a person picks and others may not reuse. */
+const NAMED = /^(name|title|slug|code|sku|handle|username|user_?name|email|key|label)$/i;
 
 const UNIQUE = /\bunique\b|already (exists|taken|used|registered|in use)|\btaken\b|duplicate/i;
 

@@ -58,9 +58,12 @@ describe('unique fields', () => {
     expect(crash).toMatchObject({ status: 'failed', message: expect.stringMatching(/^the same body sent a second time answered 500/) });
   });
 
-  it('send nothing more where the document promises no uniqueness', async () => {
-    const s = server((n) => n, (n) => n);
-    expect(await judge(createOp('none'), s)).toEqual([]);
-    expect(s.sent).toHaveLength(1);
+  it('learn a unique name from the answer to the same body when the document says nothing', async () => {
+    const [learned] = await judge(createOp('none'), server((n) => n.toLowerCase(), (n) => n.trim()));
+    expect(learned).toMatchObject({ id: 'contract:POST /tags:unique:name', status: 'failed', message: expect.stringMatching(/^"name" sent padded with spaces/) });
+    // No uniqueness at all: one more request (the same body, accepted), and no check.
+    const open = server(() => String(Math.random()), (n) => n);
+    expect(await judge(createOp('none'), open)).toEqual([]);
+    expect(open.sent).toHaveLength(2);
   });
 });
