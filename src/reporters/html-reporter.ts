@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { groupFindings } from '../results/grouping.ts';
 import { describeFailed, failedBySeverity } from '../results/severity.ts';
 import { esc } from './_html.ts';
 import { loadFigures } from './load-figures.ts';
@@ -70,7 +71,10 @@ function failedSection(stages: StageResult[]): string {
     const message = request ? c.message?.split('\n').filter((line) => !line.includes(request)).join('\n') : c.message;
     return `<article class="failure ${c.severity ?? 'bug'}"><h3><span class="severity">${c.severity === 'deviation' ? 'deviation' : 'bug'}</span> ${esc(c.title)}</h3><p class="muted">${esc(c.id)}</p>${message ? `<pre>${esc(message)}</pre>` : ''}${request ? `<p>Reproduce:</p><pre class="repro">${esc(request)}</pre>` : ''}</article>`;
   };
-  return section('failed', describeFailed(bugs, deviations), failed.map(item).join(''));
+  // One row per cause first (bugs, then deviations), then every failed check in full.
+  const causes = groupFindings(failed);
+  const table = `<table class="causes"><thead><tr><th>severity</th><th>cause (first example)</th><th>checks</th><th>operations</th></tr></thead><tbody>${causes.map((g) => `<tr class="${g.severity}"><td>${g.severity}</td><td>${esc(g.example)}</td><td>${g.checks.length}</td><td>${g.operations}</td></tr>`).join('')}</tbody></table>`;
+  return section('failed', `${describeFailed(bugs, deviations)}: ${causes.length} cause${causes.length === 1 ? '' : 's'}`, table + failed.map(item).join(''));
 }
 
 type Counts = { covered: number; total: number };

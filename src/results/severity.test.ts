@@ -45,6 +45,7 @@ describe('deviations in gates and reports', () => {
     expect(md.indexOf('## Deviations from the document (2)')).toBeGreaterThan(md.indexOf(`(\`${authz.id}\`)`));
     const html = renderHtml(result);
     expect(html).toContain('Failed checks: 2 bugs, 2 deviations from the document');
+    expect(html).toMatch(/<table class="causes">.*<tr class="bug"><td>bug<\/td>.*<tr class="deviation">/s); // one row per cause, bugs first
     expect(html.indexOf(serverError.id)).toBeLessThan(html.indexOf(shape.id)); // a bug found later still comes first
     let out = '';
     new ConsoleReporter({ write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream).onRunEnd(result);
