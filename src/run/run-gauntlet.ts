@@ -152,19 +152,21 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   }
 
   withRunCoverage(stages);
+  // Classified and stripped of terminal codes once: the baseline's fingerprints, the gates and the reports all read these.
+  const finished = stages.map(forReports);
   let baseline: BaselineOutcome | undefined;
-  if (options.baseline?.previous) baseline = applyBaseline(stages, options.baseline.previous, options.baseline.file);
+  if (options.baseline?.previous) baseline = applyBaseline(finished, options.baseline.previous, options.baseline.file);
   if (options.baseline?.update && !failure) {
     // Failures as they are (known ones too), each reason already given kept: the new accepted set.
-    const written = baselineOf(stages, options.baseline.previous);
+    const written = baselineOf(finished, options.baseline.previous);
     await writeBaseline(options.baseline.file, redactDeep(written));
     baseline = { file: options.baseline.file, known: written.findings.length, new: 0, fixed: baseline?.fixed ?? [], written: true };
-    for (const stage of stages) stage.checks = stage.checks.map((c) => (c.status === 'failed' && !c.known ? { ...c, known: { reason: 'accepted now (--update-baseline)' } } : c));
+    for (const stage of finished) stage.checks = stage.checks.map((c) => (c.status === 'failed' && !c.known ? { ...c, known: { reason: 'accepted now (--update-baseline)' } } : c));
   }
   const { deviations, reach, ...thresholds } = config.gates;
-  const gates = [...evaluateGates(stages, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
+  const gates = [...evaluateGates(finished, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
-  const reported = redactDeep(stages.map(forReports));
+  const reported = redactDeep(finished);
   const result: RunResult = {
     schemaVersion: 1,
     startedAt: startedAt.toISOString(),
