@@ -40,7 +40,7 @@ export async function uniqueChecks(op: Operation, write: { request: HttpRequest;
   const first = stored(response);
   const again = body({});
   const answer = await send(again);
-  if (isServerError(answer)) return [failed(op, described[0] ?? texts[0] as string, [`the same body sent a second time answered ${answer.status}: the unique constraint answered, not the code (a 409 or 400 was due)`], again, answer)];
+  if (isServerError(answer)) return [failed(op, described[0] ?? named[0] ?? texts[0] as string, [`the same body sent a second time answered ${answer.status}: the unique constraint answered, not the code (a 409 or 400 was due)`], again, answer)];
   if (answer.status >= 200 && answer.status < 300) {
     const second = stored(answer);
     const twice = first.id !== undefined && second.id !== undefined && first.id !== second.id;
