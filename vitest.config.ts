@@ -13,6 +13,7 @@ const SLOW = [
   'test/environments/compose.test.ts',
   'test/examples/notes-api.test.ts',
   'test/examples/cookbook-api.test.ts',
+  'test/run/seeds.test.ts',
 ];
 
 const integration = {
