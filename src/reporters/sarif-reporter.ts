@@ -4,6 +4,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { isMap, isPair, isScalar, parseDocument, type Node } from 'yaml';
 import { fingerprintOf } from '../baseline/fingerprint.ts';
 import { loadedDocument } from '../openapi/document.ts';
+import { operationIn } from '../results/grouping.ts';
 import type { CheckResult, RunResult } from '../results/types.ts';
 import type { Reporter } from './types.ts';
 
@@ -51,7 +52,7 @@ export function sarifOf(result: RunResult, document: { uri: string; text: string
   for (const check of result.stages.flatMap((s) => s.checks).filter((c) => c.status === 'failed')) {
     const kind = kindOf(check);
     if (!rules.has(kind)) rules.set(kind, { id: kind, name: kind.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()), shortDescription: { text: `Gauntlet ${kind.replace('/', ' check ')}` }, fullDescription: { text: check.title }, helpUri: 'https://github.com/gauntlet/gauntlet#readme', properties: { tags: [check.stage, check.severity ?? 'bug'] } });
-    const operation = OPERATION.exec(check.id)?.[0];
+    const operation = operationIn(check.id)?.[0];
     const line = (operation ? lines.get(operation.toLowerCase()) : undefined) ?? 1;
     const message = (check.message ?? check.title).split('\n');
     results.push({
@@ -80,11 +81,9 @@ export function sarifOf(result: RunResult, document: { uri: string; text: string
   };
 }
 
-const OPERATION = /\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^\s:]*(?::[^\s:]+)*?(?=:[a-z]|$)/;
-
 /** The kind of a check: its id without the operation, the field or parameter, and a distinct-failure number. */
 export function kindOf(check: CheckResult): string {
-  const operation = OPERATION.exec(check.id);
+  const operation = operationIn(check.id);
   const before = (operation ? check.id.slice(0, operation.index) : check.id).replace(/:$/, '');
   const after = operation ? check.id.slice(operation.index + operation[0].length).replace(/^:/, '') : '';
   const word = after.split(':')[0] ?? '';

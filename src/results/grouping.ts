@@ -17,6 +17,11 @@ export interface FindingGroup {
 /** `METHOD /path` in a check id or a message, up to the check's own suffix (`:boundaries`, `:body.name`). */
 export const OPERATION = /\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^\s:]*(?::[^\s:]+)*?(?=:[a-z]|[\s,)]|$)/g;
 
+/** The first `METHOD /path` of a check id, where it starts and what it is (the SARIF report locates and names findings by it). */
+export function operationIn(id: string): RegExpExecArray | null {
+  return new RegExp(OPERATION.source).exec(id);
+}
+
 /**
  * One finding per cause (issue #27, item 2): the failed checks (the baseline's known ones left out)
  * grouped by severity and by what failed, with what varies between them taken out: the operation, the
