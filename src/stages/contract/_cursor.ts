@@ -1,7 +1,8 @@
 import { curl, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { identifierFor, isObject, listItems, withId } from '../../openapi/identity.ts';
+import { isObject, listItems } from '../../openapi/identity.ts';
 import type { Operation, Parameter } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
+import { PageTally } from './_page-tally.ts';
 
 /**
  * Cursor pages (issue #26's third property, the pagination limit/offset and page/size do not
@@ -29,27 +30,13 @@ export async function cursorPagesCheck(
   const start = new URL(whole.request.url);
   if (size && per) start.searchParams.set(size.name, String(per));
   let request: HttpRequest = { method: 'GET', url: start.toString(), headers: whole.request.headers };
-  const problems: string[] = [];
-  const seen = new Map<string, number>();
-  let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+  const tally = new PageTally();
   let ended = false;
   for (let n = 0; n < 8; n++) {
     const response = await send(request);
     const got = response.status >= 200 && response.status < 300 ? listItems(response.json) : undefined;
     if (!got || !got.every(isObject)) return undefined;
-    if (per && size && got.length > per) {
-      problems.push(`${size.name}=${per} answered ${got.length} items`);
-      failing ??= { request, response };
-    }
-    for (const item of got as Record<string, unknown>[]) {
-      const key = String(identifierFor(withId(item), 'id') ?? JSON.stringify(item));
-      const earlier = seen.get(key);
-      if (earlier !== undefined && earlier !== n) {
-        problems.push(`the item ${key} is on page ${earlier + 1} and again on page ${n + 1}: the pages overlap`);
-        failing ??= { request, response };
-      }
-      seen.set(key, n);
-    }
+    tally.page(n, got as Record<string, unknown>[], { request, response }, per && size ? { sizeName: size.name, per } : undefined);
     const next = nextOf(response);
     if (next === undefined || got.length === 0) {
       ended = true;
@@ -59,15 +46,12 @@ export async function cursorPagesCheck(
     if (!url) break;
     request = { ...request, url };
   }
-  if (ended && complete) {
-    const keys = items.map((i) => String(identifierFor(withId(i), 'id') ?? JSON.stringify(i)));
-    const missing = keys.filter((k) => !seen.has(k));
-    if (missing.length) problems.push(`the pages together hold ${seen.size} items but the whole list has ${items.length}: ${missing.slice(0, 5).join(', ')} ${missing.length === 1 ? 'is' : 'are'} on no page`);
-  }
-  if (ended && total && seen.size !== total.value) problems.push(`the list's ${total.key} says ${total.value}, the pages hold ${seen.size} items`);
+  if (ended) tally.end(complete ? items : undefined, total);
+  const problems = tally.problems;
+  const failing = tally.failing;
   const id = `contract:${op.id}:pages`;
   const title = `the pages of ${op.id} are disjoint and together the whole list`;
-  if (problems.length === 0) return ended && seen.size > 0 ? { id, stage: 'contract', title, status: 'passed' } : undefined;
+  if (problems.length === 0) return ended && tally.size > 0 ? { id, stage: 'contract', title, status: 'passed' } : undefined;
   const evidence = failing ?? { request, response: whole.response };
   return {
     id,

@@ -1,9 +1,10 @@
 import { curl, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { identifierFor, isObject, listItems, trimSlash, unwrapEnvelope, withId } from '../../openapi/identity.ts';
+import { isObject, listItems, trimSlash, unwrapEnvelope } from '../../openapi/identity.ts';
 import { createsInCollection } from '../../openapi/plan.ts';
 import type { Operation, Parameter } from '../../openapi/operations.ts';
 import type { CheckResult } from '../../results/types.ts';
 import { cursorPagesCheck } from './_cursor.ts';
+import { PageTally } from './_page-tally.ts';
 import { sortChecks } from './_sort.ts';
 
 /**
@@ -161,7 +162,6 @@ function searchTerm(items: Record<string, unknown>[]): string | undefined {
 
 /** Fields of a list envelope that count the whole list. */
 export const TOTAL = /^(count|total|total_?count|totalcount|total_?items|totalitems|total_?results)$/i;
-const keyOf = (item: Record<string, unknown>) => String(identifierFor(withId(item), 'id') ?? JSON.stringify(item));
 
 /** Disjoint pages whose union is the whole list, none longer than asked; a total that matches. */
 async function pagesCheck(op: Operation, query: Parameter[], whole: { request: HttpRequest; response: HttpResponse }, items: Record<string, unknown>[], read: Read, send: (r: HttpRequest) => Promise<HttpResponse>): Promise<CheckResult | undefined> {
@@ -177,9 +177,7 @@ async function pagesCheck(op: Operation, query: Parameter[], whole: { request: H
   const complete = total === undefined || total === items.length;
   const per = size ? Math.max(1, Math.ceil(items.length / 3)) : items.length;
   const first = page ? (page.schema as { minimum?: number } | undefined)?.minimum ?? 1 : 0;
-  const problems: string[] = [];
-  const seen = new Map<string, number>();
-  let failing: { request: HttpRequest; response: HttpResponse } | undefined;
+  const tally = new PageTally();
   let ended = false;
   for (let n = 0; n < 8; n++) {
     const params: Record<string, string> = {};
@@ -193,29 +191,15 @@ async function pagesCheck(op: Operation, query: Parameter[], whole: { request: H
       if (!ended) return undefined;
       break;
     }
-    if (size && got.length > per) {
-      problems.push(`${size.name}=${per} answered ${got.length} items`);
-      failing ??= { request, response };
-    }
-    for (const item of got) {
-      const key = keyOf(item);
-      const earlier = seen.get(key);
-      if (earlier !== undefined && earlier !== n) {
-        problems.push(`the item ${key} is on page ${earlier + 1} and again on page ${n + 1}: the pages overlap`);
-        failing ??= { request, response };
-      }
-      seen.set(key, n);
-    }
+    tally.page(n, got, { request, response }, size ? { sizeName: size.name, per } : undefined);
     if (got.length < per) {
       ended = true;
       break;
     }
   }
-  if (ended && complete) {
-    const missing = items.map(keyOf).filter((k) => !seen.has(k));
-    if (missing.length) problems.push(`the pages together hold ${seen.size} items but the whole list has ${items.length}: ${missing.slice(0, 5).join(', ')} ${missing.length === 1 ? 'is' : 'are'} on no page`);
-  }
-  if (ended && total !== undefined && seen.size !== total) problems.push(`the list's ${totalKey} says ${total}, the pages hold ${seen.size} items`);
+  if (ended) tally.end(complete ? items : undefined, totalKey && total !== undefined ? { key: totalKey, value: total } : undefined);
+  const problems = tally.problems;
+  const failing = tally.failing;
   const id = `contract:${op.id}:pages`;
   const title = `the pages of ${op.id} are disjoint and together the whole list`;
   if (problems.length === 0) return ended ? { id, stage: 'contract', title, status: 'passed' } : undefined;
