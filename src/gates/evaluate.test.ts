@@ -42,3 +42,22 @@ describe('evaluateGates', () => {
     expect(gates.find((g) => g.name === 'unit.required')?.passed).toBe(true);
   });
 });
+
+describe('gates.flaky', () => {
+  const withFlaky = (): StageResult => {
+    const s = stage('contract', 'failed', 0);
+    s.checks.push({ id: 'contract:GET /a:valid', stage: 'contract', title: 'a', status: 'failed', replay: { outcome: 'flaky', answers: [500, 200, 200], note: 'flaky' } });
+    s.checks.push({ id: 'contract:GET /b:valid', stage: 'contract', title: 'b', status: 'failed', replay: { outcome: 'inconclusive', answers: [500, 404], note: 'x' } });
+    return s;
+  };
+  it("'report' (the default) counts a failure that did not come back apart; one that could not be told still fails", () => {
+    const gates = evaluateGates([withFlaky()], { required: [] });
+    expect(gates.find((g) => g.name === 'contract.flaky')).toMatchObject({ actual: 1, passed: true });
+    expect(gates.find((g) => g.name === 'contract.failedChecks')).toMatchObject({ actual: 1, passed: false });
+  });
+  it("'fail' fails the gate on it too", () => {
+    const gates = evaluateGates([withFlaky()], { required: [], flaky: 'fail' });
+    expect(gates.some((g) => g.name === 'contract.flaky')).toBe(false);
+    expect(gates.find((g) => g.name === 'contract.failedChecks')).toMatchObject({ actual: 2, passed: false });
+  });
+});

@@ -1,5 +1,5 @@
 import type { GateResult, StageResult } from '../results/types.ts';
-import { failedBySeverity } from '../results/severity.ts';
+import { failedBySeverity, flakyOf } from '../results/severity.ts';
 import { gate } from './compare.ts';
 
 export interface GateOptions {
@@ -9,6 +9,8 @@ export interface GateOptions {
   thresholds?: Record<string, Record<string, number>>;
   /** Whether a failed check that is only a deviation from the document fails its stage's gate ('fail'), or is counted apart ('report'). @default 'fail' */
   deviations?: 'fail' | 'report';
+  /** Whether a failure that did not come back when sent again fails its stage's gate ('fail'), or is shown apart ('report'). @default 'report' */
+  flaky?: 'fail' | 'report';
 }
 
 /**
@@ -19,7 +21,11 @@ export function evaluateGates(stages: StageResult[], options: GateOptions): Gate
   const ran = stages.filter((s) => s.status === 'passed' || s.status === 'failed');
   const gates: GateResult[] = [gate('stages.ran', ran.length, '>=', 1, ran.length ? undefined : 'no stage ran: nothing was checked')];
   for (const stage of ran) {
-    const { bugs, deviations } = failedBySeverity(stage.checks);
+    const { deviations, ...rest } = failedBySeverity(stage.checks);
+    const flaky = flakyOf(stage.checks);
+    const bugs = options.flaky === 'fail' ? [...rest.bugs, ...flaky] : rest.bugs;
+    // Shown, never failing: a failure that did not come back when it was sent again (gates.flaky: 'report').
+    if (flaky.length && options.flaky !== 'fail') gates.push({ ...gate(`${stage.name}.flaky`, flaky.length, '>=', 0), message: `${flaky.length} failure(s) did not come back when sent again, reported only (gates.flaky: 'report')` });
     if (options.deviations === 'report') {
       gates.push(gate(`${stage.name}.failedChecks`, bugs.length, '<=', 0));
       // Counted and shown, never failing: gates.deviations is 'report'.

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
-import { groupFindings } from '../results/grouping.ts';
-import { describeFailed, failedBySeverity } from '../results/severity.ts';
+import { deviationKinds, groupFindings } from '../results/grouping.ts';
+import { describeFailed, failedBySeverity, flakyOf, isFlaky } from '../results/severity.ts';
 import type { Reporter } from './types.ts';
 import { reachOf } from '../results/reach.ts';
 
@@ -68,6 +68,15 @@ export class ConsoleReporter implements Reporter {
         if (group.checks.length === 1) this.write(`  ${mark}${pad}${first.title} ${pc.dim(`(${first.id})`)}`);
         else this.write(`  ${mark}${pad}${group.example} — ${group.checks.length} ${group.severity === 'bug' ? 'checks' : 'answers'} on ${group.operations} operation${group.operations === 1 ? '' : 's'} ${pc.dim(`(${group.checks.slice(0, 3).join(', ')}${group.checks.length > 3 ? ', …' : ''})`)}`);
       }
+      // The deviations in words, per kind: what the document gets wrong, at a glance.
+      const kinds = deviationKinds(deviations);
+      if (kinds.length) this.write(pc.dim(`  deviations per kind: ${kinds.map((k) => k.summary).join('; ')}`));
+    }
+    const flaky = flakyOf(result.stages.flatMap((s) => s.checks));
+    if (flaky.length) {
+      // Shown, failing no gate (gates.flaky: 'report'): what a reader may want to look at, not a verdict.
+      this.write(pc.bold(`\nFlaky: ${flaky.length} failure${flaky.length === 1 ? '' : 's'} did not come back when sent again`));
+      for (const c of flaky) this.write(`  ${pc.yellow('flaky')}      ${c.title} ${pc.dim(`(${c.id}: ${c.replay?.answers.join(' → ')})`)}`);
     }
     const b = result.baseline;
     if (b && !b.written) {
@@ -86,8 +95,9 @@ export class ConsoleReporter implements Reporter {
 }
 
 export function countChecks(checks: CheckResult[]): string {
-  const n = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
-  return `${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`;
+  const n = (s: CheckResult['status']) => checks.filter((c) => c.status === s && !isFlaky(c)).length;
+  const flaky = checks.filter(isFlaky).length;
+  return `${n('passed')} passed, ${n('failed')} failed, ${flaky ? `${flaky} flaky, ` : ''}${n('skipped')} skipped`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { groupFindings } from '../results/grouping.ts';
-import { describeFailed, failedBySeverity } from '../results/severity.ts';
+import { deviationKinds, groupFindings } from '../results/grouping.ts';
+import { describeFailed, failedBySeverity, flakyOf } from '../results/severity.ts';
 import { esc } from './_html.ts';
 import { loadFigures } from './load-figures.ts';
 import { sparklines } from './sparkline.ts';
@@ -64,7 +64,10 @@ function gatesSection(gates: GateResult[]): string {
 function failedSection(stages: StageResult[]): string {
   const { bugs, deviations } = failedBySeverity(stages.flatMap((s) => s.checks));
   const failed = [...bugs, ...deviations]; // bugs first
-  if (failed.length === 0) return section('failed', 'Failed checks', '<p class="ok-text">No check failed.</p>');
+  const flaky = flakyOf(stages.flatMap((s) => s.checks));
+  // Shown apart, failing no gate unless gates.flaky is 'fail'.
+  const flakyPart = flaky.length ? `<h3>Flaky: ${flaky.length} failure${flaky.length === 1 ? '' : 's'} did not come back when sent again</h3><ul>${flaky.map((c) => `<li>${esc(c.title)} <span class="muted">${esc(c.id)}: ${esc(c.replay?.note ?? '')}</span></li>`).join('')}</ul>` : '';
+  if (failed.length === 0) return section('failed', 'Failed checks', `<p class="ok-text">No check failed.</p>${flakyPart}`);
   const item = (c: CheckResult) => {
     const request = typeof c.evidence?.request === 'string' ? c.evidence.request : undefined;
     // The reproduction once: in its own block, not again inside the message.
@@ -74,7 +77,9 @@ function failedSection(stages: StageResult[]): string {
   // One row per cause first (bugs, then deviations), then every failed check in full.
   const causes = groupFindings(failed);
   const table = `<table class="causes"><thead><tr><th>severity</th><th>cause (first example)</th><th>checks</th><th>operations</th></tr></thead><tbody>${causes.map((g) => `<tr class="${g.severity}"><td>${g.severity}</td><td>${esc(g.example)}</td><td>${g.checks.length}</td><td>${g.operations}</td></tr>`).join('')}</tbody></table>`;
-  return section('failed', `${describeFailed(bugs, deviations)}: ${causes.length} cause${causes.length === 1 ? '' : 's'}`, table + failed.map(item).join(''));
+  const kinds = deviationKinds(deviations);
+  const inWords = kinds.length ? `<p>Deviations per kind:</p><ul class="kinds">${kinds.map((k) => `<li>${esc(k.summary)}</li>`).join('')}</ul>` : '';
+  return section('failed', `${describeFailed(bugs, deviations)}: ${causes.length} cause${causes.length === 1 ? '' : 's'}`, table + inWords + flakyPart + failed.map(item).join(''));
 }
 
 type Counts = { covered: number; total: number };

@@ -14,6 +14,8 @@ export class JUnitReporter implements Reporter {
   async onRunEnd(result: RunResult): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const builder = junit.newBuilder();
+    // With gates.flaky 'report' (the default) each stage with flaky failures has a `<stage>.flaky` gate that only counts them.
+    const flakyFails = !result.gates.some((g) => g.name.endsWith('.flaky'));
     for (const stage of result.stages) {
       const suite = builder.testSuite().name(`gauntlet.${stage.name}`).time(stage.durationMs / 1000);
       if (stage.status === 'skipped' || stage.status === 'not-available') {
@@ -23,6 +25,8 @@ export class JUnitReporter implements Reporter {
         const tc = suite.testCase().className(`gauntlet.${stage.name}`).name(check.title).time((check.durationMs ?? 0) / 1000);
         // A failure the baseline accepts is no CI failure: skipped, saying why.
         if (check.status === 'failed' && check.known) tc.skipped().standardOutput(`known (baseline): ${check.known.reason}\n${check.message ?? ''}`);
+        // A failure that did not come back when sent again fails no CI job unless gates.flaky is 'fail'.
+        else if (check.status === 'failed' && check.replay?.outcome === 'flaky' && !flakyFails) tc.skipped().standardOutput(check.message ?? 'flaky');
         else if (check.status === 'failed') tc.failure((check.message ?? 'failed').split('\n')[0]).stacktrace(check.message ?? 'failed');
         if (check.status === 'skipped') tc.skipped();
       }

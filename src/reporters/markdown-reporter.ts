@@ -1,7 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { groupFindings } from '../results/grouping.ts';
-import { failedBySeverity } from '../results/severity.ts';
+import { deviationKinds, groupFindings } from '../results/grouping.ts';
+import { failedBySeverity, flakyOf } from '../results/severity.ts';
 import type { CheckResult, RunResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import { loadFigures } from './load-figures.ts';
@@ -68,8 +68,13 @@ export function renderMarkdown(result: RunResult): string {
     groups.filter((g) => g.severity === 'bug').forEach(entry);
   }
   if (deviations.length) {
-    lines.push('', `## Deviations from the document (${deviations.length})`, '');
+    lines.push('', `## Deviations from the document (${deviations.length})`, '', ...deviationKinds(deviations).map((k) => `- ${cell(k.summary)}`), '');
     groups.filter((g) => g.severity === 'deviation').forEach(entry);
+  }
+  const flaky = flakyOf(result.stages.flatMap((s) => s.checks));
+  if (flaky.length) {
+    lines.push('', `## Flaky (${flaky.length}): did not come back when sent again`, '', 'Shown, failing no gate (`gates.flaky: \'fail\'` to change that).', '');
+    flaky.forEach(item);
   }
   lines.push(...baselineLines(result));
   return `${lines.join('\n')}\n`;

@@ -58,13 +58,13 @@ export function sarifOf(result: RunResult, document: { uri: string; text: string
     results.push({
       ruleId: kind,
       ruleIndex: [...rules.keys()].indexOf(kind),
-      level: check.severity === 'deviation' ? 'warning' : 'error',
+      level: check.replay?.outcome === 'flaky' ? 'note' : check.severity === 'deviation' ? 'warning' : 'error',
       message: { text: [`${check.title}: ${message[0]}`, ...message.slice(1).filter((l) => /^(reproduce|then|first|response):/.test(l))].join('\n') },
       ...(document ? { locations: [{ physicalLocation: { artifactLocation: { uri: document.uri }, region: { startLine: line } }, ...(operation ? { logicalLocations: [{ name: operation, kind: 'function' }] } : {}) }] } : {}),
       partialFingerprints: { 'gauntlet/v1': check.fingerprint ?? fingerprintOf(check) },
       ...(result.baseline ? { baselineState: check.known ? 'unchanged' : 'new' } : {}),
       ...(check.known ? { suppressions: [{ kind: 'external', status: 'accepted', justification: check.known.reason }] } : {}),
-      properties: { checkId: check.id, stage: check.stage },
+      properties: { checkId: check.id, stage: check.stage, ...(check.replay ? { replay: check.replay.outcome } : {}) },
     });
   }
   return {

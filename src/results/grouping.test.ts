@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from './types.ts';
-import { causeOf, groupFindings } from './grouping.ts';
+import { causeOf, deviationKinds, groupFindings } from './grouping.ts';
 
 const failed = (id: string, message: string, severity: 'bug' | 'deviation' = 'bug'): CheckResult => ({ id, stage: id.split(':')[0] as string, title: id, status: 'failed', message, severity });
 
@@ -24,5 +24,24 @@ describe('one finding per cause', () => {
 
   it('keeps another status or another error apart', () => {
     expect(causeOf(failed('contract:GET /a:fuzz', 'answered 500: a server error'))).not.toBe(causeOf(failed('contract:GET /a:fuzz', 'status 404 is not documented for GET /a')));
+  });
+});
+
+describe('deviationKinds', () => {
+  it('summarises deviations per kind in words, an error body apart from a success body, most answers first', () => {
+    const d = (id: string, message: string, status: number): CheckResult => ({ ...failed(id, message, 'deviation'), evidence: { status } });
+    const kinds = deviationKinds([
+      d('contract:POST /a:missing required field name', 'body must have required property \'code\'', 422),
+      d('contract:POST /b:wrong type for x', 'body must have required property \'code\'', 400),
+      d('contract:PUT /b/{id}:malformed JSON', 'body/detail must be string', 400),
+      d('contract:GET /c:valid', 'body/items must be array', 200),
+      d('contract:GET /c:no query', 'status 418 is not documented for GET /c (documented: 200)', 418),
+      failed('contract:GET /d:valid', 'answered 500: a server error'),
+    ]);
+    expect(kinds.map((k) => k.summary)).toEqual([
+      'error bodies that are not the documented shape: 3 answers on 3 operations',
+      'success bodies that are not the documented shape: 1 answer on 1 operation',
+      'statuses the document does not list: 1 answer on 1 operation',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { signatureOf } from '../baseline/fingerprint.ts';
+import { isFlaky } from './severity.ts';
 import type { CheckResult, Severity } from './types.ts';
 
 /** Failed checks that share one cause: the same severity and error signature, across fields and operations. */
@@ -32,7 +33,7 @@ export function operationIn(id: string): RegExpExecArray | null {
 export function groupFindings(checks: CheckResult[]): FindingGroup[] {
   const groups = new Map<string, FindingGroup & { ops: Set<string> }>();
   for (const check of checks) {
-    if (check.status !== 'failed' || check.known) continue;
+    if (check.status !== 'failed' || check.known || isFlaky(check)) continue;
     const severity = check.severity ?? 'bug';
     const cause = causeOf(check);
     const key = `${severity}\n${cause}`;
@@ -53,4 +54,36 @@ export function causeOf(check: CheckResult): string {
     .replace(/,? for (?:body|query|path|header|cookie)\.\S+ = .*$/, '')
     .replace(/\b(?:body|query|path|header)\.[\w.[\]-]+/g, 'FIELD')
     .trim();
+}
+
+/** The kinds of deviation from the document, in words, each recognised by the first line of a check's message (openapi/validate.ts writes them). */
+const DEVIATION_KINDS: { kind: string; words: string; test: RegExp }[] = [
+  { kind: 'status', words: 'statuses the document does not list', test: /^status \d+ is not documented/ },
+  { kind: 'content-type', words: 'content types the document does not list', test: /^content type \S+ is not documented/ },
+  { kind: 'not-json', words: 'bodies that are not the JSON the document promises', test: /^the body is not valid JSON/ },
+  { kind: 'error-shape', words: 'error bodies that are not the documented shape', test: /^body\S* / },
+  { kind: 'header', words: 'documented headers missing', test: /^required header / },
+];
+
+/**
+ * Deviations summarised per kind, in words (issue #27, item 2): "error bodies that are not the
+ * documented shape: 46 answers on 12 operations". A body that is not the documented shape is an error
+ * body's when its check's answer was a 4xx/5xx, a success body's otherwise. Most answers first.
+ */
+export function deviationKinds(checks: CheckResult[]): { kind: string; summary: string; answers: number; operations: number }[] {
+  const kinds = new Map<string, { words: string; answers: number; ops: Set<string> }>();
+  for (const check of checks) {
+    if (check.status !== 'failed' || check.known || check.severity !== 'deviation') continue;
+    const first = (check.message ?? '').split('\n')[0] ?? '';
+    const found = DEVIATION_KINDS.find((k) => k.test.test(first));
+    const status = typeof check.evidence?.status === 'number' ? check.evidence.status : undefined;
+    const kind = found?.kind === 'error-shape' && status !== undefined && status < 400 ? { kind: 'body-shape', words: 'success bodies that are not the documented shape' } : (found ?? { kind: 'other', words: 'other answers not as documented' });
+    const entry = kinds.get(kind.kind) ?? { words: kind.words, answers: 0, ops: new Set<string>() };
+    entry.answers += 1;
+    for (const op of check.id.match(OPERATION) ?? []) entry.ops.add(op);
+    kinds.set(kind.kind, entry);
+  }
+  return [...kinds]
+    .map(([kind, e]) => ({ kind, answers: e.answers, operations: e.ops.size, summary: `${e.words}: ${e.answers} answer${e.answers === 1 ? '' : 's'} on ${e.ops.size} operation${e.ops.size === 1 ? '' : 's'}` }))
+    .sort((a, b) => b.answers - a.answers);
 }

@@ -16,7 +16,7 @@ export function severityOf(check: CheckResult): Severity {
   if (check.stage !== 'contract' && !(check.stage === 'security' && check.id.endsWith(':answers'))) return 'bug';
   if (check.id === 'contract:document') return 'deviation'; // the document itself is not valid OpenAPI
   if (check.id === 'contract:persistence' || check.id === 'contract:auth' || check.id.endsWith(':error') || check.id.endsWith(':state-poisoning') || check.id.endsWith(':queries-per-item') || check.id.endsWith(':race') || check.id.endsWith(':deleted') || check.id.endsWith(':read-your-writes') || check.id.endsWith(':content-type') || check.id.endsWith(':pages') || check.id.endsWith(':listed') || check.id.endsWith(':counter') || check.id.endsWith(':calls') || check.id.endsWith(':partial-update') || check.id.includes(':filter:') || check.id.includes(':sort:') || check.id.includes(':unique:')) return 'bug';
-  const problems = (check.message ?? '').split('\n').filter((line) => !/^(reproduce|minimal reproduction|response):/.test(line));
+  const problems = (check.message ?? '').split('\n').filter((line) => !/^(reproduce|minimal reproduction|response|replayed|flaky):/.test(line));
   return problems.some((line) => BUG_SIGNS.test(line)) ? 'bug' : 'deviation';
 }
 
@@ -25,13 +25,23 @@ export function withSeverity(check: CheckResult): CheckResult {
   return check.status === 'failed' ? { ...check, severity: severityOf(check) } : check;
 }
 
-/** Failed checks the baseline does not know, bugs first, each group in run order. */
+/** A failure that did not come back when it was sent again (reproduce/reproduce.ts): shown apart, failing no gate unless gates.flaky is 'fail'. */
+export function isFlaky(check: CheckResult): boolean {
+  return check.status === 'failed' && check.replay?.outcome === 'flaky';
+}
+
+/** Failed checks the baseline does not know, bugs first, each group in run order; the flaky ones apart. */
 export function failedBySeverity(checks: CheckResult[]): { bugs: CheckResult[]; deviations: CheckResult[] } {
-  const failed = checks.filter((c) => c.status === 'failed' && !c.known).map(withSeverity);
+  const failed = checks.filter((c) => c.status === 'failed' && !c.known && !isFlaky(c)).map(withSeverity);
   return { bugs: failed.filter((c) => c.severity === 'bug'), deviations: failed.filter((c) => c.severity === 'deviation') };
 }
 
 /** "Failed checks: 2 bugs, 1 deviation from the document": the heading every report shows. */
+/** The flaky failures the baseline does not know. */
+export function flakyOf(checks: CheckResult[]): CheckResult[] {
+  return checks.filter((c) => isFlaky(c) && !c.known);
+}
+
 export function describeFailed(bugs: CheckResult[], deviations: CheckResult[]): string {
   return `Failed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`;
 }

@@ -15,6 +15,8 @@ export interface CheckResult {
   fingerprint?: string;
   /** A failure the baseline accepts: shown, failing no gate. */
   known?: { reason: string };
+  /** A failed server error sent again before the run reported it (reproduce/reproduce.ts): `flaky` when it did not come back. */
+  replay?: { outcome: 'reproduced' | 'flaky' | 'inconclusive'; answers: number[]; note: string };
 }
 
 export type Severity = 'bug' | 'deviation';

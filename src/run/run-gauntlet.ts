@@ -1,3 +1,6 @@
+import { confirmFailures, forgetReplays } from '../reproduce/reproduce.ts';
+import { send } from '../http/send.ts';
+import { isFlaky } from '../results/severity.ts';
 import { stripVTControlCharacters } from 'node:util';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
@@ -65,6 +68,7 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
   const stageGates: GateResult[] = [];
   let failure: RunError | undefined;
   liveness.begin(config.target.crashRestarts);
+  forgetReplays();
   try {
     await preflightDocument(config, options.stages);
     stack = await startStack(config, kind, {
@@ -111,6 +115,12 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
         events.onCheck(check);
         return { result: { name, status: 'failed' as const, reason: check.message?.split('\n')[0], durationMs, checks: [...emitted, check], metrics: {} }, gates: [] };
       });
+      // Reproduce before report: each server error the stage found (and did not replay itself) is sent again.
+      if (!unreachable) await confirmFailures(result.checks, send);
+      forgetReplays();
+      const failedChecks = result.checks.filter((c) => c.status === 'failed');
+      // A stage whose only failures did not come back passed (they are shown apart), unless gates.flaky is 'fail'.
+      if (result.status === 'failed' && config.gates.flaky === 'report' && failedChecks.length > 0 && failedChecks.every(isFlaky)) result.status = 'passed';
       // The target died while this stage ran (and was restarted): a failed check of the stage, each time.
       for (const crash of liveness.take()) {
         const check = crashCheck(name, config.target.name, crash);
@@ -163,8 +173,8 @@ export async function runGauntlet(options: RunOptions): Promise<RunResult> {
     baseline = { file: options.baseline.file, known: written.findings.length, new: 0, fixed: baseline?.fixed ?? [], written: true };
     for (const stage of finished) stage.checks = stage.checks.map((c) => (c.status === 'failed' && !c.known ? { ...c, known: { reason: 'accepted now (--update-baseline)' } } : c));
   }
-  const { deviations, reach, ...thresholds } = config.gates;
-  const gates = [...evaluateGates(finished, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations }), ...stageGates];
+  const { deviations, flaky, reach, ...thresholds } = config.gates;
+  const gates = [...evaluateGates(finished, { required: options.required, thresholds: { ...thresholds, reach: { operations: reach } }, deviations, flaky }), ...stageGates];
   const passed = !failure && gates.every((g) => g.passed);
   const reported = redactDeep(finished);
   const result: RunResult = {

@@ -36,6 +36,13 @@ export const gates = z
      * admin, after producers): what every other check of an operation stands on. `gates.reach: 95`
      * fails a run that reached fewer. @default 0 (reported, not gated)
      */
+    /**
+     * Failures that did not come back when Gauntlet sent their request again before reporting them
+     * (a server error once, then the documented answer twice): 'report' shows them apart, failing no
+     * gate; 'fail' fails the gate like any other. @default 'report': a gate a team keeps on must not
+     * fail on what it cannot reproduce.
+     */
+    flaky: z.enum(['fail', 'report']).default('report'),
     reach: z.number().min(0).max(100).default(0),
     mutation: z
       .strictObject({

@@ -197,6 +197,14 @@ export class Reach {
     if (reached) for (const p of attempt.way.after) this.edge(p, op.id, 'answer');
   }
 
+  /** The valid request failed with a 5xx once and answered `status` (a 2xx) when sent again: reached after all (reproduce/reproduce.ts). */
+  reachedOnReplay(opId: string, status: number): void {
+    const row = this.rows.get(opId);
+    if (!row || row.reached || status < 200 || status >= 300) return;
+    for (const key of ['request', 'answer', 'fix'] as const) delete row[key];
+    Object.assign(row, { reached: true, status, tried: [...row.tried, `sent again: its first ${row.status ?? ''} did not come back`] });
+  }
+
   isReached(opId: string): boolean {
     return this.rows.get(opId)?.reached ?? false;
   }

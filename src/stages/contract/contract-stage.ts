@@ -26,6 +26,7 @@ import { EffectChecks } from './_effects.ts';
 import { UpstreamCalls } from './_upstream-calls.ts';
 import { adminCredentials, adminSession as adminSessionOf, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
+import { confirmFailures, replayable } from '../../reproduce/reproduce.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -291,7 +292,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
           const response = await calls.measure(op, request, send);
           coverage.record(op, response.status);
           remember(op, response, request);
-          add(onInvented(invented, response, judge(`contract:${op.id}:upstream-outage`, `${op.id} degrades gracefully while the upstream fails (no 5xx but a documented 503 with Retry-After)`, op, request, response, validator, { expect4xx: false, allow503: true })));
+          add(onInvented(invented, response, judge(`contract:${op.id}:upstream-outage`, `${op.id} degrades gracefully while the upstream fails (no 5xx but a documented 503 with Retry-After)`, op, request, response, validator, { expect4xx: false, allow503: true, replay: false })));
         }
         await calls.probeBreaker(regular, send);
       } finally {
@@ -322,6 +323,12 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       };
       add(await raceCheck({ op, fresh }));
     }
+    // Reproduce before report: each server error found so far is sent again while the test user's session still lives.
+    await confirmFailures(checks, send);
+    for (const op of operations) {
+      const replay = checks.find((c) => c.id === `contract:${op.id}:valid`)?.replay;
+      if (replay?.outcome === 'flaky') reach.reachedOnReplay(op.id, replay.answers.at(-1) ?? 0);
+    }
     if (settings.persistence) add(await persistenceCheck(context, operations, store, session, authPaths, send));
     for (const op of sessionEnders) await exercise(op);
 
@@ -338,7 +345,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
 }
 
 /** One response judged: never 5xx, documented, schema-valid, no internals; 4xx when an invalid request was sent. */
-function judge(id: string, title: string, op: Operation, request: HttpRequest, response: HttpResponse, validator: ResponseValidator, options: { expect4xx: boolean; allow503?: boolean }): CheckResult {
+function judge(id: string, title: string, op: Operation, request: HttpRequest, response: HttpResponse, validator: ResponseValidator, options: { expect4xx: boolean; allow503?: boolean; replay?: false }): CheckResult {
   const problems: string[] = [];
   if (response.status === 0) return { id, stage: 'contract', title, status: 'skipped', message: `no answer within the timeout: see its :hang check\nreproduce: ${curl(request)}` };
   if (options.allow503 ? isServerError(response) : response.status >= 500) problems.push(`answered ${response.status}: a server error`);
@@ -347,6 +354,8 @@ function judge(id: string, title: string, op: Operation, request: HttpRequest, r
   if (response.status >= 400) for (const leak of leakedInternals(response.text)) problems.push(`the error body exposes ${leak}`);
   const evidence = { request: curl(request), status: response.status, body: response.text.slice(0, 2_000), ms: Math.round(response.ms) };
   if (problems.length === 0) return { id, stage: 'contract', title, status: 'passed', durationMs: evidence.ms, evidence: { status: response.status, ms: evidence.ms } };
+  // Sent again before the report (reproduce/reproduce.ts), unless the failure needed a condition of its moment (an upstream outage).
+  if (options.replay !== false) replayable(id, request, response);
   return {
     id,
     stage: 'contract',
@@ -376,7 +385,7 @@ function onInvented(invented: Invented[], response: HttpResponse, check: CheckRe
  */
 function distinctFailures<F extends { request: HttpRequest; response: HttpResponse }>(id: string, title: string, failures: F[], describe: (failure: F) => string): CheckResult[] {
   return failures.map((failure, i) => ({
-    id: `${id}${i === 0 ? '' : `:${i + 1}`}`,
+    id: replayable(`${id}${i === 0 ? '' : `:${i + 1}`}`, failure.request, failure.response),
     stage: 'contract',
     title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${failures.length}`,
     status: 'failed',

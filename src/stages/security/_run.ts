@@ -9,6 +9,7 @@ import { AnswerLedger } from './_answers.ts';
 import { adminCredentials, adminSession } from '../contract/_auth-flow.ts';
 import { buildRequest, endsSession, looksAdminOnly, orderOperations, ResourceStore, unwrapEnvelope } from '../../openapi/plan.ts';
 import { lastWord, referenceOf, stemOf, trimSlash } from '../../openapi/resources.ts';
+import { replayable } from '../../reproduce/reproduce.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { StageContext } from '../types.ts';
 
@@ -86,6 +87,7 @@ export class SecurityRun {
       return;
     }
     const { request, response, ...rest } = evidence ?? {};
+    replayable(id, request, response);
     const lines = [...problems];
     if (request) lines.push(`reproduce: ${curl(request)}`);
     if (response) lines.push(`response: ${response.status} ${response.text.slice(0, 400)}`);

@@ -1,3 +1,4 @@
+import { forgetReplays } from '../../reproduce/reproduce.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpRequest, HttpResponse } from '../../http/send.ts';
 import { createSession, fillTemplate, registerOnly } from '../../http/session.ts';
@@ -26,13 +27,26 @@ export async function rateLimitChecks(run: SecurityRun, keys: Limit['key'][]): P
 }
 
 async function checkLimit(run: SecurityRun, limit: Limit): Promise<void> {
-  const ids = {
+  const ids = limitIds(limit);
+  try {
+    await checkOneLimit(run, limit, ids);
+  } finally {
+    // A server error under a burst needs the burst: sent alone again it would look flaky.
+    forgetReplays(Object.values(ids));
+  }
+}
+
+function limitIds(limit: Limit) {
+  return {
     enforced: `security:rate-limit:${limit.name}:enforced`,
     retryAfter: `security:rate-limit:${limit.name}:retry-after`,
     spoofing: `security:rate-limit:${limit.name}:forwarded-for`,
     variants: `security:rate-limit:${limit.name}:key-variants`,
     reset: `security:rate-limit:${limit.name}:window-resets`,
   };
+}
+
+async function checkOneLimit(run: SecurityRun, limit: Limit, ids: ReturnType<typeof limitIds>): Promise<void> {
   const titles = {
     enforced: `${limit.operation}: ${limit.limit} requests per ${limit.windowSeconds} s per ${limit.key} pass, the next is refused with 429`,
     retryAfter: `${limit.operation}: the 429 carries a Retry-After within the ${limit.windowSeconds} s window`,
