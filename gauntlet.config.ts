@@ -127,7 +127,8 @@ export default defineConfig({
       server: { statementsPerRequest: 4, statementRepeatsPerRequest: 1.5 },
       // Per machine (ignored by git: a baseline from another machine would flag its noise as regressions); the nightly
       // workflow keeps its history in the Actions cache; tests write theirs elsewhere.
-      history: { file: process.env.GAUNTLET_LOAD_HISTORY ?? 'load/history/companion-api.jsonl' },
+      // GAUNTLET_LOAD_MIN_RUNS: the tests prove a regression against a one-run baseline (the default asks for 5 runs).
+      history: { file: process.env.GAUNTLET_LOAD_HISTORY ?? 'load/history/companion-api.jsonl', ...(process.env.GAUNTLET_LOAD_MIN_RUNS ? { minimumRuns: Number(process.env.GAUNTLET_LOAD_MIN_RUNS) } : {}) },
     },
     mutation: {
       // Stryker on the service's source under the contracts, security tests and journeys

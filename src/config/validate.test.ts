@@ -52,6 +52,12 @@ describe('validateConfig', () => {
     expect(errorOf({ ...minimal, environment: { external: { databaseUrl: 'mysql://app:s3cret@db/app' } } }).detail.join('\n')).not.toContain('s3cret');
   });
 
+  it('refuses a load history that could never tell a regression (minimumRuns above baselineRuns), naming the fix; gates.flaky defaults to report', () => {
+    const error = errorOf({ ...minimal, stages: { load: { script: 'load/a.k6.ts', history: { baselineRuns: 3, minimumRuns: 4 } } } });
+    expect(error.detail.join('\n')).toMatch(/stages\.load\.history\.minimumRuns.*minimumRuns is more than baselineRuns, so no regression could ever be told: lower minimumRuns or raise baselineRuns/);
+    expect(validateConfig(minimal, 'c').config.gates.flaky).toBe('report');
+  });
+
   it('names a missing required key', () => {
     const error = errorOf({ target: {} });
     expect(error.detail.join('\n')).toContain('Config option "target.start"');

@@ -133,9 +133,17 @@ describe.skipIf(!k6)('load stage with a real k6', () => {
       expect(entry?.figures['server.peakRssMb']).toBeGreaterThan(10);
       expect(clean.result.gates.find((g) => g.name === 'load.server.statementsPerRequest')).toMatchObject({ passed: true, threshold: 4 });
 
-      const flawed = await load(['--profile', 'smoke', '--flaw', 'n-plus-one-list'], { ...more, GAUNTLET_LOAD_HISTORY: clean.history });
+      // One baseline run is not enough to call a regression (history.minimumRuns, 5 by default): inconclusive, with the figures.
+      const early = await load(['--profile', 'smoke', '--flaw', 'n-plus-one-list'], { ...more, GAUNTLET_LOAD_HISTORY: clean.history });
+      expect(early.byId.get('load:regression:http_req_duration{name:list-conversations}.p(95)')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^inconclusive: .*a baseline of 1 run cannot tell a regression from a busy machine \(history\.minimumRuns: 5\)$/) });
+
+      // Allowed to decide on one run: the requests are slower by the rank-sum test, and a second run of the profile confirms it.
+      const flawed = await load(['--profile', 'smoke', '--flaw', 'n-plus-one-list'], { ...more, GAUNTLET_LOAD_HISTORY: clean.history, GAUNTLET_LOAD_MIN_RUNS: '1' });
       expect(flawed.code).toBe(1);
       expect(failedIds(flawed)).toEqual(expect.arrayContaining(['load:server:statements-per-request', 'load:server:statement-repeats', 'load:regression:http_req_duration{name:list-conversations}.p(95)']));
+      expect(flawed.byId.get('load:regression:http_req_duration{name:list-conversations}.p(95)')?.message).toMatch(/the requests are slower than the baseline runs' \(rank-sum p = [^)]+\)\nconfirmed by a second run of the profile: /);
+      const [kept] = await readHistory(clean.history);
+      expect(kept?.durations?.['http_req_duration{name:list-conversations}']?.length).toBeGreaterThan(8);
       expect(flawed.byId.get('load:server:statement-repeats')?.message).toMatch(/from messages where conversation_id = \$1/);
       expect(flawed.result.gates.find((g) => g.name === 'load.server.statementsPerRequest')).toMatchObject({ passed: false });
       // Compared per endpoint, not one verdict for the run.

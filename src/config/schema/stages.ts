@@ -149,11 +149,18 @@ const load = z.strictObject({
       file: z.string().default('load/history.jsonl'),
       /** The baseline is the median of this many earlier passing runs of the same profile. @default 5 */
       baselineRuns: z.number().int().min(1).default(5),
+      /**
+       * Fewer comparable passing runs than this in the history: a change beyond the tolerance is
+       * inconclusive (shown with the figures), never a failure: two quiet runs cannot tell a
+       * regression from a busy machine. At most baselineRuns. @default 5
+       */
+      minimumRuns: z.number().int().min(1).default(5),
       /** A change beyond this many percent of the baseline fails. @default 25 */
       tolerancePercent: z.number().min(0).default(25),
       /** Whether this run is appended to the history (a PR smoke run might only compare). @default true */
       record: z.boolean().default(true),
     })
+    .refine((h) => h.minimumRuns <= h.baselineRuns, { message: 'minimumRuns is more than baselineRuns, so no regression could ever be told: lower minimumRuns or raise baselineRuns', path: ['minimumRuns'] })
     .prefault({}),
 });
 

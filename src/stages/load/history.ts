@@ -4,6 +4,8 @@ import { median } from 'simple-statistics';
 import type { CheckResult } from '../../results/types.ts';
 import type { Figures } from './summary.ts';
 import { round } from './verdict.ts';
+import { compact, durationsKeyOf, type Durations } from './durations.ts';
+import { slowerThan } from './rank-sum.ts';
 
 /** One line of the history file (JSON lines): a run's key figures. */
 export interface HistoryEntry {
@@ -16,6 +18,8 @@ export interface HistoryEntry {
   figures: Figures;
   /** What /health and /metrics showed while the load ran. */
   samples?: { healthy: number; unhealthy: number; metricsDelta?: Record<string, number> };
+  /** Per-request durations, compacted to KEPT_POINTS quantiles per key (durations.ts): what a later run's rank-sum test compares with. */
+  durations?: Durations;
 }
 
 export async function readHistory(file: string): Promise<HistoryEntry[]> {
@@ -50,15 +54,33 @@ export interface TrackedMetric {
   minimumChange: number;
 }
 
+export interface BaselineRules {
+  /** The baseline is the last this many comparable passing runs. */
+  runs: number;
+  /** Fewer comparable runs than this: inconclusive, with the figures. */
+  minimumRuns: number;
+}
+
+/** The one-sided p-value below which the requests of a run are slower than the baseline's. */
+export const SIGNIFICANCE = 0.01;
+
 /**
- * The baseline is the median of the last `runs` comparable runs (same script and profile) that
- * passed; the current run is compared with it metric by metric.
+ * A run compared with its baseline (issue #27, item 1): the last `runs` comparable runs (same script
+ * and profile) that passed. A metric regresses only when all of these hold, so that a busy machine or
+ * a short history never fails a gate on its own:
+ * - the baseline holds at least `minimumRuns` runs (fewer: inconclusive, with the figures);
+ * - the change from the baseline's median is beyond the tolerance and the minimum change;
+ * - the value is worse than every baseline run's own (beyond what the runs already varied);
+ * - for a latency, the run's requests are slower than the baseline runs' requests by the one-sided
+ *   rank-sum test on the per-request durations (p < SIGNIFICANCE), when both sides kept them.
+ * The load stage then runs the profile again: a regression the re-run does not confirm is
+ * inconclusive (load-stage.ts, confirmRegressions).
  */
-export function compareWithBaseline(current: Figures, history: HistoryEntry[], match: { script: string; profile: string }, metrics: TrackedMetric[], runs: number): CheckResult[] {
-  const comparable = history.filter((h) => h.script === match.script && h.profile === match.profile && h.passed).slice(-runs);
+export function compareWithBaseline(current: Figures, history: HistoryEntry[], match: { script: string; profile: string }, metrics: TrackedMetric[], rules: BaselineRules, durations?: Durations): CheckResult[] {
+  const comparable = history.filter((h) => h.script === match.script && h.profile === match.profile && h.passed).slice(-rules.runs);
   return metrics.map((m) => {
     const id = `load:regression:${m.key}`;
-    const title = `${m.key} within ${m.tolerancePercent}% of the baseline (median of the last ${runs} passing ${match.profile} runs)`;
+    const title = `${m.key} within ${m.tolerancePercent}% of the baseline (the last ${rules.runs} passing ${match.profile} runs)`;
     const values = comparable.map((h) => h.figures[m.key]).filter((v): v is number => typeof v === 'number');
     const now = current[m.key];
     if (values.length === 0 || now === undefined) {
@@ -68,15 +90,36 @@ export function compareWithBaseline(current: Figures, history: HistoryEntry[], m
     const baseline = median(values);
     const change = now - baseline;
     const percent = baseline === 0 ? (change === 0 ? 0 : Infinity) : (change / baseline) * 100;
-    const regressed = (m.worse === 'higher' ? change : -change) > m.minimumChange && (m.worse === 'higher' ? percent : -percent) > m.tolerancePercent;
-    const described = `${m.key} ${round(now)} vs baseline ${round(baseline)} (${percent === Infinity ? 'from 0' : `${percent >= 0 ? '+' : ''}${round(percent)}%`}, ${values.length} run${values.length === 1 ? '' : 's'})`;
-    return {
-      id,
-      stage: 'load',
-      title,
-      status: regressed ? 'failed' : 'passed',
-      message: regressed ? `regression: ${described}, beyond the ${m.tolerancePercent}% tolerance` : described,
-      evidence: { current: now, baseline, percent: Number.isFinite(percent) ? round(percent) : null, runs: values.length },
-    } satisfies CheckResult;
+    const worse = (a: number) => (m.worse === 'higher' ? a : -a);
+    const described = `${m.key} ${round(now)} vs baseline ${round(baseline)} (${percent === Infinity ? 'from 0' : `${percent >= 0 ? '+' : ''}${round(percent)}%`}, ${values.length} run${values.length === 1 ? '' : 's'}, from ${round(Math.min(...values))} to ${round(Math.max(...values))})`;
+    const evidence: Record<string, unknown> = { current: now, baseline, percent: Number.isFinite(percent) ? round(percent) : null, runs: values.length, range: [Math.min(...values), Math.max(...values)] };
+    const beyondTolerance = worse(change) > m.minimumChange && worse(percent) > m.tolerancePercent;
+    if (!beyondTolerance) return { id, stage: 'load', title, status: 'passed', message: described, evidence } satisfies CheckResult;
+    if (values.length < rules.minimumRuns) {
+      return { id, stage: 'load', title, status: 'skipped', message: `inconclusive: ${described}: beyond the ${m.tolerancePercent}% tolerance, but a baseline of ${values.length} run${values.length === 1 ? '' : 's'} cannot tell a regression from a busy machine (history.minimumRuns: ${rules.minimumRuns})`, evidence } satisfies CheckResult;
+    }
+    if (worse(now) <= Math.max(...values.map(worse))) {
+      return { id, stage: 'load', title, status: 'passed', message: `${described}: beyond the tolerance of the median, within what the baseline runs themselves measured`, evidence } satisfies CheckResult;
+    }
+    const test = latencyTest(m.key, durations, comparable);
+    if (test) {
+      evidence.rankSum = test;
+      if (test.p >= SIGNIFICANCE) return { id, stage: 'load', title, status: 'passed', message: `${described}: but the requests are not slower than the baseline runs' by the rank-sum test (p = ${round(test.p)}, ${test.requests} requests against ${test.baselineRequests})`, evidence } satisfies CheckResult;
+    }
+    const tested = test ? `; the requests are slower than the baseline runs' (rank-sum p = ${test.p < 0.0001 ? '< 0.0001' : round(test.p)}, median +${round(test.shiftMs)} ms)` : '';
+    return { id, stage: 'load', title, status: 'failed', message: `regression: ${described}, beyond the ${m.tolerancePercent}% tolerance and every baseline run${tested}`, evidence } satisfies CheckResult;
   });
+}
+
+
+function latencyTest(figure: string, durations: Durations | undefined, baselineRuns: HistoryEntry[]): { p: number; shiftMs: number; requests: number; baselineRequests: number } | undefined {
+  const key = durationsKeyOf(figure);
+  const current = key ? durations?.[key] : undefined;
+  const kept = baselineRuns.map((h) => (key ? h.durations?.[key] : undefined)).filter((d): d is number[] => Array.isArray(d) && d.length > 0);
+  // Only when every baseline run kept its durations: a test against some of them would weigh those more.
+  if (!key || !current || kept.length === 0 || kept.length < baselineRuns.length) return undefined;
+  const pooled = kept.flat();
+  // The run is compacted like the baseline runs it is compared with: the same number of points a run.
+  const { p, shiftMs } = slowerThan(compact(current), pooled);
+  return { p, shiftMs, requests: current.length, baselineRequests: pooled.length };
 }

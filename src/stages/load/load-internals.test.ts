@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { appendHistory, compareWithBaseline, readHistory, type HistoryEntry } from './history.ts';
 import { renderLoadReport } from './html-report.ts';
 import { k6OperatorManifest } from './k6-operator.ts';
-import { trackedMetrics } from './load-stage.ts';
+import { confirmRegressions, trackedMetrics } from './load-stage.ts';
+import { compact, compactAll, readDurations } from './durations.ts';
+import { slowerThan } from './rank-sum.ts';
+import { SIGNIFICANCE } from './history.ts';
+import { gzipSync } from 'node:zlib';
 import { counterTotals, summariseSamples } from './sampler.ts';
 import { figuresOf, parseSummary, SummaryError, thresholdsOf } from './summary.ts';
 import { verdict } from './verdict.ts';
@@ -82,29 +86,94 @@ describe('history and baselines', () => {
     const pass = figuresOf(await summary('pass'));
     const slow = figuresOf(await summary('fail'));
     const history = [1, 2, 3, 4, 5].map(() => entry(pass));
-    const checks = compareWithBaseline(slow, history, { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), 5);
+    const checks = compareWithBaseline(slow, history, { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), { runs: 5, minimumRuns: 1 });
     const p95 = checks.find((c) => c.id === 'load:regression:http_req_duration.p(95)');
     expect(p95?.status).toBe('failed');
-    expect(p95?.message).toMatch(/^regression: http_req_duration\.p\(95\) 252\.49 vs baseline [\d.]+ \(\+\d+(\.\d+)?%, 5 runs\), beyond the 25% tolerance$/);
+    expect(p95?.message).toMatch(/^regression: http_req_duration\.p\(95\) 252\.49 vs baseline [\d.]+ \(\+\d+(\.\d+)?%, 5 runs, from [\d.]+ to [\d.]+\), beyond the 25% tolerance and every baseline run$/);
     // and the same run against itself is no regression
-    const same = compareWithBaseline(pass, history, { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), 5);
+    const same = compareWithBaseline(pass, history, { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), { runs: 5, minimumRuns: 1 });
     expect(same.filter((c) => c.status === 'failed')).toEqual([]);
     expect(same.find((c) => c.id === 'load:regression:http_req_duration.p(99)')).toMatchObject({ status: 'skipped', message: 'this run did not report http_req_duration.p(99)' });
   });
 
   it('uses only passing runs of the same script and profile, the last N, by median (one outlier does not move it)', () => {
     const history = [entry({ 'http_req_duration.p(95)': 1000 }), entry({ 'http_req_duration.p(95)': 100 }), entry({ 'http_req_duration.p(95)': 100 }), entry({ 'http_req_duration.p(95)': 400 }), entry({ 'http_req_duration.p(95)': 100 }), entry({ 'http_req_duration.p(95)': 5 }, { passed: false }), entry({ 'http_req_duration.p(95)': 5 }, { profile: 'smoke' })];
-    const [check] = compareWithBaseline({ 'http_req_duration.p(95)': 120 }, history, { script: 'load/a.k6.ts', profile: 'load' }, [{ key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent: 25, minimumChange: 5 }], 4);
+    const [check] = compareWithBaseline({ 'http_req_duration.p(95)': 120 }, history, { script: 'load/a.k6.ts', profile: 'load' }, [{ key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent: 25, minimumChange: 5 }], { runs: 4, minimumRuns: 1 });
     expect(check?.evidence).toMatchObject({ baseline: 100, runs: 4, percent: 20 });
     expect(check?.status).toBe('passed');
   });
 
   it('throughput regresses downwards; tiny absolute changes are noise; no history is a skip', () => {
     const history = [entry({ 'http_reqs.rate': 100, 'http_req_duration.med': 2 })];
-    const checks = compareWithBaseline({ 'http_reqs.rate': 60, 'http_req_duration.med': 4 }, history, { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), 5);
+    const checks = compareWithBaseline({ 'http_reqs.rate': 60, 'http_req_duration.med': 4 }, history, { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), { runs: 5, minimumRuns: 1 });
     expect(checks.find((c) => c.id === 'load:regression:http_reqs.rate')?.status).toBe('failed');
     expect(checks.find((c) => c.id === 'load:regression:http_req_duration.med')?.status).toBe('passed'); // +100% but only 2 ms
-    expect(compareWithBaseline({ 'http_reqs.rate': 60 }, [], { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), 5).find((c) => c.id === 'load:regression:http_reqs.rate')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^no baseline yet/) });
+    expect(compareWithBaseline({ 'http_reqs.rate': 60 }, [], { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), { runs: 5, minimumRuns: 1 }).find((c) => c.id === 'load:regression:http_reqs.rate')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^no baseline yet/) });
+  });
+
+  it('too few baseline runs: a change beyond the tolerance is inconclusive, with the figures, never a failure', () => {
+    const history = [entry({ 'http_req_duration.p(95)': 10 }), entry({ 'http_req_duration.p(95)': 11 })];
+    const [check] = compareWithBaseline({ 'http_req_duration.p(95)': 30 }, history, { script: 'load/a.k6.ts', profile: 'load' }, [{ key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent: 25, minimumChange: 5 }], { runs: 5, minimumRuns: 5 });
+    expect(check).toMatchObject({ status: 'skipped', message: 'inconclusive: http_req_duration.p(95) 30 vs baseline 10.5 (+185.71%, 2 runs, from 10 to 11): beyond the 25% tolerance, but a baseline of 2 runs cannot tell a regression from a busy machine (history.minimumRuns: 5)' });
+  });
+
+  it('within what the baseline runs themselves measured is no regression, however far from their median', () => {
+    const history = [10, 10, 10, 10, 40].map((p95) => entry({ 'http_req_duration.p(95)': p95 }));
+    const [check] = compareWithBaseline({ 'http_req_duration.p(95)': 35 }, history, { script: 'load/a.k6.ts', profile: 'load' }, [{ key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent: 25, minimumChange: 5 }], { runs: 5, minimumRuns: 5 });
+    expect(check).toMatchObject({ status: 'passed', message: expect.stringMatching(/within what the baseline runs themselves measured$/) });
+  });
+
+  describe('the rank-sum test on the per-request durations', () => {
+    const random = seeded(7);
+    const run = (center: number, n = 400) => Array.from({ length: n }, () => center * (0.5 + random()));
+    const rules = { runs: 5, minimumRuns: 5 };
+    const p95 = [{ key: 'http_req_duration{name:list}.p(95)', worse: 'higher' as const, tolerancePercent: 25, minimumChange: 5 }];
+    const history = [1, 2, 3, 4, 5].map(() => entry({ 'http_req_duration{name:list}.p(95)': 20 }, { durations: { 'http_req_duration{name:list}': compact(run(13)) } }));
+
+    it('fails a run whose requests are slower, naming the test', () => {
+      const [check] = compareWithBaseline({ 'http_req_duration{name:list}.p(95)': 40 }, history, { script: 'load/a.k6.ts', profile: 'load' }, p95, rules, { 'http_req_duration{name:list}': run(26) });
+      expect(check).toMatchObject({ status: 'failed', message: expect.stringMatching(/the requests are slower than the baseline runs' \(rank-sum p = < 0\.0001, median \+\d+(\.\d+)? ms\)$/) });
+    });
+
+    it('passes a run whose p95 is up by a few slow requests while its requests are not slower', () => {
+      const tail = [...run(13, 380), ...Array.from({ length: 20 }, () => 60)];
+      const [check] = compareWithBaseline({ 'http_req_duration{name:list}.p(95)': 40 }, history, { script: 'load/a.k6.ts', profile: 'load' }, p95, rules, { 'http_req_duration{name:list}': tail });
+      expect(check).toMatchObject({ status: 'passed', message: expect.stringMatching(/but the requests are not slower than the baseline runs' by the rank-sum test \(p = [\d.]+, 400 requests against 1000\)$/) });
+    });
+
+    it('the p-value: tiny for a shift, above the bar for the same distribution, near one for a faster one', () => {
+      expect(slowerThan(run(20), run(10)).p).toBeLessThan(0.0001);
+      expect(slowerThan(run(10), run(10)).p).toBeGreaterThan(SIGNIFICANCE);
+      expect(slowerThan(run(10), run(20)).p).toBeGreaterThan(0.99);
+    });
+  });
+
+  it('a regression stays failed only when the confirming re-run regresses too; otherwise inconclusive with both figures', () => {
+    const failed = (id: string, message: string) => ({ id, stage: 'load', title: id, status: 'failed' as const, message, evidence: { current: 40 } });
+    const first = [failed('load:regression:a', 'regression: a 40 vs baseline 20'), failed('load:regression:b', 'regression: b 41 vs baseline 20'), { id: 'load:regression:c', stage: 'load', title: 'c', status: 'passed' as const }];
+    const again = [failed('load:regression:a', 'regression: a 42 vs baseline 20'), { id: 'load:regression:b', stage: 'load', title: 'b', status: 'passed' as const, message: 'b 21 vs baseline 20' }];
+    const [a, b, c] = confirmRegressions(first, again);
+    expect(a).toMatchObject({ status: 'failed', message: 'regression: a 40 vs baseline 20\nconfirmed by a second run of the profile: a 42 vs baseline 20' });
+    expect(b).toMatchObject({ status: 'skipped', message: 'inconclusive: b 41 vs baseline 20\nbut the confirming re-run measured b 21 vs baseline 20: not a regression both times, so the machine may have been busy' });
+    expect(c?.status).toBe('passed');
+    expect(confirmRegressions(first, undefined)[0]).toMatchObject({ status: 'skipped', message: expect.stringMatching(/the confirming re-run could not be measured/) });
+  });
+
+  it('reads every request duration from k6 CSV output, per tagged endpoint, and compacts a run to evenly spaced quantiles', async () => {
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'gauntlet-durations-')), 'd.csv.gz');
+    const header = 'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata';
+    const row = (metric: string, value: number, name: string, url: string) => `${metric},1796583498,${value},,,,true,,GET,${name},HTTP/1.1,default,,200,,,${url},,`;
+    // An untagged request is named by its URL, quoted by k6 when it holds a comma or a quote.
+    const quoted = '"http://x/b?q=""a,b"""';
+    await writeFile(file, gzipSync([header, row('http_reqs', 1, 'list', 'http://x/a'), row('http_req_duration', 3.5, 'list', 'http://x/a'), row('http_req_duration', 7, 'list', 'http://x/a'), row('http_req_duration', 2, quoted, quoted)].join('\n')));
+    const durations = await readDurations(file);
+    expect(durations).toEqual({ http_req_duration: [3.5, 7, 2], 'http_req_duration{name:list}': [3.5, 7], 'http_req_duration{name:http://x/b?q="a,b"}': [2] });
+    // The history keeps the keys the summary has figures for: the run's and its tagged endpoints'.
+    expect(Object.keys(compactAll(durations, { 'http_req_duration.p(95)': 1, 'http_req_duration{name:list}.p(95)': 1, 'http_reqs.rate': 3 }))).toEqual(['http_req_duration', 'http_req_duration{name:list}']);
+    const kept = compact(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(kept).toHaveLength(200);
+    expect(kept[0]).toBeCloseTo(3, 0);
+    expect(kept[199]).toBeCloseTo(998, 0);
   });
 
   it('appends JSON lines and reads them back, skipping a torn last line', async () => {
@@ -147,3 +216,14 @@ describe('samples, report and k6-operator manifest', () => {
     expect(parseYaml(yaml.split('---')[0] as string)).toMatchObject({ kind: 'ConfigMap' });
   });
 });
+
+/** A small deterministic generator (mulberry32): the same samples on every run. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -8,15 +8,16 @@ import { freePort } from '../../process/free-port.ts';
 import { ManagedProcess } from '../../process/managed-process.ts';
 import type { CheckResult } from '../../results/types.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
-import { appendHistory, compareWithBaseline, readHistory, type TrackedMetric } from './history.ts';
+import { appendHistory, compareWithBaseline, readHistory, type HistoryEntry, type TrackedMetric } from './history.ts';
+import { compactAll, readDurations, type Durations } from './durations.ts';
 import { renderLoadReport } from './html-report.ts';
 import { findK6, K6_INSTALL_HINT } from './k6-binary.ts';
-import { startSampler, summariseSamples } from './sampler.ts';
+import { startSampler, summariseSamples, type Sample } from './sampler.ts';
 import { databaseOf } from '../../server-stats/postgres-stats.ts';
 import { startServerSampler } from '../../server-stats/server-sampler.ts';
 import { timelineOf } from '../../server-stats/timeline.ts';
-import { serverVerdict } from '../../server-stats/verdict.ts';
-import { figuresOf, parseSummary, SummaryError, type Figures } from './summary.ts';
+import { serverVerdict, type ServerFigures } from '../../server-stats/verdict.ts';
+import { figuresOf, parseSummary, SummaryError, type Figures, type K6Summary } from './summary.ts';
 import { verdict } from './verdict.ts';
 import { loadUsers } from './load-users.ts';
 
@@ -75,53 +76,12 @@ export const loadStage: Stage = {
     const dir = path.join(config.reportsDir, 'load');
     await mkdir(dir, { recursive: true });
     const dataFile = path.join(dir, 'data.json');
-    const summaryFile = path.join(dir, 'summary.json');
-    await rm(summaryFile, { force: true });
     await writeFile(dataFile, JSON.stringify({ users: loadUsers(settings.data.users, settings.data.seed, settings.data.user) }));
 
-    // Both samplers are bounded by the run's timeout: one sample an interval, and the last.
-    const maxSamples = Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1;
-    const sampler = startSampler({
-      healthUrl: `${target.url}${config.target.health.path}`,
-      healthStatus: config.target.health.status,
-      metricsUrl: settings.sample.metricsPath ? `${target.url}${settings.sample.metricsPath}` : undefined,
-      intervalMs: settings.sample.intervalMs,
-      maxSamples,
-    });
-    const k6Api = `127.0.0.1:${await freePort()}`;
-    const server = await startServerSampler({
-      k6Api: `http://${k6Api}`,
-      pid: target.pid,
-      containerId: target.containerId,
-      adminUrl: context.gauntlet.adminUrl ?? undefined,
-      database: databaseOf(context.gauntlet.databaseUrl),
-      redisUrl: context.gauntlet.redisUrl,
-      intervalMs: settings.sample.intervalMs,
-      maxSamples,
-    });
-    const env = { BASE_URL: target.url, PROFILE: settings.profile, DATA_FILE: dataFile, SUMMARY_FILE: summaryFile, ...settings.env };
-    const args = ['run', '--no-color', '--quiet', '--address', k6Api, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
-    log('%s %s', k6.path, args.join(' '));
-    const proc = new ManagedProcess({ name: 'k6', command: [k6.path, ...args], cwd: path.dirname(path.resolve(settings.script)), logFile: path.join(dir, 'k6.log') });
-    const timer = setTimeout(() => void proc.stop('SIGTERM', 10_000), settings.timeoutSeconds * 1000);
-    const exit = await proc.exited.finally(() => clearTimeout(timer));
-    const samples = await sampler.stop();
-    const observed = await server.stop();
-    const exitCode = exit.code ?? 128;
-
-    const summaryText = await readFile(summaryFile, 'utf8').catch(() => undefined);
-    if (summaryText === undefined) {
-      const check: CheckResult = { id: 'load:summary', stage: 'load', title: 'k6 wrote its handleSummary JSON', status: 'failed', message: `k6 exited ${exitCode} (${exit.signal ?? 'no signal'}) and wrote no ${summaryFile}: the script's handleSummary must return { [__ENV.SUMMARY_FILE]: JSON.stringify(data) }\n${proc.logs.last(15).join('\n')}` };
-      return { status: 'failed', checks: [check] };
-    }
-    let summary;
-    try {
-      summary = parseSummary(summaryText, summaryFile);
-    } catch (error) {
-      if (!(error instanceof SummaryError)) throw error;
-      return { status: 'failed', checks: [{ id: 'load:summary', stage: 'load', title: 'k6 wrote its handleSummary JSON', status: 'failed', message: error.message }] };
-    }
-    const { checks, gates } = verdict(summary, exitCode, proc.logs.last(10));
+    const run = await measure(context, k6.path, dataFile, dir, 'run');
+    if ('failed' in run) return { status: 'failed', checks: [run.failed] };
+    const { summary, exitCode, samples, observed, durations } = run;
+    const { checks, gates } = verdict(summary, exitCode, run.logs);
     const sampled = summariseSamples(samples, config.target.health.status);
     checks.push({
       id: 'load:health',
@@ -132,23 +92,117 @@ export const loadStage: Stage = {
       evidence: { ...sampled },
     });
 
-    // Every request the target answered meanwhile: k6's and the sampler's (health, and metrics when read).
-    const counts = { k6: summary.metrics.http_reqs?.values.count ?? 0, samplerPerSample: settings.sample.metricsPath ? 2 : 1 };
-    const serverSide = serverVerdict(observed, counts, settings.server);
+    const serverSide = serverVerdict(observed, requestCounts(summary, settings), settings.server);
     checks.push(...serverSide.checks);
     gates.push(...serverSide.gates);
-    const figures: Figures = { ...figuresOf(summary), ...Object.fromEntries(Object.entries(serverSide.figures).map(([k, v]) => [`server.${k}`, v])) };
+    const figures = figuresWithServer(summary, serverSide.figures);
     const historyFile = path.resolve(settings.history.file);
     const history = await readHistory(historyFile);
     const scriptId = path.relative(process.cwd(), path.resolve(settings.script));
-    checks.push(...compareWithBaseline(figures, history, { script: scriptId, profile: settings.profile }, trackedMetrics(settings.history.tolerancePercent, figures), settings.history.baselineRuns));
+    const compare = (f: Figures, d: Durations | undefined) => compareWithBaseline(f, history, { script: scriptId, profile: settings.profile }, trackedMetrics(settings.history.tolerancePercent, figures), { runs: settings.history.baselineRuns, minimumRuns: settings.history.minimumRuns }, d);
+    const regressions = compare(figures, durations);
+    // A regression fails only when a second run of the same profile shows it too: one busy minute on a shared runner is not one.
+    if (regressions.some((c) => c.status === 'failed')) {
+      log('a regression: the profile runs again to confirm it');
+      const again = await measure(context, k6.path, dataFile, dir, 'confirm');
+      checks.push(...confirmRegressions(regressions, 'failed' in again ? undefined : compare(figuresWithServer(again.summary, serverVerdict(again.observed, requestCounts(again.summary, settings), settings.server).figures), again.durations)));
+    } else checks.push(...regressions);
     const passed = checks.every((c) => c.status !== 'failed');
-    const entry = { at: new Date().toISOString(), profile: settings.profile, script: scriptId, target: config.target.name, commit: await gitCommit(process.cwd()), passed, figures, samples: sampled };
+    const entry: HistoryEntry = { at: new Date().toISOString(), profile: settings.profile, script: scriptId, target: config.target.name, commit: await gitCommit(process.cwd()), passed, figures, samples: sampled, ...(durations ? { durations: compactAll(durations, figures) } : {}) };
     if (settings.history.record) await appendHistory(historyFile, entry);
     const reportFile = path.join(config.reportsDir, 'load-report.html');
-    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry], samples, server: observed.samples, healthyStatus: config.target.health.status }));
+    // The report's history is the figures; the kept durations stay in the history file.
+    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry].map(({ durations: _, ...h }) => h), samples, server: observed.samples, healthyStatus: config.target.health.status }));
     for (const check of checks) context.onCheck(check);
     const metrics = Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, v]) => [`load.${k}`, v]));
     return { status: passed ? 'passed' : 'failed', checks, gates, metrics, timeline: timelineOf(observed.samples) };
   },
 };
+
+type Measured = { summary: K6Summary; exitCode: number; logs: string[]; samples: Sample[]; observed: Awaited<ReturnType<Awaited<ReturnType<typeof startServerSampler>>['stop']>>; durations: Durations | undefined };
+
+/**
+ * One run of the k6 script with the profile, sampled meanwhile (health and metrics, the server's
+ * process and database), with every request's duration (k6's CSV output, gzipped). `label` names
+ * its files: `run` for the run, `confirm` for the re-run that confirms a regression.
+ */
+async function measure(context: StageContext, k6: string, dataFile: string, dir: string, label: 'run' | 'confirm'): Promise<Measured | { failed: CheckResult }> {
+  const { config, target } = context;
+  const settings = config.stages.load as NonNullable<typeof config.stages.load>;
+  const summaryFile = path.join(dir, label === 'run' ? 'summary.json' : 'summary.confirm.json');
+  const durationsFile = path.join(dir, `durations.${label}.csv.gz`);
+  await rm(summaryFile, { force: true });
+  await rm(durationsFile, { force: true });
+  // Both samplers are bounded by the run's timeout: one sample an interval, and the last.
+  const maxSamples = Math.ceil((settings.timeoutSeconds * 1000) / settings.sample.intervalMs) + 1;
+  const sampler = startSampler({
+    healthUrl: `${target.url}${config.target.health.path}`,
+    healthStatus: config.target.health.status,
+    metricsUrl: settings.sample.metricsPath ? `${target.url}${settings.sample.metricsPath}` : undefined,
+    intervalMs: settings.sample.intervalMs,
+    maxSamples,
+  });
+  const k6Api = `127.0.0.1:${await freePort()}`;
+  const server = await startServerSampler({
+    k6Api: `http://${k6Api}`,
+    pid: target.pid,
+    containerId: target.containerId,
+    adminUrl: context.gauntlet.adminUrl ?? undefined,
+    database: databaseOf(context.gauntlet.databaseUrl),
+    redisUrl: context.gauntlet.redisUrl,
+    intervalMs: settings.sample.intervalMs,
+    maxSamples,
+  });
+  const env = { BASE_URL: target.url, PROFILE: settings.profile, DATA_FILE: dataFile, SUMMARY_FILE: summaryFile, ...settings.env };
+  // --out on the command line, never K6_OUT in the environment (k6 reads it as --out for every run).
+  const args = ['run', '--no-color', '--quiet', '--address', k6Api, '--out', `csv=${durationsFile}`, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
+  log('%s %s', k6, args.join(' '));
+  const proc = new ManagedProcess({ name: 'k6', command: [k6, ...args], cwd: path.dirname(path.resolve(settings.script)), logFile: path.join(dir, label === 'run' ? 'k6.log' : 'k6.confirm.log') });
+  const timer = setTimeout(() => void proc.stop('SIGTERM', 10_000), settings.timeoutSeconds * 1000);
+  const exit = await proc.exited.finally(() => clearTimeout(timer));
+  const samples = await sampler.stop();
+  const observed = await server.stop();
+  const exitCode = exit.code ?? 128;
+
+  const summaryText = await readFile(summaryFile, 'utf8').catch(() => undefined);
+  if (summaryText === undefined) {
+    return { failed: { id: 'load:summary', stage: 'load', title: 'k6 wrote its handleSummary JSON', status: 'failed', message: `k6 exited ${exitCode} (${exit.signal ?? 'no signal'}) and wrote no ${summaryFile}: the script's handleSummary must return { [__ENV.SUMMARY_FILE]: JSON.stringify(data) }\n${proc.logs.last(15).join('\n')}` } };
+  }
+  let summary: K6Summary;
+  try {
+    summary = parseSummary(summaryText, summaryFile);
+  } catch (error) {
+    if (!(error instanceof SummaryError)) throw error;
+    return { failed: { id: 'load:summary', stage: 'load', title: 'k6 wrote its handleSummary JSON', status: 'failed', message: error.message } };
+  }
+  // Without them (a k6 that wrote no CSV) a regression is judged on the figures alone.
+  const durations = await readDurations(durationsFile).catch((error: unknown) => {
+    log('no per-request durations from %s: %s', durationsFile, (error as Error).message);
+    return undefined;
+  });
+  return { summary, exitCode, logs: proc.logs.last(10), samples, observed, durations };
+}
+
+/** Every request the target answered meanwhile: k6's and the sampler's (health, and metrics when read). */
+function requestCounts(summary: K6Summary, settings: NonNullable<StageContext['config']['stages']['load']>) {
+  return { k6: summary.metrics.http_reqs?.values.count ?? 0, samplerPerSample: settings.sample.metricsPath ? 2 : 1 };
+}
+
+function figuresWithServer(summary: K6Summary, server: ServerFigures): Figures {
+  return { ...figuresOf(summary), ...Object.fromEntries(Object.entries(server).map(([k, v]) => [`server.${k}`, v])) };
+}
+
+/**
+ * A regression of the run stays failed only where the confirming re-run regressed too; elsewhere it
+ * is inconclusive (skipped, with both runs' figures). Without a re-run (k6 wrote no summary) every
+ * one is inconclusive.
+ */
+export function confirmRegressions(first: CheckResult[], again: CheckResult[] | undefined): CheckResult[] {
+  return first.map((check) => {
+    if (check.status !== 'failed') return check;
+    const second = again?.find((c) => c.id === check.id);
+    if (second?.status === 'failed') return { ...check, message: `${check.message}\nconfirmed by a second run of the profile: ${second.message?.replace(/^regression: /, '')}`, evidence: { ...check.evidence, confirmedBy: second.evidence } };
+    const why = second ? `the confirming re-run measured ${second.message?.replace(/^regression: /, '')}` : 'the confirming re-run could not be measured';
+    return { ...check, status: 'skipped', message: `inconclusive: ${check.message?.replace(/^regression: /, '')}\nbut ${why}: not a regression both times, so the machine may have been busy`, evidence: { ...check.evidence, ...(second ? { rerun: second.evidence } : {}) } };
+  });
+}
