@@ -40,6 +40,16 @@ export class AuthFlowError extends Error {
   }
 }
 
+/**
+ * The identity values of a user that the target knows: those of its credentials (email, username,
+ * phone; never the password or the display name) that its sign-up or login sent. A value the target
+ * never got would name nobody (a 404 that proves nothing).
+ */
+export function identityFields(session: Pick<Session, 'credentials' | 'exchanges'>): Record<string, string> {
+  const sent = (session.exchanges ?? []).map(({ request }) => (request.body ? JSON.stringify(request.body) : '')).join('\n');
+  return Object.fromEntries(Object.entries(session.credentials).filter((e): e is [string, string] => !['password', 'name'].includes(e[0]) && typeof e[1] === 'string' && e[1] !== '' && sent.includes(e[1])));
+}
+
 /** Fresh credentials for a test user, unique per call. */
 export function freshCredentials(seed: number, label = 'user'): Credentials {
   const tag = `${seed}${randomBytes(4).toString('hex')}`;

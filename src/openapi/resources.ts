@@ -74,6 +74,8 @@ export class ResourceStore {
           if (!Array.isArray(value)) continue;
           for (const item of value) if (isObject(item) && hasIdentifier(withId(item))) this.add(`${parent(path)}/${key}`, `${parent(template)}/${key}`, withId(item), 'seen');
         }
+        // A record of its own (GET /me, GET /user): its fields name things other paths take (`{username}`, `{email}`).
+        if (!Object.values(body).some(Array.isArray) && hasIdentifier(withId(body)) && !this.byCollection.get(path)?.some((e) => e.object.id === withId(body).id)) this.add(path, template, withId(body), 'seen');
       }
       return;
     }
@@ -116,6 +118,7 @@ export class ResourceStore {
     for (const [collection, list] of this.byCollection) copy.byCollection.set(collection, list.map((e) => ({ ...e })));
     for (const [id, values] of this.linked) copy.linked.set(id, { ...values });
     copy.self = this.self;
+    copy.identity = this.identity;
     copy.clock = this.clock;
     return copy;
   }
@@ -202,6 +205,17 @@ export class ResourceStore {
   self: string | number | undefined;
 
   /**
+   * The acting user's own identity values (its email, username, phone from its credentials): what a
+   * path parameter of that name (`/members/{email}/follow`) takes when nothing the API returned holds one.
+   */
+  identity: Record<string, string> = {};
+
+  private ownField(name: string): string | undefined {
+    const key = name.toLowerCase().replace(/[_-]/g, '');
+    return Object.entries(this.identity).find(([k]) => k.toLowerCase().replace(/[_-]/g, '') === key)?.[1];
+  }
+
+  /**
    * A value for a body or query field that refers to a resource (`accountId`, `to_account_id`,
    * `category`, `product_url`): the id, URL or name of an object of that collection, own ones first;
    * `skip` objects already used by a sibling field (a transfer from one account to another).
@@ -266,7 +280,7 @@ export class ResourceStore {
         if (!object && !op.path.slice(0, op.path.indexOf(segments[i] as string)).includes('{')) {
           object = [...this.byStem(stemOf(owner), true), ...this.byStem(referenceOf(name).stem)].find((e) => identifierFor(e.object, name) !== undefined)?.object;
         }
-        value = object ? identifierFor(object, name) : /^id$/i.test(name) ? undefined : this.anywhere(name);
+        value = object ? identifierFor(object, name) : /^id$/i.test(name) ? undefined : (this.anywhere(name) ?? this.ownField(name));
       }
       if (value === undefined) {
         const param = op.parameters.find((p) => p.in === 'path' && p.name === name);

@@ -36,7 +36,7 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.result.gates.find((g) => g.name === 'reach.operations')).toMatchObject({ actual: 100, threshold: 100, passed: true });
     // Every :valid check passed on a 2xx: none was skipped, none passed on a 4xx.
     const valid = r.checks.filter((c) => c.id.endsWith(':valid'));
-    expect(valid.length).toBe(20);
+    expect(valid.length).toBe(22);
     expect(valid.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(valid.every((c) => (c.evidence?.status as number) < 300)).toBe(true);
     // Lists: pages and filters, judged with values the list itself has.
@@ -60,12 +60,14 @@ describe('reach on an API shaped unlike our examples', () => {
     expect(r.row('POST /orders/')).toMatchObject({ reached: true, status: 201 });
     // A field whose rule only its validation error states (5–10 letters and digits).
     expect(r.row('PATCH /profile/')).toMatchObject({ reached: true, tried: ['with display as the error asks: 200'] });
+    // An action refused on the user's own resource (following oneself): aimed at another user, whose email it takes from GET /me/'s own record.
+    expect(r.row('POST /members/{email}/follow/')).toMatchObject({ reached: true, status: 201, tried: ["at another user (it refuses the user's own): 201"] });
     // The dependency graph: from the document, and from the answers.
     const edges = (r.reach?.evidence as { dependencies: { edge: string; how: string[] }[] }).dependencies;
     expect(edges).toContainEqual({ edge: 'POST /shops/ → GET /shops/{id}/', how: ['document'] });
     expect(edges).toContainEqual({ edge: 'POST /accounts/ → POST /transfers/', how: ['answer'] });
-    expect(r.summary).toMatch(/## Reach: 20 of 20 operations/);
-    expect(r.stdout).toMatch(/reach 20\/20 operations/);
+    expect(r.summary).toMatch(/## Reach: 22 of 22 operations/);
+    expect(r.stdout).toMatch(/reach 22\/22 operations/);
   }, 150_000);
 
   it('catches a 500 behind each of them, in its own :valid check', async () => {
@@ -75,6 +77,7 @@ describe('reach on an API shaped unlike our examples', () => {
       'transfer-500': 'contract:POST /transfers/:valid',
       'product-create-500': 'contract:POST /products/:valid',
       'profile-500': 'contract:PATCH /profile/:valid',
+      'follow-500': 'contract:POST /members/{email}/follow/:valid',
     };
     const r = await contract({ REACH_FLAWS: Object.keys(flaws).join(',') });
     expect(r.code).toBe(1);

@@ -54,6 +54,6 @@ describe('reproduce before report', () => {
     const r = await run({ REACH_FLAWS: 'catalogue-cold-500' });
     expect(r.code).toBe(0);
     expect(r.result.stages[0]).toMatchObject({ status: 'passed' });
-    expect(r.stdout).toMatch(/contract: \d+ passed, 0 failed, 1 flaky, 0 skipped/);
+    expect(r.stdout).toMatch(/contract: \d+ passed, 0 failed, 1 flaky, \d+ skipped/);
   });
 });

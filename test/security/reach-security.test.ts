@@ -36,8 +36,10 @@ describe('the security stage reaches what the user alone cannot', () => {
     expect(r.check('security:auth:logout-revokes')).toMatchObject({ status: 'passed' });
     // Every two-user object check ran: none skipped for a made-up or vanished resource.
     const object = r.checks.filter((c) => c.id.startsWith('security:authz:object:'));
-    expect(object.length).toBe(7); // GET, PATCH and DELETE /shops/{id}/, POST /lists/{id}/items/, GET and DELETE /items/{id}, GET /accounts/{id}/
+    expect(object.length).toBe(8); // GET, PATCH and DELETE /shops/{id}/, POST /lists/{id}/items/, GET and DELETE /items/{id}, GET /accounts/{id}/, POST /members/{email}/follow/
     expect(object.filter((c) => c.status !== 'passed')).toEqual([]);
+    // Following user A is B's own business: the path names A by A's own email.
+    expect(r.check('security:authz:object:POST /members/{email}/follow/')).toMatchObject({ status: 'passed', message: expect.stringMatching(/^a social action on a user: the path names user A by A's own email/) });
     // The body reference pair, tried with the other user's account: refused, nothing of B's changed.
     expect(r.check('security:authz:reference:POST /transfers/:from_account_id')).toMatchObject({ status: 'passed', message: expect.stringMatching(/got 400 .* read the same before and after/) });
     expect(r.check('security:authz:reference:POST /transfers/:to_account_id')).toMatchObject({ status: 'passed' });

@@ -4,6 +4,7 @@ import type { Operation } from '../../openapi/operations.ts';
 import { createsInCollection } from '../../openapi/plan.ts';
 import { bodyFieldsOf, isObject, referenceField, stemOf, trimSlash } from '../../openapi/resources.ts';
 import { complaintsOf, fittingValue } from './_fit.ts';
+import { refusesSelf } from './_another-user.ts';
 import type { ReachRow } from '../../results/reach.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface Way {
   /** Optional query parameters a validation error refused (a filter naming nothing that exists): left out. */
   drop?: string[];
   after: string[];
+  /** Aimed at another user (the action refuses the user's own: following oneself): _another-user.ts. */
+  subject?: 'another user';
 }
 
 export interface ReachTools {
@@ -32,6 +35,8 @@ export interface ReachTools {
   hasUser: boolean;
   /** The admin's session, when one is configured (stages.security.admin.credentials, stages.e2e.admin). */
   hasAdmin: boolean;
+  /** Makes sure another user exists to aim an action at (following oneself is refused); whether one does. */
+  another?: () => Promise<boolean>;
   /** Runs a producer's valid request; whether it answered 2xx. */
   produce(producer: Operation): Promise<boolean>;
   /** A known resource a field refers to, by id (`category` → a category's id) or by name. */
@@ -106,6 +111,10 @@ export async function reachOperation(op: Operation, first: Attempt, tools: Reach
   const auth = (r: HttpResponse) => r.status === 401 || r.status === 403;
   if (auth(current.response) && current.way.as === 'anonymous' && tools.hasUser && (await retry({ ...current.way, as: 'user' }, 'with the user\'s session (the document declares no security)'))) return current;
   if (auth(current.response) && tools.hasAdmin && (await retry({ ...current.way, as: 'admin' }, 'as the admin'))) return current;
+  // "You cannot follow yourself": the action is meant for someone else's resource.
+  if (remediable(current.response) && current.way.subject === undefined && refusesSelf(current.response.text) && tools.another && (await tools.another())) {
+    if (await retry({ ...current.way, subject: 'another user' }, "at another user (it refuses the user's own)")) return current;
+  }
   // A validation error: the fields it names, given values that fit what it says of them. Up to four
   // rounds: many validators (Joi, by default) name only the first field they refuse.
   const queryNames = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);

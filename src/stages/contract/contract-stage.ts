@@ -10,7 +10,7 @@ import { basePathOf, listOperations, type Operation } from '../../openapi/operat
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore, withoutOptionalQuery } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
 import { bodyFieldsOf, deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
-import { AuthFlowError, createSession, headersForSchemes, tokensFrom, type Session } from '../../http/session.ts';
+import { AuthFlowError, createSession, headersForSchemes, identityFields, tokensFrom, type Session } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator, treatAsPublic } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
@@ -27,6 +27,7 @@ import { UpstreamCalls } from './_upstream-calls.ts';
 import { adminCredentials, adminSession as adminSessionOf, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
 import { confirmFailures, replayable } from '../../reproduce/reproduce.ts';
+import { aimedAtAnother, identityOf } from './_another-user.ts';
 
 /**
  * The contract stage: every operation of the target's OpenAPI document is called with a valid
@@ -80,6 +81,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
         testUser = user;
         session = user.headers;
         store.self = user.userId;
+        store.identity = identityFields(user);
         // An operation of the stage may end this session (a new email, a new password): renewed, not failed.
         const probe = findProbe(operations, config.stages.security.probe);
         alive.session = keepSessionAlive(config.target.auth, target.url, settings.seed, user, probe ? (headers) => buildRequest(probe, target.url, store, headers, settings.seed).request : undefined);
@@ -125,10 +127,14 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const ways = new Map<string, Way>();
     const wayOf = (op: Operation): Way => ways.get(op.id) ?? { as: op.secured || op.optionalAuth || !config.target.auth ? 'user' : 'anonymous', fields: {}, after: [] };
     const authFlow = (op: Operation, seed = settings.seed) => authFlowRequest(op, config.target.auth, testUser, target.url, session, seed, changer);
+    // Another user, made when an action refuses the user's own resource (following oneself): see _another-user.ts.
+    const other: { session?: Session; tried?: boolean } = {};
     const valid = (op: Operation, seed: number, way = wayOf(op)) => {
       const built = buildRequest(op, target.url, store, session, seed);
       const own = authFlow(op, seed);
-      return { ...built, request: own ?? withWay(built.request, way, headersForSchemes(session, op.schemes), adminSession && headersForSchemes(adminSession, op.schemes)) };
+      const sent = own ?? withWay(built.request, way, headersForSchemes(session, op.schemes), adminSession && headersForSchemes(adminSession, op.schemes));
+      const aimed = way.subject && testUser && other.session ? aimedAtAnother(sent, identityOf(testUser), identityOf(other.session)) : undefined;
+      return { ...built, request: aimed ?? sent };
     };
     const poison = new PoisonWatch(add);
     const lists: { op: Operation; request: HttpRequest }[] = [];
@@ -225,6 +231,13 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
           },
           hasUser: Object.keys(session).length > 0,
           hasAdmin: adminSession !== undefined,
+          another: async () => {
+            if (!other.tried && config.target.auth && testUser) {
+              other.tried = true;
+              other.session = await createSession(config.target.auth, target.url, settings.seed, { label: 'other' }).catch(() => undefined);
+            }
+            return other.session !== undefined;
+          },
           produce,
           reference: (field, byId) => store.reference(byId && referenceOf(field).by === 'name' ? `${field}Id` : field),
         }, operations, excluded);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config/load.ts';
 import { curl, requestsSent, send as sendRequest, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import { sendFollowing } from '../../http/redirects.ts';
-import { createSession, headersForSchemes, type AuthConfig, type Session } from '../../http/session.ts';
+import { createSession, headersForSchemes, identityFields, type AuthConfig, type Session } from '../../http/session.ts';
 import { logger } from '../../log/logger.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { AnswerLedger } from './_answers.ts';
@@ -132,6 +132,7 @@ export class SecurityRun {
     const session = await createSession(this.auth, this.baseUrl, this.settings.seed, { label });
     const store = new ResourceStore();
     store.self = session.userId;
+    store.identity = identityFields(session);
     let id: string | undefined;
     if (this.probe && this.probeIsSelf) {
       // The user's own account ({ "user": { "username" } }): what a `{username}` of this user resolves to.
@@ -227,6 +228,7 @@ export class SecurityRun {
   async sessionProbe(session: Session): Promise<{ request: HttpRequest; control: HttpResponse }> {
     const store = new ResourceStore();
     store.self = session.userId;
+    store.identity = identityFields(session);
     const own = this.probe && !this.probeIsSelf ? await this.scratch(this.probe, { label: 'probe', session, store, id: undefined }) : store;
     const request = this.probeRequest(session.headers, own);
     return { request, control: await this.send(request) };
@@ -251,6 +253,7 @@ export class SecurityRun {
     if (!session) return undefined;
     const store = new ResourceStore();
     store.self = session.userId;
+    store.identity = identityFields(session);
     const adminOps = orderOperations(this.adminOperations(), []);
     for (const op of adminOps.filter((o) => (o.method === 'GET' || o.method === 'POST') && !o.parameters.some((p) => p.in === 'path'))) {
       const { request } = buildRequest(op, this.baseUrl, store, session.headers, seed + 5);

@@ -53,6 +53,19 @@ async function objectLevel(run: SecurityRun, owner: Actor, other: Actor): Promis
 const onSubPath = (op: Operation) => (op.method === 'POST' || op.method === 'DELETE') && !/^\{/.test(op.path.split('/').at(-1) ?? '') && op.parameters.some((p) => p.in === 'path');
 
 /**
+ * Which of user A's own identity values a path names, if any: the resource acted on is A. Its email,
+ * username or phone anywhere; its id only right after a collection of people (`/users/7/follow`): a
+ * number alone could be any resource's.
+ */
+function namesUser(path: string, owner: Actor): string | undefined {
+  const segments = path.split('/').map((s) => decodeURIComponent(s));
+  const named = Object.entries(owner.store.identity).find(([, v]) => v !== '' && segments.includes(v))?.[0];
+  if (named) return named;
+  const at = owner.id === undefined ? -1 : segments.indexOf(String(owner.id));
+  return at > 0 && /^(users?|members?|profiles?|people|persons?|accounts?|authors?)$/i.test(segments[at - 1] as string) ? 'id' : undefined;
+}
+
+/**
  * User B's request on user A's resource, judged by its effect:
  * - a 403/404 counts as denied only while A still reaches the resource (A's own request is not refused or not found);
  * - a 2xx on a write is a finding; A's re-read tells whether A's resource really changed or only the status is wrong;
@@ -68,6 +81,8 @@ async function objectCheck(run: SecurityRun, target: { op: Operation; id: string
   // Meant to be done to other people's resources: B does it, and only a server error is a finding.
   const sharedBecause = rules.shared.includes(op.id)
     ? 'shared: stages.security.authorization.shared lets any user do it'
+    : onSubPath(op) && !rules.ownerOnly.includes(op.id) && namesUser(path, owner)
+      ? `a social action on a user: the path names user A by A's own ${namesUser(path, owner)}, so acting on A (a follow, a message, a block) makes B's own record; name it in stages.security.authorization.ownerOnly if only the owner may`
     : onSubPath(op) && !rules.ownerOnly.includes(op.id) && reader && readsSomething((await readAs(other)) as HttpResponse)
       ? `a social action: user B may read ${reader.id} of user A, so acting on it (a reply, a like, a follow) makes B's own record; name it in stages.security.authorization.ownerOnly if only the owner may`
       : undefined;
