@@ -45,6 +45,30 @@ export function applyLearned(op: Operation, request: HttpRequest, store: Resourc
   return withFields(request, fields, taught.query, taught.drop);
 }
 
+/**
+ * Fields a remedy taught, with each value that names a resource checked against what the store holds
+ * now: one Gauntlet's own earlier request deleted or renamed is replaced by a resource of the same
+ * collection that exists (sibling fields keep distinct ones: a transfer's two accounts), so no later
+ * request is refused with the 404 a stale reference deserves. A collection the store does not track
+ * keeps its value.
+ */
+export function withCurrentReferences(op: Operation, fields: Record<string, unknown>, store: ResourceStore): Record<string, unknown> {
+  const used: unknown[] = [];
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => {
+      if (!refersToResource(k) || (typeof v !== 'string' && typeof v !== 'number')) return [k, v];
+      const known = store.references(referenceField(op.path, k));
+      if (known.length === 0 || known.some((x) => String(x) === String(v))) {
+        used.push(v);
+        return [k, v];
+      }
+      const value = known.find((x) => !used.some((u) => String(u) === String(x))) ?? known[0];
+      used.push(value);
+      return [k, typeof v === 'number' && Number.isFinite(Number(value)) ? Number(value) : value];
+    }),
+  );
+}
+
 /** The request with these body fields (inside its one-key wrapper, if any) and query parameters set, and `drop` left out. */
 export function withFields(request: HttpRequest, fields: Record<string, unknown>, query: Record<string, string> = {}, drop: string[] = []): HttpRequest {
   let body = request.body;

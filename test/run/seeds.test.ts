@@ -12,6 +12,7 @@ import { runCli } from '../helpers/cli.ts';
  * same requests (the same fingerprints and the same number of requests).
  */
 const REACH = fileURLToPath(new URL('../fixtures/reach', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FLAWS = 'shop-name-cut,pages-overlap,price-filter-ignored,note-empty-ignored,name-taken-check-padded,deleted-in-filtered-list';
 
 async function run(seed: number) {
@@ -23,7 +24,33 @@ async function run(seed: number) {
   return { ids: bugs.map((c) => c.id).sort(), causes: (result.causes ?? []).filter((c) => c.severity === 'bug').map((c) => c.cause).sort(), requests: result.stages[0]?.metrics.requests };
 }
 
+/** Each example with flaws switched on that its stages catch: the same bugs on every seed. */
+const EXAMPLES = [
+  { name: 'companion-api', cwd: ROOT, stages: 'contract', flaws: 'conversation-title-cut,search-term-ignored,long-title-500', expect: ['contract:POST /conversations:read-your-writes', 'contract:GET /conversations:filter:q', 'contract:POST /goals:boundaries'] },
+  { name: 'cookbook-api', cwd: path.join(ROOT, 'examples/cookbook-api'), stages: 'contract,security', flaws: 'cook-recipe-count-500,author-shows-phone', expect: ['security:exposure:GET /recipes'] },
+  { name: 'notes-api', cwd: path.join(ROOT, 'examples/notes-api'), stages: 'contract', flaws: 'negative-offset-500,patch-ignores-false', expect: ['contract:PATCH /notes/{id}:partial-update'] },
+];
+
+async function runExample(example: (typeof EXAMPLES)[number], seed: number) {
+  const reports = await mkdtemp(path.join(os.tmpdir(), `gauntlet-seed-${example.name}-`));
+  const r = await runCli(['run', '--stages', example.stages, '--env', 'native', '--no-coverage', '--flaw', example.flaws, '--seed', String(seed), '--reports', reports], { cwd: example.cwd, timeoutMs: 240_000 });
+  const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;
+  expect(r.code, r.stderr).toBe(1);
+  const bugs = result.stages.flatMap((s) => s.checks).filter((c) => c.status === 'failed' && c.severity === 'bug' && c.replay?.outcome !== 'flaky');
+  return { ids: [...new Set(bugs.map((c) => c.id.replace(/:\d+$/, '')))].sort(), causes: (result.causes ?? []).filter((c) => c.severity === 'bug').map((c) => c.cause).sort() };
+}
+
 describe('seeds', () => {
+  it.each(EXAMPLES)('1 to 5 find the same bugs on $name with flaws on, by check and by cause', async (example) => {
+    const first = await runExample(example, 1);
+    for (const id of example.expect) expect(first.ids, id).toContain(id);
+    for (const seed of [2, 3, 4, 5]) {
+      const other = await runExample(example, seed);
+      expect(other.ids, `${example.name}, seed ${seed}`).toEqual(first.ids);
+      expect(other.causes, `${example.name}, seed ${seed}`).toEqual(first.causes);
+    }
+  }, 1_200_000);
+
   it('1 to 5 find the same bugs, by check and by cause; the same seed sends the same number of requests', async () => {
     const first = await run(1);
     expect(first.ids).toHaveLength(7);

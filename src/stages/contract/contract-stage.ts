@@ -25,7 +25,7 @@ import { sendFollowing } from '../../http/redirects.ts';
 import { EffectChecks } from './_effects.ts';
 import { UpstreamCalls } from './_upstream-calls.ts';
 import { adminCredentials, adminSession as adminSessionOf, authFlowRequest } from './_auth-flow.ts';
-import { forgetLearned, learn, refersToResource } from '../../openapi/learned.ts';
+import { forgetLearned, learn, refersToResource, withCurrentReferences } from '../../openapi/learned.ts';
 import { confirmFailures, replayable } from '../../reproduce/reproduce.ts';
 import { aimedAtAnother, identityOf } from './_another-user.ts';
 
@@ -132,7 +132,9 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const valid = (op: Operation, seed: number, way = wayOf(op)) => {
       const built = buildRequest(op, target.url, store, session, seed);
       const own = authFlow(op, seed);
-      const sent = own ?? withWay(built.request, way, headersForSchemes(session, op.schemes), adminSession && headersForSchemes(adminSession, op.schemes));
+      // References the way learned, as they are now: a resource the stage's own DELETE took away is never sent stale.
+      const current = { ...way, fields: withCurrentReferences(op, way.fields, store) };
+      const sent = own ?? withWay(built.request, current, headersForSchemes(session, op.schemes), adminSession && headersForSchemes(adminSession, op.schemes));
       const aimed = way.subject && testUser && other.session ? aimedAtAnother(sent, identityOf(testUser), identityOf(other.session)) : undefined;
       return { ...built, request: aimed ?? sent };
     };
