@@ -37,11 +37,13 @@ describe('deviationKinds', () => {
       d('contract:GET /c:valid', 'body/items must be array', 200),
       d('contract:GET /c:no query', 'status 418 is not documented for GET /c (documented: 200)', 418),
       failed('contract:GET /d:valid', 'answered 500: a server error'),
+      failed('contract:document', '/paths/~1a/get/parameters/0: must have required property \'schema\'', 'deviation'),
     ]);
     expect(kinds.map((k) => k.summary)).toEqual([
       'error bodies that are not the documented shape: 3 answers on 3 operations',
       'success bodies that are not the documented shape: 1 answer on 1 operation',
       'statuses the document does not list: 1 answer on 1 operation',
+      'the document itself breaks the OpenAPI schema',
     ]);
   });
 });

@@ -75,7 +75,7 @@ export function deviationKinds(checks: CheckResult[]): { kind: string; summary: 
   for (const check of checks) {
     if (check.status !== 'failed' || check.known || check.severity !== 'deviation') continue;
     const first = (check.message ?? '').split('\n')[0] ?? '';
-    const found = DEVIATION_KINDS.find((k) => k.test.test(first));
+    const found = check.id === 'contract:document' ? { kind: 'document', words: 'the document itself breaks the OpenAPI schema' } : DEVIATION_KINDS.find((k) => k.test.test(first));
     const status = typeof check.evidence?.status === 'number' ? check.evidence.status : undefined;
     const kind = found?.kind === 'error-shape' && status !== undefined && status < 400 ? { kind: 'body-shape', words: 'success bodies that are not the documented shape' } : (found ?? { kind: 'other', words: 'other answers not as documented' });
     const entry = kinds.get(kind.kind) ?? { words: kind.words, answers: 0, ops: new Set<string>() };
@@ -84,6 +84,6 @@ export function deviationKinds(checks: CheckResult[]): { kind: string; summary: 
     kinds.set(kind.kind, entry);
   }
   return [...kinds]
-    .map(([kind, e]) => ({ kind, answers: e.answers, operations: e.ops.size, summary: `${e.words}: ${e.answers} answer${e.answers === 1 ? '' : 's'} on ${e.ops.size} operation${e.ops.size === 1 ? '' : 's'}` }))
+    .map(([kind, e]) => ({ kind, answers: e.answers, operations: e.ops.size, summary: kind === 'document' ? e.words : `${e.words}: ${e.answers} answer${e.answers === 1 ? '' : 's'} on ${e.ops.size} operation${e.ops.size === 1 ? '' : 's'}` }))
     .sort((a, b) => b.answers - a.answers);
 }

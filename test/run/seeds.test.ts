@@ -26,9 +26,9 @@ async function run(seed: number) {
 
 /** Each example with flaws switched on that its stages catch: the same bugs on every seed. */
 const EXAMPLES = [
-  { name: 'companion-api', cwd: ROOT, stages: 'contract', flaws: 'conversation-title-cut,search-term-ignored,long-title-500', expect: ['contract:POST /conversations:read-your-writes', 'contract:GET /conversations:filter:q', 'contract:POST /goals:boundaries'] },
+  { name: 'companion-api', cwd: ROOT, stages: 'contract', flaws: 'conversation-title-cut,long-title-500', expect: ['contract:POST /conversations:read-your-writes', 'contract:POST /conversations:listed', 'contract:POST /goals:boundaries'] },
   { name: 'cookbook-api', cwd: path.join(ROOT, 'examples/cookbook-api'), stages: 'contract,security', flaws: 'cook-recipe-count-500,author-shows-phone', expect: ['security:exposure:GET /recipes'] },
-  { name: 'notes-api', cwd: path.join(ROOT, 'examples/notes-api'), stages: 'contract', flaws: 'negative-offset-500,patch-ignores-false', expect: ['contract:PATCH /notes/{id}:partial-update'] },
+  { name: 'notes-api', cwd: path.join(ROOT, 'examples/notes-api'), stages: 'contract', flaws: 'negative-offset-500,patch-ignores-false', expect: ['contract:PATCH /notes/{noteId}:partial-update', 'contract:GET /notes:boundaries'] },
 ];
 
 async function runExample(example: (typeof EXAMPLES)[number], seed: number) {
