@@ -62,7 +62,7 @@ const FLAW_CHECKS: Record<string, [string, RegExp]> = {
   'completion-counted-again': ['contract:POST /goals/{id}/tasks/{taskId}/complete:counter', /^after the same POST sent again \(200\): tasksDone is 2, but tasks has 1 done\nreproduce: curl -i -X POST '[^']*\/complete'/],
   'llm-retry-storm': ['contract:upstream:llm:calls', /^a retry storm: one POST \/goals caused 9 calls to llm \(at most 4: a call and its retries\)[^]*\nno breaker: after 10 client requests failed in a row, each still caused 9 calls to llm/],
   'form-body-unvalidated': ['contract:POST /conversations:content-type', /^without "title", sent as a form, it answered 500: a server error \(as JSON: 400\)/],
-  'list-poisoned-by-write': ['contract:GET /goals:state-poisoning', /right after this write[^]*1\. the write: curl -i -X POST '[^']*\/goals'[^]*answered 201[^]*2\. the read: curl -i -X GET '[^']*\/goals'[^]*answered 500/],
+  'list-poisoned-by-write': ['contract:GET /goals:state-poisoning', /right after this write[^]*1\. the write: curl -i -X POST '[^']*\/goals'[^]*answered 201[^]*2\. the read: curl -i -X GET '[^']*\/goals'[^]*answered 500[^]*\nwhat it broke \(not judged, each skipped with this reason\): contract:GET \/goals:upstream-outage$/],
 };
 
 describe.each([

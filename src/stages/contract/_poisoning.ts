@@ -18,6 +18,8 @@ interface Read {
 export class PoisonWatch {
   private readonly reads: Read[] = [];
   private readonly poisoned = new Set<string>();
+  /** Per poisoned read: its finding, and the checks of it that were not judged because of the write. */
+  private readonly findings = new Map<string, { check: CheckResult; broke: string[] }>();
 
   constructor(private readonly onCheck: (check: CheckResult) => void) {}
 
@@ -49,8 +51,14 @@ export class PoisonWatch {
         ].join('\n'),
         evidence: { write: curl(request), writeStatus: response.status, request: curl(read.request), status: again.status, body: again.text.slice(0, 2_000) },
       };
+      this.findings.set(read.op.id, { check, broke: [] });
       this.onCheck(check);
     }
+  }
+
+  /** A check of a poisoned read that is skipped because of the write: listed in the write's one finding. */
+  broke(opId: string, checkId: string): void {
+    this.findings.get(opId)?.broke.push(checkId);
   }
 
   /** The watched reads' requests (lists, the profile, counters). */
@@ -78,6 +86,8 @@ export class PoisonWatch {
 
   /** One passed check per watched read that no write broke (the failures were reported as they came). */
   finish(): void {
+    // One finding for the write, listing what it broke (each of those is skipped, naming this finding).
+    for (const { check, broke } of this.findings.values()) if (broke.length) check.message = `${check.message}\nwhat it broke (not judged, each skipped with this reason): ${broke.join(', ')}`;
     this.dropCrashers();
     for (const read of this.reads) {
       if (this.poisoned.has(read.op.id)) continue;

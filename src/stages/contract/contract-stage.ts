@@ -175,6 +175,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       const perOp = { requests: Math.max(3, Math.floor(budget.requests / fuzzable.length)), timeMs: (budget.seconds * 1000) / fuzzable.length };
       for (const op of fuzzable) {
         if (poison.isPoisoned(op.id)) {
+          poison.broke(op.id, `contract:${op.id}:fuzz`);
           // Its failures now are the write's doing (reported as contract:<op>:state-poisoning), not its inputs'.
           add({ id: `contract:${op.id}:fuzz`, stage: 'contract', title: `${op.id} holds up under property-based fuzzing`, status: 'skipped', message: `not fuzzed: an earlier write broke it (see contract:${op.id}:state-poisoning), so every failure would be that write's` });
           continue;
@@ -300,6 +301,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       try {
         for (const op of regular) {
           if (poison.isPoisoned(op.id)) {
+            poison.broke(op.id, `contract:${op.id}:upstream-outage`);
             add({ id: `contract:${op.id}:upstream-outage`, stage: 'contract', title: `${op.id} degrades gracefully while the upstream fails`, status: 'skipped', message: `not checked: an earlier write broke it (see contract:${op.id}:state-poisoning), so its answer says nothing about the outage` });
             continue;
           }
