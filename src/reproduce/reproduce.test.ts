@@ -17,7 +17,7 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     const n = (calls.get(`${req.method} ${req.url}`) ?? 0) + 1;
     calls.set(`${req.method} ${req.url}`, n);
-    const status = { '/always': 500, '/once': n === 1 ? 500 : 200, '/gone': n === 1 ? 500 : 404 }[req.url ?? ''];
+    const status = { '/always': 500, '/ok': 200, '/missing': 404, '/once': n === 1 ? 500 : 200, '/gone': n === 1 ? 500 : 404 }[req.url ?? ''];
     if (req.method === 'POST' && req.url === '/password') return res.writeHead(n === 1 ? 500 : 400).end();
     if (req.method === 'POST' && req.url === '/item') return res.writeHead(n === 1 ? 500 : 201).end();
     res.writeHead(status ?? 418).end();
@@ -48,7 +48,7 @@ describe('reproduce before report', () => {
       ['/item', 'flaky', [500, 201, 201]],
     ]);
     // The note is under the failure; its first line (the fingerprint's) is unchanged.
-    expect(checks[1]?.message).toBe("answered 500: a server error\nflaky: answered 500 once, then 200 and 200 when sent again 2 times; shown, failing no gate (gates.flaky: 'fail' to change that)");
+    expect(checks[1]?.message).toBe("answered 500: a server error\nflaky: answered 500 once, then 200 and 200 when sent again; shown, failing no gate (gates.flaky: 'fail' to change that)");
     expect(checks[0]?.message?.split('\n')).toEqual(['answered 500: a server error', 'replayed: answered 500 again']);
   });
 
@@ -65,6 +65,23 @@ describe('reproduce before report', () => {
     await confirmFailures(checks, send);
     expect(checks.every((c) => c.replay === undefined)).toBe(true);
     expect(calls.get('GET /always') ?? 0).toBe(before);
+  });
+
+  it('replays on a fresh resource when the one it named is gone', async () => {
+    forgetReplays();
+    const failed = (id: string): CheckResult => ({ id, stage: 'contract', title: id, status: 'failed', message: 'answered 500: a server error' });
+    const [gone, other] = [failed('gone'), failed('other')];
+    // /missing answers 404 (it answered 500 before a DELETE took it): the stage resolves the path again (here /always, then /once).
+    for (const id of ['gone', 'other']) replayable(id, { method: 'GET', url: `${base}/missing`, headers: {} }, { status: 500 });
+    await confirmFailures([gone], send, (r) => ({ ...r, url: r.url.replace('/missing', '/always') }));
+    expect(gone.replay).toMatchObject({ outcome: 'reproduced', answers: [500, 404, 500], note: 'replayed on a fresh resource (/always): answered 500 again' });
+    await confirmFailures([other], send, (r) => ({ ...r, url: r.url.replace('/missing', '/ok') }));
+    expect(other.replay).toMatchObject({ outcome: 'flaky', answers: [500, 404, 200, 200] });
+    // Without a fresh one, a 404 cannot tell.
+    const alone = failed('alone');
+    replayable('alone', { method: 'GET', url: `${base}/missing`, headers: {} }, { status: 500 });
+    await confirmFailures([alone], send, () => undefined);
+    expect(alone.replay).toMatchObject({ outcome: 'inconclusive', answers: [500, 404] });
   });
 
   it('counts an answer that cannot be had as no evidence: the failure stands', async () => {

@@ -53,28 +53,44 @@ export function forgetReplays(ids?: string[]): void {
  * a check already replayed (the contract stage replays before its session ends) is left as it is.
  * Sequential, REPLAYS at most per check: a replay must not overlap another check's requests.
  */
-export async function confirmFailures(checks: CheckResult[], send: (request: HttpRequest) => Promise<Pick<HttpResponse, 'status'>>): Promise<void> {
+export async function confirmFailures(checks: CheckResult[], send: (request: HttpRequest) => Promise<Pick<HttpResponse, 'status'>>, fresh?: Fresh): Promise<void> {
   for (const check of checks) {
     if (check.status !== 'failed' || check.replay) continue;
     const reproduction = pending.get(check.id);
     if (!reproduction) continue;
     pending.delete(check.id);
-    check.replay = await replay(reproduction, send);
+    check.replay = await replay(reproduction, send, fresh);
     // Every report shows what the replay said, under the failure (the first line, the fingerprint's, stays).
     check.message = `${check.message ?? check.title}\n${check.replay.note}`;
   }
 }
 
-async function replay({ request, status }: Pending, send: (request: HttpRequest) => Promise<Pick<HttpResponse, 'status'>>): Promise<Replay> {
+/**
+ * The same request on a resource that exists now, when the one it named is gone (a later DELETE of
+ * the stage took it): the contract stage resolves the path again from what the API returned.
+ * Undefined when there is none, or it is the same request.
+ */
+export type Fresh = (request: HttpRequest) => HttpRequest | undefined;
+
+async function replay({ request: first, status }: Pending, send: (request: HttpRequest) => Promise<Pick<HttpResponse, 'status'>>, fresh?: Fresh): Promise<Replay> {
   const answers = [status];
+  let request = first;
   for (let i = 0; i < REPLAYS; i++) {
     // A replay whose request cannot be sent (the target gone) is no evidence either way.
     const again = await send(request).catch(() => ({ status: 0 }));
     answers.push(again.status);
-    if (again.status >= 500) return { outcome: 'reproduced', answers, note: `replayed: answered ${again.status} again` };
+    if (again.status >= 500) return { outcome: 'reproduced', answers, note: `replayed${request === first ? '' : ` on a fresh resource (${new URL(request.url).pathname})`}: answered ${again.status} again` };
+    // The resource it named is gone: once, the same request on one that exists.
+    const other = (again.status === 404 || again.status === 410) && request === first ? fresh?.(first) : undefined;
+    if (other && other.url !== first.url) {
+      request = other;
+      i -= 1;
+      continue;
+    }
     // A write may have done its work before it failed (the password changed, the name taken): a refusal of it now cannot tell.
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(request.method.toUpperCase());
     if (CANNOT_TELL.has(again.status) || (write && again.status >= 300)) return { outcome: 'inconclusive', answers, note: `replayed: ${again.status === 0 ? 'got no answer' : `answered ${again.status}`}, which cannot tell (the session, the resource or the rate limit changed since); the failure stands` };
   }
-  return { outcome: 'flaky', answers, note: `flaky: answered ${status} once, then ${answers.slice(1).join(' and ')} when sent again ${REPLAYS} times; shown, failing no gate (gates.flaky: 'fail' to change that)` };
+  const where = request === first ? '' : ` (on a fresh resource, ${new URL(request.url).pathname}, after the first was gone)`;
+  return { outcome: 'flaky', answers, note: `flaky: answered ${status} once, then ${answers.slice(1).join(' and ')} when sent again${where}; shown, failing no gate (gates.flaky: 'fail' to change that)` };
 }

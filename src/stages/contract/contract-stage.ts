@@ -4,7 +4,7 @@ import { Coverage, coverageCheck, shareCoverage } from '../../openapi/api-covera
 import { loadDocument } from '../../openapi/document.ts';
 import { fuzzOperation } from './_fuzz.ts';
 import { curl, isServerError, requestsSent, send, setNoAnswerPolicy, type HttpRequest, type HttpResponse } from '../../http/send.ts';
-import { hangCheck, hangPolicy } from './_hang.ts';
+import { hangCheck, hangPolicy, operationOf } from './_hang.ts';
 import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore, withoutOptionalQuery } from '../../openapi/plan.ts';
@@ -341,7 +341,15 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
       add(await raceCheck({ op, fresh }));
     }
     // Reproduce before report: each server error found so far is sent again while the test user's session still lives.
-    await confirmFailures(checks, send);
+    // A failure on a resource a later DELETE took away is replayed on one that exists now.
+    await confirmFailures(checks, send, (request) => {
+      const op = operationOf(operations, request);
+      const again = op && store.resolvePath(op, settings.seed);
+      if (!again?.resolved) return undefined;
+      const url = new URL(request.url);
+      url.pathname = new URL(`${target.url}${again.path}`).pathname;
+      return { ...request, url: url.toString() };
+    });
     for (const op of operations) {
       const replay = checks.find((c) => c.id === `contract:${op.id}:valid`)?.replay;
       if (replay?.outcome === 'flaky') reach.reachedOnReplay(op.id, replay.answers.at(-1) ?? 0);
