@@ -1,7 +1,9 @@
 import { curl, send, type HttpRequest, type HttpResponse } from '../../http/send.ts';
 import type { Operation } from '../../openapi/operations.ts';
 import { listItems } from '../../openapi/resources.ts';
-import type { PostgresStats } from '../../server-stats/postgres-stats.ts';
+import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
+import { createsInCollection } from '../../openapi/plan.ts';
+import type { StageContext } from '../types.ts';
 import type { CheckResult } from '../../results/types.ts';
 
 /** Items added between the two measurements: enough that one statement per item stands out from noise. */
@@ -58,4 +60,25 @@ export async function queriesPerItem(stats: PostgresStats, probe: ListProbe): Pr
     message: `${probe.list.id} ran ${figures}: ${perItem.toFixed(1)} more statements per item listed, a query per item (an N+1). It will slow down as users' lists grow; load it with a join or one query for all items.\nreproduce: ${curl(probe.request)} (with more items: more statements in pg_stat_statements)`,
     evidence,
   };
+}
+
+/**
+ * Queries per request of every list that a creation of the same collection can grow (GET /notes with
+ * POST /notes), from pg_stat_statements of the Postgres Gauntlet started (_queries.ts).
+ */
+export async function queryCounts(context: StageContext, lists: { op: Operation; request: HttpRequest }[], ops: Operation[], create: (op: Operation, n: number) => Promise<HttpResponse>, add: (check: CheckResult) => void): Promise<void> {
+  const growable = lists.map((l) => ({ ...l, creation: ops.find((o) => createsInCollection(o) && o.path === l.op.path) })).filter((l): l is typeof l & { creation: Operation } => l.creation !== undefined);
+  if (growable.length === 0) return;
+  const skip = (reason: string) => {
+    for (const { op } of growable) add({ id: `contract:${op.id}:queries-per-item`, stage: 'contract', title: `${op.id} runs as many SQL statements for more items (no N+1)`, status: 'skipped', message: reason });
+  };
+  const adminUrl = context.gauntlet.adminUrl;
+  if (!adminUrl || context.environment.kind === 'external') return skip('not measured: the Postgres is not one Gauntlet started, so its statements cannot be counted');
+  const probe = await PostgresStats.open(adminUrl, databaseOf(context.gauntlet.databaseUrl));
+  if (!probe.available) return skip(`not measured: ${probe.reason}`);
+  try {
+    for (const { op, request, creation } of growable) add(await queriesPerItem(probe.stats, { list: op, request, create: (n) => create(creation, n) }));
+  } finally {
+    await probe.stats.close();
+  }
 }

@@ -9,16 +9,16 @@ import { negativesFor } from './_negatives.ts';
 import { basePathOf, listOperations, type Operation } from '../../openapi/operations.ts';
 import { buildRequest, createsInCollection, endsSession, findProbe, orderOperations, readerOf, ResourceStore, withoutOptionalQuery } from '../../openapi/plan.ts';
 import { keepSessionAlive, type LiveSession } from '../../http/live-session.ts';
-import { bodyFieldsOf, deservedByMadeUp, describeInvented, referenceOf, trimSlash, type Invented } from '../../openapi/resources.ts';
+import { bodyFieldsOf, describeInvented, referenceOf, trimSlash } from '../../openapi/resources.ts';
 import { AuthFlowError, createSession, headersForSchemes, identityFields, tokensFrom, type Session } from '../../http/session.ts';
 import { leakedInternals, ResponseValidator, treatAsPublic } from '../../openapi/validate.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
 import { describeFailure, probeBoundaries } from './_boundaries.ts';
 import { persistenceCheck } from './_persistence.ts';
 import { PoisonWatch } from './_poisoning.ts';
-import { itemsIn, queriesPerItem } from './_queries.ts';
+import { itemsIn, queryCounts } from './_queries.ts';
+import { distinctFailures, judge, onInvented } from './_judge.ts';
 import { isAction, raceCheck, type RaceSetup } from './_races.ts';
-import { databaseOf, PostgresStats } from '../../server-stats/postgres-stats.ts';
 import { fixFor, Reach, reachOperation, unreachedUnlessFailed, type Attempt, type Way } from './_reach.ts';
 import { withWay } from './_way.ts';
 import { sendFollowing } from '../../http/redirects.ts';
@@ -26,7 +26,7 @@ import { EffectChecks } from './_effects.ts';
 import { UpstreamCalls } from './_upstream-calls.ts';
 import { adminCredentials, adminSession as adminSessionOf, authFlowRequest } from './_auth-flow.ts';
 import { forgetLearned, learn, refersToResource, withCurrentReferences } from '../../openapi/learned.ts';
-import { confirmFailures, replayable } from '../../reproduce/reproduce.ts';
+import { confirmFailures } from '../../reproduce/reproduce.ts';
 import { aimedAtAnother, identityOf } from './_another-user.ts';
 
 /**
@@ -367,76 +367,4 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
     const metrics: Record<string, number> = { ...coverage.metrics(), ...reach.metrics(), requests: requestsSent() - sentBefore, sessionRenewals: alive.session?.renewals.length ?? 0, ...effects.metrics() };
     add(coverageCheck(coverage));
     return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'passed', checks, metrics };
-}
-
-/** One response judged: never 5xx, documented, schema-valid, no internals; 4xx when an invalid request was sent. */
-function judge(id: string, title: string, op: Operation, request: HttpRequest, response: HttpResponse, validator: ResponseValidator, options: { expect4xx: boolean; allow503?: boolean; replay?: false }): CheckResult {
-  const problems: string[] = [];
-  if (response.status === 0) return { id, stage: 'contract', title, status: 'skipped', message: `no answer within the timeout: see its :hang check\nreproduce: ${curl(request)}` };
-  if (options.allow503 ? isServerError(response) : response.status >= 500) problems.push(`answered ${response.status}: a server error`);
-  else if (options.expect4xx && (response.status < 400 || response.status >= 500)) problems.push(`answered ${response.status}, expected a 4xx`);
-  problems.push(...validator.problems(op, response));
-  if (response.status >= 400) for (const leak of leakedInternals(response.text)) problems.push(`the error body exposes ${leak}`);
-  const evidence = { request: curl(request), status: response.status, body: response.text.slice(0, 2_000), ms: Math.round(response.ms) };
-  if (problems.length === 0) return { id, stage: 'contract', title, status: 'passed', durationMs: evidence.ms, evidence: { status: response.status, ms: evidence.ms } };
-  // Sent again before the report (reproduce/reproduce.ts), unless the failure needed a condition of its moment (an upstream outage).
-  if (options.replay !== false) replayable(id, request, response);
-  return {
-    id,
-    stage: 'contract',
-    title,
-    status: 'failed',
-    message: [...problems, `reproduce: ${evidence.request}`, `response: ${response.status} ${response.text.slice(0, 500)}`].join('\n'),
-    durationMs: evidence.ms,
-    evidence,
-  };
-}
-
-/**
- * A check that ran on a made-up path value (nothing the API returned resolved it) did not reach the
- * code it tests when the answer is the 400/404 such a value deserves: skipped with the reason, never
- * passed or failed. Any other answer keeps its verdict, and its evidence names the made-up values.
- */
-function onInvented(invented: Invented[], response: HttpResponse, check: CheckResult, deserved: (status: number) => boolean = deservedByMadeUp): CheckResult {
-  if (invented.length === 0) return check;
-  const why = describeInvented(invented);
-  if (deserved(response.status)) return { id: check.id, stage: check.stage, title: check.title, status: 'skipped', message: `not reached: ${why}; it answered ${response.status}, as a made-up value deserves`, evidence: { invented } };
-  return { ...check, ...(check.message ? { message: `${check.message}\n(on a made-up value: ${why})` } : {}), evidence: { ...check.evidence, invented } };
-}
-
-/**
- * Every distinct failure of one check is its own finding, the most severe first: `<id>`, then
- * `<id>:2`, … (the fuzz's and the boundary values' failures alike).
- */
-function distinctFailures<F extends { request: HttpRequest; response: HttpResponse }>(id: string, title: string, failures: F[], describe: (failure: F) => string): CheckResult[] {
-  return failures.map((failure, i) => ({
-    id: replayable(`${id}${i === 0 ? '' : `:${i + 1}`}`, failure.request, failure.response),
-    stage: 'contract',
-    title: i === 0 ? title : `${title}: distinct failure ${i + 1} of ${failures.length}`,
-    status: 'failed',
-    message: describe(failure),
-    evidence: { request: curl(failure.request), status: failure.response.status, body: failure.response.text.slice(0, 2_000) },
-  }));
-}
-
-
-/**
- * Queries per request of every list that a creation of the same collection can grow (GET /notes with
- * POST /notes), from pg_stat_statements of the Postgres Gauntlet started (_queries.ts).
- */
-async function queryCounts(context: StageContext, lists: { op: Operation; request: HttpRequest }[], ops: Operation[], create: (op: Operation, n: number) => Promise<HttpResponse>, add: (check: CheckResult) => void): Promise<void> {
-  const growable = lists.map((l) => ({ ...l, creation: ops.find((o) => createsInCollection(o) && o.path === l.op.path) })).filter((l): l is typeof l & { creation: Operation } => l.creation !== undefined);
-  if (growable.length === 0) return;
-  const skip = (reason: string) => {
-    for (const { op } of growable) add({ id: `contract:${op.id}:queries-per-item`, stage: 'contract', title: `${op.id} runs as many SQL statements for more items (no N+1)`, status: 'skipped', message: reason });
-  };
-  const adminUrl = context.gauntlet.adminUrl;
-  if (!adminUrl || context.environment.kind === 'external') return skip('not measured: the Postgres is not one Gauntlet started, so its statements cannot be counted');
-  const probe = await PostgresStats.open(adminUrl, databaseOf(context.gauntlet.databaseUrl));
-  if (!probe.available) return skip(`not measured: ${probe.reason}`);
-  try {
-    for (const { op, request, creation } of growable) add(await queriesPerItem(probe.stats, { list: op, request, create: (n) => create(creation, n) }));
-  } finally {
-    await probe.stats.close();
-  }
 }
