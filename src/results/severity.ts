@@ -36,12 +36,12 @@ export function failedBySeverity(checks: CheckResult[]): { bugs: CheckResult[]; 
   return { bugs: failed.filter((c) => c.severity === 'bug'), deviations: failed.filter((c) => c.severity === 'deviation') };
 }
 
-/** "Failed checks: 2 bugs, 1 deviation from the document": the heading every report shows. */
 /** The flaky failures the baseline does not know. */
 export function flakyOf(checks: CheckResult[]): CheckResult[] {
   return checks.filter((c) => isFlaky(c) && !c.known);
 }
 
+/** "Failed checks: 2 bugs, 1 deviation from the document": the heading every report shows. */
 export function describeFailed(bugs: CheckResult[], deviations: CheckResult[]): string {
   return `Failed checks: ${bugs.length} bug${bugs.length === 1 ? '' : 's'}, ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} from the document`;
 }

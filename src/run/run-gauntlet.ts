@@ -1,6 +1,3 @@
-import { confirmFailures, forgetReplays } from '../reproduce/reproduce.ts';
-import { send } from '../http/send.ts';
-import { isFlaky } from '../results/severity.ts';
 import { stripVTControlCharacters } from 'node:util';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { EnvironmentKind } from '../config/schema.ts';
@@ -18,7 +15,9 @@ import { combineReporters, type Reporter } from '../reporters/types.ts';
 import { redactDeep, registerConfigSecrets } from '../redact/secrets.ts';
 import { applyBaseline, baselineOf, writeBaseline, type Baseline, type BaselineOutcome } from '../baseline/baseline.ts';
 import { groupFindings } from '../results/grouping.ts';
-import { withSeverity } from '../results/severity.ts';
+import { isFlaky, withSeverity } from '../results/severity.ts';
+import { confirmFailures, forgetReplays } from '../reproduce/reproduce.ts';
+import { send } from '../http/send.ts';
 import type { CheckResult, GateResult, RunError, RunResult, StageResult } from '../results/types.ts';
 import { runErrorCheck, runErrorOf } from './run-error.ts';
 import { interruptedBy, signalExitCode } from '../process/cleanup.ts';
