@@ -135,3 +135,17 @@ describe('identity across conventions', () => {
     expect(ordered.map((o) => o.id)).toEqual(['POST /products/', 'POST /cart/items/']);
   });
 });
+
+describe('the user\'s own record and identity', () => {
+  it('remembers a record of its own (GET /me) for the paths that take its fields, and falls back to the identity the sign-up sent', () => {
+    const store = new ResourceStore();
+    const follow = op('POST', '/members/{email}/follow');
+    store.identity = { email: 'own@example.com' };
+    // Nothing returned holds an email yet: the user's own, as the sign-up sent it.
+    expect(store.resolvePath(follow, 1)).toMatchObject({ path: '/members/own%40example.com/follow', resolved: true });
+    // A record of its own, with an array of plain values beside its identity.
+    store.remember(op('GET', '/me'), answer({ id: 7, email: 'me@example.com', roles: ['user'] }), at('GET', '/me'));
+    expect(store.resolvePath(follow, 1).path).toBe('/members/me%40example.com/follow');
+    expect(store.resolvePath(op('GET', '/me/{id}'), 1).path).toBe('/me/7');
+  });
+});

@@ -74,9 +74,10 @@ export class ResourceStore {
           if (!Array.isArray(value)) continue;
           for (const item of value) if (isObject(item) && hasIdentifier(withId(item))) this.add(`${parent(path)}/${key}`, `${parent(template)}/${key}`, withId(item), 'seen');
         }
-        // A record of its own (GET /me, GET /user): its fields name things other paths take (`{username}`, `{email}`).
-        if (!Object.values(body).some(Array.isArray) && hasIdentifier(withId(body)) && !this.byCollection.get(path)?.some((e) => e.object.id === withId(body).id)) this.add(path, template, withId(body), 'seen');
       }
+      // A record of its own (GET /me, GET /user), maybe with arrays of plain values (`roles: ["user"]`):
+      // its fields name things other paths take (`{username}`, `{email}`).
+      if (!items?.some(isObject) && isObject(body) && !Object.values(body).some((v) => Array.isArray(v) && v.some(isObject)) && hasIdentifier(withId(body)) && !this.byCollection.get(path)?.some((e) => e.object.id === withId(body).id)) this.add(path, template, withId(body), 'seen');
       return;
     }
     const rawBody = unwrapEnvelope(response.json);
