@@ -19,6 +19,9 @@ const SLOW = [
   'test/init/init.test.ts',
   'test/cli/env-up-down.test.ts',
   'test/contract/partial-update.test.ts',
+  // The security stage on the reach fixture, and a target killed mid-run with the crash budget used up.
+  'test/security/reach-security.test.ts',
+  'test/run/target-crash.test.ts',
 ];
 
 const integration = {
