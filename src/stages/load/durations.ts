@@ -15,7 +15,13 @@ export const KEPT_POINTS = 200;
 
 export async function readDurations(file: string): Promise<Durations> {
   const out: Durations = {};
-  const parser = createReadStream(file).pipe(createGunzip()).pipe(parse({ columns: true, relax_column_count: true }));
+  // pipe() does not pass errors on: a missing file or a torn gzip must reject this promise, never be an unhandled 'error'.
+  const source = createReadStream(file);
+  const gunzip = createGunzip();
+  const parser = parse({ columns: true, relax_column_count: true });
+  source.on('error', (error) => parser.destroy(error));
+  gunzip.on('error', (error) => parser.destroy(error));
+  source.pipe(gunzip).pipe(parser);
   for await (const row of parser as AsyncIterable<Record<string, string>>) {
     if (row.metric_name !== 'http_req_duration') continue;
     const value = Number(row.metric_value);

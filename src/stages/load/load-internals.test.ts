@@ -170,6 +170,10 @@ describe('history and baselines', () => {
     expect(durations).toEqual({ http_req_duration: [3.5, 7, 2], 'http_req_duration{name:list}': [3.5, 7], 'http_req_duration{name:http://x/b?q="a,b"}': [2] });
     // The history keeps the keys the summary has figures for: the run's and its tagged endpoints'.
     expect(Object.keys(compactAll(durations, { 'http_req_duration.p(95)': 1, 'http_req_duration{name:list}.p(95)': 1, 'http_reqs.rate': 3 }))).toEqual(['http_req_duration', 'http_req_duration{name:list}']);
+    // A k6 that wrote no CSV (or a torn one) is a rejection the stage handles, never a crash.
+    await expect(readDurations(path.join(path.dirname(file), 'none.csv.gz'))).rejects.toThrow(/ENOENT/);
+    await writeFile(path.join(path.dirname(file), 'torn.csv.gz'), gzipSync(header).subarray(0, 12));
+    await expect(readDurations(path.join(path.dirname(file), 'torn.csv.gz'))).rejects.toThrow();
     const kept = compact(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(kept).toHaveLength(200);
     expect(kept[0]).toBeCloseTo(3, 0);
