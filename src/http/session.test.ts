@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/validate.ts';
 import type { HttpResponse } from './send.ts';
-import { authHeaders, authRequest, cookieFrom, tokensFrom, type AuthConfig } from './session.ts';
+import { authHeaders, authRequest, cookieFrom, identityFields, tokensFrom, type AuthConfig } from './session.ts';
 
 const auth = (input: Record<string, unknown>) => validateConfig({ target: { start: { command: 'x' }, auth: { login: { path: '/login' }, ...input } } }, 'test').config.target.auth as AuthConfig;
 const response = (json: unknown, headers: [string, string][] = []): HttpResponse => ({ status: 200, headers: new Headers(headers), text: JSON.stringify(json), json, contentType: 'application/json', ms: 1 });
@@ -41,5 +41,15 @@ describe('the auth flow as configured', () => {
     const request = authRequest({ method: 'POST', path: '/token', body: { username: '{{email}}', password: '{{password}}' }, encoding: 'form' }, 'http://x', { email: 'a+b@example.com', password: 'p w' });
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request.body).toEqual({ raw: 'username=a%2Bb%40example.com&password=p+w' });
+  });
+});
+
+describe('identityFields', () => {
+  it('keeps the identity values the sign-up or login sent, never the password or the display name', () => {
+    const credentials = { email: 'ann@example.com', password: 'Secret-pw-1', name: 'Ann Example', username: 'u1a2b3c4', phone: '+15551234567' };
+    const sent = { request: { method: 'POST', url: 'http://127.0.0.1/register', headers: {}, body: { json: { email: 'ann@example.com', password: 'Secret-pw-1', name: 'Ann Example', phone: '+15551234567' } } }, response: { status: 201, headers: new Headers(), text: '', json: {}, contentType: '', ms: 1 } };
+    // The username was never sent: the target does not know it, so it names nobody there.
+    expect(identityFields({ credentials, exchanges: [sent] })).toEqual({ email: 'ann@example.com', phone: '+15551234567' });
+    expect(identityFields({ credentials })).toEqual({});
   });
 });
