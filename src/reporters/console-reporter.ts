@@ -75,7 +75,8 @@ export class ConsoleReporter implements Reporter {
     const flaky = flakyOf(result.stages.flatMap((s) => s.checks));
     if (flaky.length) {
       // Shown, failing no gate (gates.flaky: 'report'): what a reader may want to look at, not a verdict.
-      this.write(pc.bold(`\nFlaky: ${flaky.length} failure${flaky.length === 1 ? '' : 's'} did not come back when sent again`));
+      const counted = result.gates.some((g) => g.name.endsWith('.flaky'));
+      this.write(pc.bold(`\nFlaky: ${flaky.length} failure${flaky.length === 1 ? '' : 's'} did not come back when sent again`) + pc.dim(counted ? ' (failing no gate: gates.flaky is report)' : ' (failing the gate: gates.flaky is fail)'));
       for (const c of flaky) this.write(`  ${pc.yellow('flaky')}      ${c.title} ${pc.dim(`(${c.id}: ${c.replay?.answers.join(' → ')})`)}`);
     }
     const b = result.baseline;

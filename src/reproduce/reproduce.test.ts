@@ -48,7 +48,7 @@ describe('reproduce before report', () => {
       ['/item', 'flaky', [500, 201, 201]],
     ]);
     // The note is under the failure; its first line (the fingerprint's) is unchanged.
-    expect(checks[1]?.message).toBe("answered 500: a server error\nflaky: answered 500 once, then 200 and 200 when sent again; shown, failing no gate (gates.flaky: 'fail' to change that)");
+    expect(checks[1]?.message).toBe("answered 500: a server error\nflaky: answered 500 once, then 200 and 200 when sent again");
     expect(checks[0]?.message?.split('\n')).toEqual(['answered 500: a server error', 'replayed: answered 500 again']);
   });
 

@@ -92,5 +92,5 @@ async function replay({ request: first, status }: Pending, send: (request: HttpR
     if (CANNOT_TELL.has(again.status) || (write && again.status >= 300)) return { outcome: 'inconclusive', answers, note: `replayed: ${again.status === 0 ? 'got no answer' : `answered ${again.status}`}, which cannot tell (the session, the resource or the rate limit changed since); the failure stands` };
   }
   const where = request === first ? '' : ` (on a fresh resource, ${new URL(request.url).pathname}, after the first was gone)`;
-  return { outcome: 'flaky', answers, note: `flaky: answered ${status} once, then ${answers.slice(1).join(' and ')} when sent again${where}; shown, failing no gate (gates.flaky: 'fail' to change that)` };
+  return { outcome: 'flaky', answers, note: `flaky: answered ${status} once, then ${answers.slice(1).join(' and ')} when sent again${where}` };
 }

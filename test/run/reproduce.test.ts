@@ -37,7 +37,7 @@ describe('reproduce before report', () => {
     const reach = r.check('contract:reach')?.evidence?.operations as { operation: string; reached: boolean; status: number }[];
     expect(reach.find((row) => row.operation === 'GET /products/')).toMatchObject({ reached: true, status: 200 });
     // Every report says so.
-    expect(r.stdout).toMatch(/Flaky: 1 failure did not come back when sent again\n\s+flaky\s+GET \/products\/ answers a valid request as documented \(contract:GET \/products\/:valid: 500 → 200 → 200\)/);
+    expect(r.stdout).toMatch(/Flaky: 1 failure did not come back when sent again \(failing no gate: gates\.flaky is report\)\n\s+flaky\s+GET \/products\/ answers a valid request as documented \(contract:GET \/products\/:valid: 500 → 200 → 200\)/);
     expect(r.summary).toMatch(/## Flaky \(1\): did not come back when sent again[\s\S]*contract:GET \/products\/:valid/);
     expect(r.junit).toMatch(/<testcase classname="gauntlet\.contract" name="GET \/products\/ answers a valid request as documented"[^>]*>\s*<skipped\/>\s*<system-out><!\[CDATA\[answered 500: a server error/);
     expect(r.html).toMatch(/Flaky: 1 failure did not come back when sent again/);
@@ -48,6 +48,8 @@ describe('reproduce before report', () => {
     expect(r.code).toBe(1);
     expect(r.result.gates.find((g) => g.name === 'contract.failedChecks')).toMatchObject({ actual: 1, passed: false });
     expect(r.result.stages[0]?.status).toBe('failed');
+    expect(r.stdout).toContain('Flaky: 1 failure did not come back when sent again (failing the gate: gates.flaky is fail)');
+    expect(r.summary).toMatch(/## Flaky \(1\): did not come back when sent again\n\nThey fail their stage's gate/);
   });
 
   it('passes a run whose only failure did not come back', async () => {
