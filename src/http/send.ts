@@ -1,4 +1,5 @@
 import { closedBeforeAnswer, NetworkError } from './network-error.ts';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onInterrupt } from '../process/cleanup.ts';
 import { registerIssued } from '../redact/issued.ts';
@@ -9,6 +10,9 @@ import { registerIssued } from '../redact/issued.ts';
 // or headers timeout (5 s) on ours. fetch's pool is Node's global undici dispatcher, which undici
 // keeps under this documented global symbol (what undici's own setGlobalDispatcher writes).
 const interrupted = new AbortController();
+// Every request in flight listens to it, and removes its listener when it ends: a burst of 50 (a
+// rate limit's, a race's) is no leak, so Node's warning at 11 listeners would only be noise.
+setMaxListeners(0, interrupted.signal);
 onInterrupt(() => {
   interrupted.abort(new Error('the run was interrupted'));
   const pool = (globalThis as Record<symbol, { destroy?: () => Promise<void> } | undefined>)[Symbol.for('undici.globalDispatcher.1')];
