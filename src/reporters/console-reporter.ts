@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { CheckResult, RunResult, StageResult } from '../results/types.ts';
 import { deviationKinds, groupFindings } from '../results/grouping.ts';
-import { describeFailed, failedBySeverity, flakyOf, isFlaky } from '../results/severity.ts';
+import { describeFailed, failedBySeverity, flakyFailsGate, flakyOf, isFlaky } from '../results/severity.ts';
 import type { Reporter } from './types.ts';
 import { reachOf } from '../results/reach.ts';
 
@@ -75,7 +75,7 @@ export class ConsoleReporter implements Reporter {
     const flaky = flakyOf(result.stages.flatMap((s) => s.checks));
     if (flaky.length) {
       // Shown, failing no gate (gates.flaky: 'report'): what a reader may want to look at, not a verdict.
-      const counted = result.gates.some((g) => g.name.endsWith('.flaky'));
+      const counted = !flakyFailsGate(result);
       this.write(pc.bold(`\nFlaky: ${flaky.length} failure${flaky.length === 1 ? '' : 's'} did not come back when sent again`) + pc.dim(counted ? ' (failing no gate: gates.flaky is report)' : ' (failing the gate: gates.flaky is fail)'));
       for (const c of flaky) this.write(`  ${pc.yellow('flaky')}      ${c.title} ${pc.dim(`(${c.id}: ${c.replay?.answers.join(' → ')})`)}`);
     }

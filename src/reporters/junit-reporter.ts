@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
+import { flakyFailsGate } from '../results/severity.ts';
 import type { RunResult } from '../results/types.ts';
 import type { Reporter } from './types.ts';
 
@@ -14,8 +15,7 @@ export class JUnitReporter implements Reporter {
   async onRunEnd(result: RunResult): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const builder = junit.newBuilder();
-    // With gates.flaky 'report' (the default) each stage with flaky failures has a `<stage>.flaky` gate that only counts them.
-    const flakyFails = !result.gates.some((g) => g.name.endsWith('.flaky'));
+    const flakyFails = flakyFailsGate(result);
     for (const stage of result.stages) {
       const suite = builder.testSuite().name(`gauntlet.${stage.name}`).time(stage.durationMs / 1000);
       if (stage.status === 'skipped' || stage.status === 'not-available') {

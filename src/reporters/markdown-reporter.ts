@@ -1,7 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deviationKinds, groupFindings } from '../results/grouping.ts';
-import { failedBySeverity, flakyOf } from '../results/severity.ts';
+import { failedBySeverity, flakyFailsGate, flakyOf } from '../results/severity.ts';
 import type { CheckResult, RunResult } from '../results/types.ts';
 import { countChecks } from './console-reporter.ts';
 import { loadFigures } from './load-figures.ts';
@@ -73,8 +73,7 @@ export function renderMarkdown(result: RunResult): string {
   }
   const flaky = flakyOf(result.stages.flatMap((s) => s.checks));
   if (flaky.length) {
-    // With gates.flaky 'report' (the default) each stage with flaky failures has a `<stage>.flaky` gate that only counts them.
-    const counted = result.gates.some((g) => g.name.endsWith('.flaky'));
+    const counted = !flakyFailsGate(result);
     lines.push('', `## Flaky (${flaky.length}): did not come back when sent again`, '', counted ? 'Shown, failing no gate (`gates.flaky: \'fail\'` to change that).' : 'They fail their stage\'s gate (`gates.flaky: \'fail\'`).', '');
     flaky.forEach(item);
   }

@@ -36,6 +36,11 @@ export function failedBySeverity(checks: CheckResult[]): { bugs: CheckResult[]; 
   return { bugs: failed.filter((c) => c.severity === 'bug'), deviations: failed.filter((c) => c.severity === 'deviation') };
 }
 
+/** Whether a run's flaky failures fail their stage's gate: with gates.flaky 'report' (the default) each stage with some has a `<stage>.flaky` gate that only counts them. */
+export function flakyFailsGate(result: { gates: { name: string }[] }): boolean {
+  return !result.gates.some((g) => g.name.endsWith('.flaky'));
+}
+
 /** The flaky failures the baseline does not know. */
 export function flakyOf(checks: CheckResult[]): CheckResult[] {
   return checks.filter((c) => isFlaky(c) && !c.known);
