@@ -129,6 +129,14 @@ export default defineConfig({
       // workflow keeps its history in the Actions cache; tests write theirs elsewhere.
       // GAUNTLET_LOAD_MIN_RUNS: the tests prove a regression against a one-run baseline (the default asks for 5 runs).
       history: { file: process.env.GAUNTLET_LOAD_HISTORY ?? 'load/history/companion-api.jsonl', ...(process.env.GAUNTLET_LOAD_MIN_RUNS ? { minimumRuns: Number(process.env.GAUNTLET_LOAD_MIN_RUNS) } : {}) },
+      // The nightly volume profile (`gauntlet run --stages load --volume`): messages grow to 1,000, 10,000
+      // and 100,000 rows (factories/volume.ts, set-based SQL) and the profile runs at each size.
+      // GAUNTLET_VOLUME_SEED=api grows conversations through POST /conversations instead (the tests and
+      // the bench measure both ways).
+      volume:
+        process.env.GAUNTLET_VOLUME_SEED === 'api'
+          ? { tables: ['conversations'], base: 200, sizes: [1, 5], seed: { operations: ['POST /conversations'], users: 4, concurrency: 8 } }
+          : { tables: ['messages'], base: 1_000, sizes: [1, 10, 100], seed: { command: ['node', '--import', 'tsx', 'factories/volume.ts'] } },
     },
     mutation: {
       // Stryker on the service's source under the contracts, security tests and journeys

@@ -10,6 +10,7 @@ const SLOW = [
   'test/security/security-flaws.test.ts',
   'test/e2e/e2e-flaws.test.ts',
   'test/load/load-stage.test.ts',
+  'test/load/volume.test.ts',
   'test/environments/compose.test.ts',
   'test/examples/notes-api.test.ts',
   'test/examples/cookbook-api.test.ts',

@@ -3,6 +3,9 @@
  * and per-test database isolation (template clone), printed as a table.
  * Measured here, not asserted in timed tests: timing assertions in tests are flaky by nature.
  */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../src/config/load.ts';
 import { DatabaseManager } from '../src/database/database-manager.ts';
 import { dockerAvailable } from '../src/environments/docker.ts';
@@ -12,6 +15,7 @@ import type { Environment } from '../src/environments/types.ts';
 import { startStack } from '../src/provision/stack.ts';
 import { contractStage } from '../src/stages/contract/contract-stage.ts';
 import { securityStage } from '../src/stages/security/security-stage.ts';
+import { loadStage } from '../src/stages/load/load-stage.ts';
 import type { Stage } from '../src/stages/types.ts';
 import { stats, table, type Stats } from './stats.ts';
 
@@ -68,6 +72,37 @@ async function timeStage(stage: Stage, generatedOnly = false): Promise<{ request
   }
 }
 
+/**
+ * The volume profile on companion-api with the real k6 (#28): its wall time (seeding, and the profile
+ * at every size), and the seeding throughput through the seed command (messages, set-based SQL) or
+ * through the API (POST /conversations, GAUNTLET_VOLUME_SEED=api). Undefined without k6.
+ */
+async function timeVolume(through: 'command' | 'api'): Promise<{ rowsPerSecond: number; wallSeconds: number; rows: string } | undefined> {
+  const previous = process.env.GAUNTLET_VOLUME_SEED;
+  if (through === 'api') process.env.GAUNTLET_VOLUME_SEED = 'api';
+  else delete process.env.GAUNTLET_VOLUME_SEED;
+  try {
+    const loaded = (await loadConfig('gauntlet.config.ts')).config;
+    const load = loaded.stages.load;
+    if (!load?.volume) return undefined;
+    const history = path.join(await mkdtemp(path.join(os.tmpdir(), 'gauntlet-bench-')), 'history.jsonl');
+    const config = { ...loaded, reportsDir: path.dirname(history), stages: { ...loaded.stages, load: { ...load, history: { ...load.history, file: history }, volume: { ...load.volume, enabled: true } } } };
+    const stack = await startStack(config, 'native', { withTarget: true });
+    try {
+      const outcome = await loadStage.run({ config, environment: stack.environment, target: stack.target as NonNullable<typeof stack.target>, database: stack.database, upstreams: stack.upstreams, control: stack.control, gauntlet: stack.context, onCheck: () => undefined });
+      const wall = outcome.metrics?.['load.volume.wallSeconds'];
+      if (outcome.status === 'skipped' || wall === undefined) return undefined;
+      const seeded = outcome.checks.find((c) => c.id === 'load:volume')?.message?.split(';')[0] ?? '';
+      return { rowsPerSecond: outcome.metrics?.['load.volume.seedRowsPerSecond'] ?? 0, wallSeconds: wall, rows: seeded };
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    if (previous === undefined) delete process.env.GAUNTLET_VOLUME_SEED;
+    else process.env.GAUNTLET_VOLUME_SEED = previous;
+  }
+}
+
 /** Wall time of a CLI command from a fresh process (median of RUNS): what a user waits for `--help` and `doctor`. */
 async function timeCli(args: string[]): Promise<Stats> {
   const { execFile } = await import('node:child_process');
@@ -103,3 +138,11 @@ process.stdout.write(
   `  of which the effect properties of #26 (read-your-writes, listed, lists, deleted, counters, partial updates, unique fields, content type): ${effects.requests} requests in ${(effects.ms / 1000).toFixed(1)} s after ${effects.operations} valid requests = ${(effects.requests / Math.max(1, effects.operations)).toFixed(1)} requests and ${(effects.ms / Math.max(1, effects.operations)).toFixed(0)} ms per operation judged\n`,
 );
 process.stdout.write(`security stage on companion-api: ${security.requests} requests in ${(security.ms / 1000).toFixed(1)} s (the hand-written security/ suite included)\n`);
+for (const through of ['command', 'api'] as const) {
+  const volume = await timeVolume(through);
+  process.stdout.write(
+    volume
+      ? `volume profile on companion-api, seeded through the ${through === 'command' ? 'seed command (factories/volume.ts, set-based SQL)' : 'API (POST /conversations, 4 users, 8 at a time)'}: ${volume.rows}; ${Math.round(volume.rowsPerSecond).toLocaleString('en-US')} rows/s seeding; ${volume.wallSeconds.toFixed(1)} s wall time with the smoke profile at every size\n`
+      : `volume profile (${through}): skipped (k6 is not on PATH and K6_BINARY is not set)\n`,
+  );
+}

@@ -58,6 +58,18 @@ export function withLoadProfile(config: ResolvedConfig, profile: string | undefi
   return { ...config, stages: { ...config.stages, load: { ...config.stages.load, profile: profile as (typeof LOAD_PROFILES)[number] } } };
 }
 
+/** `--volume` switches stages.load.volume on for this run (the nightly volume profile). */
+export function withVolume(config: ResolvedConfig, volume: boolean | undefined): ResolvedConfig {
+  if (!volume) return config;
+  const load = config.stages.load;
+  if (!load?.volume) {
+    throw new GauntletError('GAUNTLET_USAGE', '--volume: the config has no stages.load.volume.', {
+      fix: "Add stages.load.volume to gauntlet.config.ts: the tables that grow and how (e.g. { tables: ['messages'], seed: { command: 'psql \"$DATABASE_URL\" -f seed.sql' } }), or drop --volume.",
+    });
+  }
+  return { ...config, stages: { ...config.stages, load: { ...load, volume: { ...load.volume, enabled: true } } } };
+}
+
 /**
  * `--seed N` over every seed of the config (stages.contract, security and e2e, the load users): the
  * same seed sends the same requests, whatever the config says.

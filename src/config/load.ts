@@ -81,7 +81,12 @@ export function resolvePaths(config: ResolvedConfigShape, configFile: string): R
       contract: { ...config.stages.contract, tests: config.stages.contract.tests && { ...config.stages.contract.tests, cwd: abs(config.stages.contract.tests.cwd) } },
       security: { ...config.stages.security, tests: config.stages.security.tests && { ...config.stages.security.tests, cwd: abs(config.stages.security.tests.cwd) } },
       mutation: config.stages.mutation && { ...config.stages.mutation, cwd: abs(config.stages.mutation.cwd) },
-      load: config.stages.load && { ...config.stages.load, script: abs(config.stages.load.script), history: { ...config.stages.load.history, file: abs(config.stages.load.history.file) } },
+      load: config.stages.load && {
+        ...config.stages.load,
+        script: abs(config.stages.load.script),
+        history: { ...config.stages.load.history, file: abs(config.stages.load.history.file) },
+        volume: config.stages.load.volume && { ...config.stages.load.volume, seed: 'command' in config.stages.load.volume.seed ? { ...config.stages.load.volume.seed, cwd: abs(config.stages.load.volume.seed.cwd) } : config.stages.load.volume.seed },
+      },
     },
     rootDir,
     configFile,

@@ -174,7 +174,8 @@ function loadSection(stages: StageResult[], gates: GateResult[]): string {
   const figures = loadFigures(stages);
   const overTime = load.timeline ? `<h3>Over the run</h3>${sparklines(load.timeline)}` : '';
   const measured = figures.length ? `<h3>Measured</h3>${table(['figure', 'value'], figures.map(([label, value]) => [esc(label), esc(value)]))}<p class="muted">Over the run and across runs (latency, throughput, memory, SQL statements per request): <a href="load-report.html">load-report.html</a>.</p>` : '';
-  return section('load', 'Load thresholds', chart + measured + overTime);
+  const grown = (load.tables ?? []).map((t) => `<h3>${esc(t.title)}</h3>${table(t.columns.map(esc), t.rows.map((row) => row.map(esc)))}${t.note ? `<p class="muted">${esc(t.note)}</p>` : ''}`).join('');
+  return section('load', 'Load thresholds', chart + measured + grown + overTime);
 }
 
 /** Turns an absolute path a check names into a link relative to the page. */

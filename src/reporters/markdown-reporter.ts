@@ -45,6 +45,10 @@ export function renderMarkdown(result: RunResult): string {
   ];
   const figures = loadFigures(result.stages);
   if (figures.length) lines.push('', '## Load', '', '| figure | measured |', '| --- | --- |', ...figures.map(([label, value]) => `| ${label} | ${value} |`));
+  for (const table of result.stages.flatMap((s) => s.tables ?? [])) {
+    lines.push('', `### ${table.title}`, '', `| ${table.columns.map(cell).join(' | ')} |`, `|${table.columns.map(() => ' --- |').join('')}`, ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`));
+    if (table.note) lines.push('', table.note);
+  }
   const reach = reachOf(result.stages);
   if (reach) {
     lines.push('', `## Reach: ${reach.reached} of ${reach.total} operations answered a valid request with a 2xx`, '', '| operation | reached | status | how | what would fix it |', '| --- | --- | --- | --- | --- |');

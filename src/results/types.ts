@@ -38,6 +38,16 @@ export interface StageResult {
   metrics: Record<string, number>;
   /** Figures over the stage's run, sampled (the load stage: latency, throughput, memory, SQL per request); `t` in seconds. */
   timeline?: Timeline;
+  /** Tables a stage measured (the load stage's cost per data size), rendered as they are by every report. */
+  tables?: DataTable[];
+}
+
+export interface DataTable {
+  title: string;
+  columns: string[];
+  rows: string[][];
+  /** A sentence under the table: what the figures are, how they were measured. */
+  note?: string;
 }
 
 export interface Timeline {

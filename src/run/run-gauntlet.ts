@@ -223,6 +223,7 @@ async function runStage(name: StageName, context: Parameters<NonNullable<(typeof
     checks: outcome.checks,
     metrics: outcome.metrics ?? {},
     ...(outcome.timeline ? { timeline: outcome.timeline } : {}),
+    ...(outcome.tables?.length ? { tables: outcome.tables } : {}),
   };
   return { result, gates: outcome.status === 'passed' || outcome.status === 'failed' ? (outcome.gates ?? []) : [] };
 }

@@ -9,6 +9,10 @@ export interface StatementStats {
   meanMs: number;
   maxMs: number;
   totalMs: number;
+  /** Rows the statement returned or changed, over all calls. */
+  rows: number;
+  /** Shared buffers it hit or read, over all calls: what a scan costs, independent of the machine's speed. */
+  blocks: number;
 }
 
 export interface StatementTotals {
@@ -16,6 +20,12 @@ export interface StatementTotals {
   calls: number;
   /** The statement shapes, most total time first. */
   statements: StatementStats[];
+}
+
+export interface ConnectionFigures {
+  total: number;
+  active: number;
+  waitingOnLock: number;
 }
 
 /** What the Postgres side can be asked; `unavailable` says why statements cannot be counted. */
@@ -75,15 +85,23 @@ export class PostgresStats {
         meanMs: Number(r.mean_exec_time ?? r.mean_time ?? 0),
         maxMs: Number(r.max_exec_time ?? r.max_time ?? 0),
         totalMs: Number(r.total_exec_time ?? r.total_time ?? 0),
+        rows: Number(r.rows ?? 0),
+        blocks: Number(r.shared_blks_hit ?? 0) + Number(r.shared_blks_read ?? 0),
       }))
       .sort((a, b) => b.totalMs - a.totalMs);
     return { calls: statements.reduce((sum, s) => sum + s.calls, 0), statements };
   }
 
-  /** Connections to the target's database now. */
-  async connections(): Promise<number> {
-    const { rows } = await this.client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [this.database]);
-    return rows[0]?.n ?? 0;
+  /**
+   * Connections to the target's database now: all of them (the target's pool in use, and idle), those
+   * running a statement, and those waiting for a lock (pg_stat_activity's wait events).
+   */
+  async connections(): Promise<ConnectionFigures> {
+    const { rows } = await this.client.query<ConnectionFigures>(
+      "select count(*)::int as total, (count(*) filter (where state = 'active'))::int as active, (count(*) filter (where wait_event_type = 'Lock'))::int as \"waitingOnLock\" from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+      [this.database],
+    );
+    return rows[0] ?? { total: 0, active: 0, waitingOnLock: 0 };
   }
 
   async close(): Promise<void> {

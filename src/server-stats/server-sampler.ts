@@ -17,6 +17,9 @@ export interface ServerSample {
   /** Statements executed in the target's database since the start (cumulative). */
   statements?: number;
   connections?: number;
+  /** Of those, running a statement, and waiting for a lock. */
+  activeConnections?: number;
+  lockWaits?: number;
   redis?: RedisFigures;
   /** The load tool's side at that moment (k6's REST API). */
   client?: K6Live;
@@ -106,7 +109,7 @@ export async function startServerSampler(options: ServerSamplerOptions): Promise
       postgres && sources.postgres.available
         ? Promise.all([postgres.totals(), postgres.connections()]).then(([read, connections]) => {
             totals = read;
-            Object.assign(sample, { statements: read.calls, connections });
+            Object.assign(sample, { statements: read.calls, connections: connections.total, activeConnections: connections.active, lockWaits: connections.waitingOnLock });
           }, (e) => failed('postgres', e))
         : undefined,
       options.k6Api ? readK6Live(options.k6Api).then((client) => client && Object.assign(sample, { client })) : undefined,

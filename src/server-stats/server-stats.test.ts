@@ -24,8 +24,8 @@ function observation(options: { leak?: number; statementsPerSample?: number; noT
   return {
     sources: { process: { kind: 'process', pid: 1 }, postgres: { available: true }, redis: { available: true } },
     samples,
-    statements: { calls: end.statements as number, statements: [{ id: '1:1', query: 'select 1', calls: end.statements as number, meanMs: 1, maxMs: 3, totalMs: 10 }] },
-    statementsAtSteadyStart: { calls: 140, statements: [{ id: '1:1', query: 'select 1', calls: 140, meanMs: 1, maxMs: 3, totalMs: 5 }] },
+    statements: { calls: end.statements as number, statements: [{ id: '1:1', query: 'select 1', calls: end.statements as number, meanMs: 1, maxMs: 3, totalMs: 10, rows: 1, blocks: 0 }] },
+    statementsAtSteadyStart: { calls: 140, statements: [{ id: '1:1', query: 'select 1', calls: 140, meanMs: 1, maxMs: 3, totalMs: 5, rows: 1, blocks: 0 }] },
   };
 }
 

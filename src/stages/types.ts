@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load.ts';
 import type { DatabaseManager } from '../database/database-manager.ts';
 import type { StartedEnvironment } from '../environments/types.ts';
-import type { CheckResult, GateResult, StageStatus, Timeline } from '../results/types.ts';
+import type { CheckResult, DataTable, GateResult, StageStatus, Timeline } from '../results/types.ts';
 import type { GauntletContext } from '../provision/stack.ts';
 import type { StartedTarget } from '../target/target.ts';
 import type { StartedControl } from '../control/control-server.ts';
@@ -34,6 +34,7 @@ export interface StageOutcome {
   /** Gates the stage itself decides (the load stage's k6 thresholds). */
   gates?: GateResult[];
   timeline?: Timeline;
+  tables?: DataTable[];
 }
 
 export interface Stage {

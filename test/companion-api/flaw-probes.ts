@@ -1,5 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { waitFor } from '../../src/wait/wait-for.ts';
 import type { Api } from '../helpers/api.ts';
@@ -17,8 +18,8 @@ export interface Probe {
   isolated?: boolean;
   /** Both targets run with their database unreachable (what a client sees while Postgres is down). */
   unreachableDatabase?: boolean;
-  /** True when the flawed behaviour is observed. */
-  run(api: Api): Promise<boolean>;
+  /** True when the flawed behaviour is observed; `databaseUrl` is the target's own database. */
+  run(api: Api, databaseUrl: string): Promise<boolean>;
 }
 
 async function queriesCounted(api: Api): Promise<number> {
@@ -160,6 +161,21 @@ export const PROBES: Record<string, Probe> = {
       const u = await api.user();
       const r = await api.call('POST', '/conversations', { token: u.accessToken, headers: { 'content-type': 'application/x-www-form-urlencoded' }, raw: 'note=hi' });
       return r.status !== 400 && r.status !== 415;
+    },
+  },
+  'message-index-dropped': {
+    shows: 'messages has no index that serves opening a conversation (by conversation_id)',
+    isolated: true,
+    async run(api, databaseUrl) {
+      if ((await api.call('GET', '/health')).status !== 200) throw new Error('the target is not healthy');
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>("select count(*)::int as n from pg_indexes where tablename = 'messages' and indexdef like '%(conversation_id%'");
+        return rows[0]?.n === 0;
+      } finally {
+        await client.end();
+      }
     },
   },
   'n-plus-one-list': {

@@ -29,11 +29,11 @@ describe('seeded flaws of companion-api', () => {
     });
 
     it(`with the flaw: ${probe.shows}`, async () => {
-      expect(await probe.run(new Api(flawed.url))).toBe(true);
+      expect(await probe.run(new Api(flawed.url), flawed.database.url)).toBe(true);
     });
 
     it('without it: the clean service does not', async () => {
-      expect(await probe.run(new Api(clean?.url ?? (inject('gauntlet').targetUrl as string)))).toBe(false);
+      expect(await probe.run(new Api(clean?.url ?? (inject('gauntlet').targetUrl as string)), clean?.database.url ?? (inject('gauntlet').databaseUrl as string))).toBe(false);
     });
   });
 });

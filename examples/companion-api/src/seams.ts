@@ -91,6 +91,8 @@ export interface Seams {
   meBody(row: UserRow): unknown;
   /** Called on every request; the correct service keeps nothing of it past the response. */
   retainRequest(request: FastifyRequest): void;
+  /** Schema changes run once at start, after the migrations: none in the correct service (a flaw stands for a later migration). */
+  schemaChanges: string[];
 }
 
 export function correctSeams(): Seams {
@@ -161,6 +163,7 @@ export function correctSeams(): Seams {
     passwordProblems,
     endSessionsOnPasswordChange: true,
     retainRequest: () => undefined,
+    schemaChanges: [],
   };
 }
 

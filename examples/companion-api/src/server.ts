@@ -47,6 +47,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const tokens = new TokenService(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, undefined, seams.verifyAccess);
   const metrics = createMetrics();
   countQueries(pool, metrics);
+  for (const change of seams.schemaChanges) await pool.query(change);
   const app = await buildApp({ config, pool, redis, llm, tokens, metrics, seams });
   if (flaws.length) app.log.warn({ flaws }, 'SEEDED FLAWS ACTIVE: this instance is deliberately broken for a Gauntlet demo');
   const close = async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { STAGE_NAMES } from '../../stages/types.ts';
-import { commonArgs, flawEnv, LOAD_PROFILES, loadConfigForCli, parseEnvKind, parseStageList, withLoadProfile, withSeed } from '../_shared.ts';
+import { commonArgs, flawEnv, LOAD_PROFILES, loadConfigForCli, parseEnvKind, parseStageList, withLoadProfile, withSeed, withVolume } from '../_shared.ts';
 
 export const RUN_DESCRIPTION = 'Provision, start the target, run stages, evaluate gates, write reports (exit 0 pass, 1 gate failed, 2 error)';
 export const BASELINE_DESCRIPTION = 'Run as `gauntlet run` does and accept every finding: write gauntlet.baseline.json (later runs fail only on new findings)';
@@ -19,6 +19,7 @@ export function runCommand(setExit: (code: number) => void, mode: 'run' | 'basel
       coverage: { type: 'boolean', default: true, description: 'Measure target.coverage while the stages run (--no-coverage for a run whose stages do not exercise the target as a whole, e.g. load or mutation alone)' },
       seed: { type: 'string', description: 'Seed for all generated data (over stages.*.seed): the same seed sends the same requests' },
       profile: { type: 'string', description: `The load profile (${LOAD_PROFILES.join(', ')}; default: stages.load.profile)` },
+      volume: { type: 'boolean', description: 'Grow the data to each size of stages.load.volume and run the load profile at each (the nightly volume profile)' },
       baseline: { type: 'string', description: 'The accepted findings (default: gauntlet.baseline.json beside the config, when it exists): only new findings fail' },
       ...(mode === 'run' ? { 'update-baseline': { type: 'boolean', description: "Accept this run's findings: rewrite the baseline file with them (reasons already given are kept)" } } : {}),
     },
@@ -35,7 +36,7 @@ export function runCommand(setExit: (code: number) => void, mode: 'run' | 'basel
         import('../../reporters/sarif-reporter.ts'),
         import('../../reaper/guard.ts'),
       ]);
-      const loaded = withSeed(withLoadProfile(await loadConfigForCli(args.config), args.profile), args.seed);
+      const loaded = withSeed(withVolume(withLoadProfile(await loadConfigForCli(args.config), args.profile), args.volume), args.seed);
       const config = args.reports ? { ...loaded, reportsDir: path.resolve(args.reports) } : loaded;
       const stages = parseStageList(args.stages, '--stages', STAGE_NAMES);
       const required = parseStageList(args.require, '--require', []);

@@ -20,6 +20,8 @@ export interface HistoryEntry {
   samples?: { healthy: number; unhealthy: number; metricsDelta?: Record<string, number> };
   /** Per-request durations, compacted to KEPT_POINTS quantiles per key (durations.ts): what a later run's rank-sum test compares with. */
   durations?: Durations;
+  /** The rows of the volume profile's tables the run measured at (`--volume`): compared only with runs at the same rows. */
+  volumeRows?: number;
 }
 
 export async function readHistory(file: string): Promise<HistoryEntry[]> {
@@ -76,8 +78,8 @@ export const SIGNIFICANCE = 0.01;
  * The load stage then runs the profile again: a regression the re-run does not confirm is
  * inconclusive (load-stage.ts, confirmRegressions).
  */
-export function compareWithBaseline(current: Figures, history: HistoryEntry[], match: { script: string; profile: string }, metrics: TrackedMetric[], rules: BaselineRules, durations?: Durations): CheckResult[] {
-  const comparable = history.filter((h) => h.script === match.script && h.profile === match.profile && h.passed).slice(-rules.runs);
+export function compareWithBaseline(current: Figures, history: HistoryEntry[], match: { script: string; profile: string; volumeRows?: number }, metrics: TrackedMetric[], rules: BaselineRules, durations?: Durations): CheckResult[] {
+  const comparable = history.filter((h) => h.script === match.script && h.profile === match.profile && h.volumeRows === match.volumeRows && h.passed).slice(-rules.runs);
   return metrics.map((m) => {
     const id = `load:regression:${m.key}`;
     const title = `${m.key} within ${m.tolerancePercent}% of the baseline (the last ${rules.runs} passing ${match.profile} runs)`;

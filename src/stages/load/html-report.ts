@@ -15,13 +15,23 @@ async function chartJs(): Promise<string> {
   return readFile(path.join(path.dirname(main), 'chart.umd.min.js'), 'utf8');
 }
 
+/** One size of the volume profile, for the growth chart. */
+export interface VolumeSize {
+  rows: number;
+  endpoints: Record<string, number>;
+}
+
 const escapeJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
 
 /**
  * One self-contained HTML page: the history of runs (latency percentiles, throughput, error rate per
  * run) and this run's samples of /health and /metrics. Data is embedded as JSON; Chart.js draws it.
  */
-export async function renderLoadReport(input: { title: string; history: HistoryEntry[]; samples: Sample[]; server?: ServerSample[]; healthyStatus: number }): Promise<string> {
+export async function renderLoadReport(input: { title: string; history: HistoryEntry[]; samples: Sample[]; server?: ServerSample[]; healthyStatus: number; volume?: VolumeSize[] }): Promise<string> {
+  // The volume profile: p95 per endpoint against the rows (log scale), one line per endpoint.
+  const volume = input.volume ?? [];
+  const endpoints = [...new Set(volume.flatMap((v) => Object.keys(v.endpoints)))].sort();
+  const growth = { rows: volume.map((v) => v.rows), series: Object.fromEntries(endpoints.map((e) => [e, volume.map((v) => v.endpoints[e] ?? null)])) };
   const runs = input.history.map((h, i) => ({
     label: `#${i + 1} ${h.at.slice(0, 16).replace('T', ' ')}${h.commit ? ` ${h.commit.slice(0, 7)}` : ''}`,
     profile: h.profile,
@@ -67,6 +77,7 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:320px;margin-bottom:2rem}table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}</style>
 </head><body>
 <h1>${esc(input.title)}</h1>
+${volume.length ? '<h2>Cost as the data grows: p95 per endpoint (ms) against the rows</h2><canvas id="growth"></canvas>' : ''}
 <h2>Latency per run (ms)</h2><canvas id="latency"></canvas>
 <h2>Throughput (requests/s) and error rate (%) per run</h2><canvas id="throughput"></canvas>
 <h2>This run: /health and /metrics while the load ran</h2><canvas id="samples"></canvas>
@@ -78,9 +89,11 @@ export async function renderLoadReport(input: { title: string; history: HistoryE
 ${rows}
 </tbody></table>
 <script>${await chartJs()}</script>
-<script id="data" type="application/json">${escapeJson({ runs, sampled, serverSeries })}</script>
+<script id="data" type="application/json">${escapeJson({ runs, sampled, serverSeries, growth })}</script>
 <script>
-const { runs, sampled, serverSeries } = JSON.parse(document.getElementById('data').textContent);
+const { runs, sampled, serverSeries, growth } = JSON.parse(document.getElementById('data').textContent);
+if (growth.rows.length) new Chart(document.getElementById('growth'), { type: 'line', data: { datasets: Object.entries(growth.series).map(([name, values]) => ({ label: name, data: values.map((y, i) => ({ x: growth.rows[i], y })) })) },
+  options: { scales: { x: { type: 'logarithmic', title: { display: true, text: 'rows' } }, y: { title: { display: true, text: 'p95 (ms)' } } } } });
 const labels = runs.map((r) => r.label);
 new Chart(document.getElementById('latency'), { type: 'line', data: { labels, datasets: [
   { label: 'median', data: runs.map((r) => r.med) }, { label: 'p95', data: runs.map((r) => r.p95) }, { label: 'p99', data: runs.map((r) => r.p99) } ] } });

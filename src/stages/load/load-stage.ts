@@ -20,6 +20,7 @@ import { serverVerdict, type ServerFigures } from '../../server-stats/verdict.ts
 import { figuresOf, parseSummary, SummaryError, type Figures, type K6Summary } from './summary.ts';
 import { verdict } from './verdict.ts';
 import { loadUsers } from './load-users.ts';
+import { measureVolumes, type VolumeRun } from './volume/volume.ts';
 
 const log = logger('k6');
 
@@ -78,8 +79,10 @@ export const loadStage: Stage = {
     const dataFile = path.join(dir, 'data.json');
     await writeFile(dataFile, JSON.stringify({ users: loadUsers(settings.data.users, settings.data.seed, settings.data.user) }));
 
-    const run = await measure(context, k6.path, dataFile, dir, 'run');
-    if ('failed' in run) return { status: 'failed', checks: [run.failed] };
+    // The volume profile (--volume): the data grows size by size and the profile runs at each; the stage's verdict is on the largest.
+    const volume = settings.volume?.enabled ? await measureVolumes(context, settings.volume, settings.data.seed, async (label) => forVolume(await measure(context, k6.path, dataFile, dir, label))) : undefined;
+    const run = volume?.last ?? (await measure(context, k6.path, dataFile, dir, 'run'));
+    if ('failed' in run) return { status: 'failed', checks: [...(volume?.checks ?? []), run.failed], ...(volume ? { tables: volume.tables } : {}) };
     const { summary, exitCode, samples, observed, durations } = run;
     const { checks, gates } = verdict(summary, exitCode, run.logs);
     const sampled = summariseSamples(samples, config.target.health.status);
@@ -92,6 +95,9 @@ export const loadStage: Stage = {
       evidence: { ...sampled },
     });
 
+    if (volume) checks.push(...volume.checks);
+    const volumeRows = volume?.sizes.at(-1)?.rows;
+
     const serverSide = serverVerdict(observed, requestCounts(summary, settings), settings.server);
     checks.push(...serverSide.checks);
     gates.push(...serverSide.gates);
@@ -99,7 +105,7 @@ export const loadStage: Stage = {
     const historyFile = path.resolve(settings.history.file);
     const history = await readHistory(historyFile);
     const scriptId = path.relative(process.cwd(), path.resolve(settings.script));
-    const compare = (f: Figures, d: Durations | undefined) => compareWithBaseline(f, history, { script: scriptId, profile: settings.profile }, trackedMetrics(settings.history.tolerancePercent, figures), { runs: settings.history.baselineRuns, minimumRuns: settings.history.minimumRuns }, d);
+    const compare = (f: Figures, d: Durations | undefined) => compareWithBaseline(f, history, { script: scriptId, profile: settings.profile, ...(volumeRows ? { volumeRows } : {}) }, trackedMetrics(settings.history.tolerancePercent, figures), { runs: settings.history.baselineRuns, minimumRuns: settings.history.minimumRuns }, d);
     const regressions = compare(figures, durations);
     // A regression fails only when a second run of the same profile shows it too: one busy minute on a shared runner is not one.
     if (regressions.some((c) => c.status === 'failed')) {
@@ -108,14 +114,14 @@ export const loadStage: Stage = {
       checks.push(...confirmRegressions(regressions, 'failed' in again ? undefined : compare(figuresWithServer(again.summary, serverVerdict(again.observed, requestCounts(again.summary, settings), settings.server).figures), again.durations)));
     } else checks.push(...regressions);
     const passed = checks.every((c) => c.status !== 'failed');
-    const entry: HistoryEntry = { at: new Date().toISOString(), profile: settings.profile, script: scriptId, target: config.target.name, commit: await gitCommit(process.cwd()), passed, figures, samples: sampled, ...(durations ? { durations: compactAll(durations, figures) } : {}) };
+    const entry: HistoryEntry = { at: new Date().toISOString(), profile: settings.profile, script: scriptId, target: config.target.name, commit: await gitCommit(process.cwd()), passed, figures, samples: sampled, ...(volumeRows ? { volumeRows } : {}), ...(durations ? { durations: compactAll(durations, figures) } : {}) };
     if (settings.history.record) await appendHistory(historyFile, entry);
     const reportFile = path.join(config.reportsDir, 'load-report.html');
     // The report's history is the figures; the kept durations stay in the history file.
-    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry].map(({ durations: _, ...h }) => h), samples, server: observed.samples, healthyStatus: config.target.health.status }));
+    await writeFile(reportFile, await renderLoadReport({ title: `${config.target.name}: load (${settings.profile})`, history: [...history, entry].map(({ durations: _, ...h }) => h), samples, server: observed.samples, healthyStatus: config.target.health.status, ...(volume ? { volume: volume.sizes } : {}) }));
     for (const check of checks) context.onCheck(check);
-    const metrics = Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, v]) => [`load.${k}`, v]));
-    return { status: passed ? 'passed' : 'failed', checks, gates, metrics, timeline: timelineOf(observed.samples) };
+    const metrics = { ...Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number').map(([k, v]) => [`load.${k}`, v])), ...volume?.metrics };
+    return { status: passed ? 'passed' : 'failed', checks, gates, metrics, timeline: timelineOf(observed.samples), ...(volume ? { tables: volume.tables } : {}) };
   },
 };
 
@@ -124,12 +130,13 @@ type Measured = { summary: K6Summary; exitCode: number; logs: string[]; samples:
 /**
  * One run of the k6 script with the profile, sampled meanwhile (health and metrics, the server's
  * process and database), with every request's duration (k6's CSV output, gzipped). `label` names
- * its files: `run` for the run, `confirm` for the re-run that confirms a regression.
+ * its files: `run` for the run, `confirm` for the re-run that confirms a regression, `volume-<size>x`
+ * for a size of the volume profile.
  */
-async function measure(context: StageContext, k6: string, dataFile: string, dir: string, label: 'run' | 'confirm'): Promise<Measured | { failed: CheckResult }> {
+async function measure(context: StageContext, k6: string, dataFile: string, dir: string, label: string): Promise<Measured | { failed: CheckResult }> {
   const { config, target } = context;
   const settings = config.stages.load as NonNullable<typeof config.stages.load>;
-  const summaryFile = path.join(dir, label === 'run' ? 'summary.json' : 'summary.confirm.json');
+  const summaryFile = path.join(dir, label === 'run' ? 'summary.json' : `summary.${label}.json`);
   const durationsFile = path.join(dir, `durations.${label}.csv.gz`);
   await rm(summaryFile, { force: true });
   await rm(durationsFile, { force: true });
@@ -157,7 +164,7 @@ async function measure(context: StageContext, k6: string, dataFile: string, dir:
   // --out on the command line, never K6_OUT in the environment (k6 reads it as --out for every run).
   const args = ['run', '--no-color', '--quiet', '--address', k6Api, '--out', `csv=${durationsFile}`, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.resolve(settings.script)];
   log('%s %s', k6, args.join(' '));
-  const proc = new ManagedProcess({ name: 'k6', command: [k6, ...args], cwd: path.dirname(path.resolve(settings.script)), logFile: path.join(dir, label === 'run' ? 'k6.log' : 'k6.confirm.log') });
+  const proc = new ManagedProcess({ name: 'k6', command: [k6, ...args], cwd: path.dirname(path.resolve(settings.script)), logFile: path.join(dir, label === 'run' ? 'k6.log' : `k6.${label}.log`) });
   const timer = setTimeout(() => void proc.stop('SIGTERM', 10_000), settings.timeoutSeconds * 1000);
   const exit = await proc.exited.finally(() => clearTimeout(timer));
   const samples = await sampler.stop();
@@ -181,6 +188,20 @@ async function measure(context: StageContext, k6: string, dataFile: string, dir:
     return undefined;
   });
   return { summary, exitCode, logs: proc.logs.last(10), samples, observed, durations };
+}
+
+/** A run as the volume profile reads it: the statements and the connections at their peaks. */
+function forVolume(measured: Measured | { failed: CheckResult }): (Measured & VolumeRun) | { failed: CheckResult } {
+  if ('failed' in measured) return measured;
+  const { observed } = measured;
+  const peak = (pick: (s: (typeof observed.samples)[number]) => number | undefined) => Math.max(0, ...observed.samples.map(pick).filter((v): v is number => v !== undefined));
+  const postgres = observed.sources.postgres;
+  return {
+    ...measured,
+    statements: observed.statements?.statements,
+    ...(postgres.available ? {} : { statementsMissing: postgres.reason }),
+    connections: observed.samples.some((s) => s.connections !== undefined) ? { total: peak((s) => s.connections), active: peak((s) => s.activeConnections), waitingOnLock: peak((s) => s.lockWaits) } : undefined,
+  };
 }
 
 /** Every request the target answered meanwhile: k6's and the sampler's (health, and metrics when read). */

@@ -43,6 +43,7 @@ import { flaw as deletedConversationCached } from './deleted-conversation-cached
 import { flaw as completionCountedAgain } from './completion-counted-again.ts';
 import { flaw as llmRetryStorm } from './llm-retry-storm.ts';
 import { flaw as formBodyUnvalidated } from './form-body-unvalidated.ts';
+import { flaw as messageIndexDropped } from './message-index-dropped.ts';
 
 export type { Flaw };
 
@@ -61,6 +62,7 @@ export const FLAWS: readonly Flaw[] = [
   crisisDetectionBypassed,
   upstreamFailure500,
   nPlusOneList,
+  messageIndexDropped,
   memoryLeakPerRequest,
   redisKeyWithoutTtl,
   corsWildcardCredentials,
