@@ -58,6 +58,15 @@ describe('validateConfig', () => {
     expect(validateConfig(minimal, 'c').config.gates.flaky).toBe('report');
   });
 
+  it('stages.load.volume: defaults (off, 1×/10×/100× of 1,000 rows), sizes that must grow, table names and seed operations checked once', () => {
+    const load = (volume: unknown) => ({ ...minimal, stages: { load: { script: 'load/a.k6.ts', volume } } });
+    const { config } = validateConfig(load({ tables: ['messages'], seed: { command: 'node seed.js' } }), 'c');
+    expect(config.stages.load?.volume).toMatchObject({ enabled: false, base: 1_000, sizes: [1, 10, 100], seqScanRows: 10_000, statementGrowthExponent: 0.5, minimumGrowthMs: 5, seed: { command: 'node seed.js', timeoutMs: 600_000 } });
+    expect(errorOf(load({ tables: ['messages'], sizes: [1, 100, 10], seed: { command: 'x' } })).detail.join('\n')).toMatch(/stages\.load\.volume\.sizes.*sizes must grow: list them smallest first, each larger than the one before, e\.g\. \[1, 10, 100\]/);
+    expect(errorOf(load({ tables: ['messages; drop table users'], seed: { command: 'x' } })).detail.join('\n')).toMatch(/stages\.load\.volume\.tables\.0.*expected a table name, e\.g\. "messages" or "public\.messages"/);
+    expect(errorOf(load({ tables: ['messages'], seed: { operations: ['/conversations'] } })).detail.join('\n')).toMatch(/stages\.load\.volume\.seed/);
+  });
+
   it('names a missing required key', () => {
     const error = errorOf({ target: {} });
     expect(error.detail.join('\n')).toContain('Config option "target.start"');
