@@ -16,7 +16,7 @@ describe('seeded flaw registry', () => {
       const clean = correctSeams();
       const seams = correctSeams();
       f.apply(seams);
-      const changed = (Object.keys(clean) as (keyof typeof clean)[]).filter((k) => typeof clean[k] === 'function' ? clean[k].toString() !== (seams[k] as unknown as () => void).toString() : clean[k] !== seams[k]);
+      const changed = (Object.keys(clean) as (keyof typeof clean)[]).filter((k) => typeof clean[k] === 'function' ? clean[k].toString() !== (seams[k] as unknown as () => void).toString() : JSON.stringify(clean[k]) !== JSON.stringify(seams[k]));
       expect(changed.length, `${f.name} changed ${changed.join(', ')}`).toBeGreaterThanOrEqual(1);
       expect(changed.length, `${f.name} changed ${changed.join(', ')}`).toBeLessThanOrEqual(2);
     }
