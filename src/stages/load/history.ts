@@ -20,7 +20,7 @@ export interface HistoryEntry {
   samples?: { healthy: number; unhealthy: number; metricsDelta?: Record<string, number> };
   /** Per-request durations, compacted to KEPT_POINTS quantiles per key (durations.ts): what a later run's rank-sum test compares with. */
   durations?: Durations;
-  /** The rows of the volume profile's tables the run measured at (`--volume`): compared only with runs at the same rows. */
+  /** The rows the volume profile's largest size asked for (`--volume`): compared only with runs at the same size. */
   volumeRows?: number;
 }
 

@@ -111,6 +111,16 @@ describe('history and baselines', () => {
     expect(compareWithBaseline({ 'http_reqs.rate': 60 }, [], { script: 'load/a.k6.ts', profile: 'load' }, trackedMetrics(25), { runs: 5, minimumRuns: 1 }).find((c) => c.id === 'load:regression:http_reqs.rate')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^no baseline yet/) });
   });
 
+  it('volume runs and PR runs are never each other\'s baseline: only runs at the same volume rows compare', () => {
+    const pr = [1, 2].map(() => entry({ 'http_req_duration.p(95)': 20 }));
+    const nightly = [1, 2].map(() => entry({ 'http_req_duration.p(95)': 60 }, { volumeRows: 100_000 }));
+    const rule = [{ key: 'http_req_duration.p(95)', worse: 'higher' as const, tolerancePercent: 25, minimumChange: 5 }];
+    const [atVolume] = compareWithBaseline({ 'http_req_duration.p(95)': 62 }, [...pr, ...nightly], { script: 'load/a.k6.ts', profile: 'load', volumeRows: 100_000 }, rule, { runs: 5, minimumRuns: 1 });
+    expect(atVolume).toMatchObject({ status: 'passed', evidence: expect.objectContaining({ baseline: 60, runs: 2 }) });
+    const [withoutVolume] = compareWithBaseline({ 'http_req_duration.p(95)': 21 }, [...pr, ...nightly], { script: 'load/a.k6.ts', profile: 'load' }, rule, { runs: 5, minimumRuns: 1 });
+    expect(withoutVolume).toMatchObject({ status: 'passed', evidence: expect.objectContaining({ baseline: 20, runs: 2 }) });
+  });
+
   it('too few baseline runs: a change beyond the tolerance is inconclusive, with the figures, never a failure', () => {
     const history = [entry({ 'http_req_duration.p(95)': 10 }), entry({ 'http_req_duration.p(95)': 11 })];
     const [check] = compareWithBaseline({ 'http_req_duration.p(95)': 30 }, history, { script: 'load/a.k6.ts', profile: 'load' }, [{ key: 'http_req_duration.p(95)', worse: 'higher', tolerancePercent: 25, minimumChange: 5 }], { runs: 5, minimumRuns: 5 });
