@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shortened } from './console-reporter.ts';
+import { PassThrough } from 'node:stream';
+import { ConsoleReporter, shortened } from './console-reporter.ts';
 
 describe('the console shows a long failure message by its head and its tail', () => {
   it('keeps a failing tool\'s last lines, where its error is, and counts what it leaves out', () => {
@@ -15,5 +16,21 @@ describe('the console shows a long failure message by its head and its tail', ()
       'ERROR Stryker could not find stryker.config.mjs',
     ]);
     expect(shortened(['a', 'b'])).toEqual(['a', 'b']);
+  });
+});
+
+describe('the console shows a stage\'s tables', () => {
+  it('the volume profile\'s cost per size, one row per line, columns aligned', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    new ConsoleReporter(out).onStageEnd({ name: 'load', status: 'passed', durationMs: 10, metrics: {}, checks: [], tables: [{ title: 'Cost as the data grows', columns: ['', '1,000 rows (1×)', '100,000 rows (100×)'], rows: [['get-conversation p95 (ms)', '12', '31'], ['seeding (rows/s)', '1,110', '37,485']] }] });
+    const lines = text.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+    expect(lines.slice(1, 5)).toEqual([
+      '  Cost as the data grows',
+      '                               1,000 rows (1×)  100,000 rows (100×)',
+      '    get-conversation p95 (ms)               12                   31',
+      '    seeding (rows/s)                     1,110               37,485',
+    ]);
   });
 });

@@ -52,6 +52,14 @@ export class ConsoleReporter implements Reporter {
       this.write(`  reach ${reach.reached}/${reach.total} operations answered a valid request with a 2xx`);
       for (const row of reach.rows.filter((r) => !r.reached)) this.write(pc.yellow(`    unreached ${row.operation}: ${row.status ?? 'not sent'}${row.fix ? pc.dim(` — ${row.fix}`) : ''}`));
     }
+    // A stage's tables (the volume profile's cost per size), columns aligned.
+    for (const table of stage.tables ?? []) {
+      const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((r) => (r[i] ?? '').length)));
+      const line = (cells: string[]) => `    ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')}`;
+      this.write(`  ${table.title}`);
+      this.write(pc.dim(line(table.columns)));
+      for (const row of table.rows) this.write(line(row));
+    }
   }
 
   onRunEnd(result: RunResult): void {
