@@ -122,8 +122,9 @@ const volume = z
     /**
      * How the data grows. A command (SQL through psql, a factory script) gets DATABASE_URL and
      * GAUNTLET_VOLUME_ROWS (the rows `tables` must hold when it ends; it adds what is missing) and
-     * GAUNTLET_VOLUME_SEED. Or the API's own create operations ("METHOD /path", in order: a later one
-     * may use what an earlier one created), sent by `users` users, `concurrency` at a time.
+     * GAUNTLET_VOLUME_SEED. Or the API's own create operations ("METHOD /path"), sent by `users`
+     * users, `concurrency` at a time: all but the last once per user (what the last needs, e.g. an
+     * account), the last until the tables hold the rows (e.g. the account's transactions).
      */
     seed: z.union([
       z.strictObject({ ...commandSpec.shape, timeoutMs: z.number().int().positive().default(600_000) }),

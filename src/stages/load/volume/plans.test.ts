@@ -15,6 +15,7 @@ describe('plans of the statements the load ran', () => {
     expect(filterColumns("((m.conversation_id = $1) AND (role = 'user'::text))")).toEqual(['conversation_id', 'role']);
     expect(filterColumns('((user_id)::text = $1)')).toEqual(['user_id']);
     expect(filterColumns("((title ~~* '%x%'::text) OR (deleted_at IS NULL))")).toEqual(['title', 'deleted_at']);
+    expect(filterColumns('(($1 = account_id) AND (user_id = $2))')).toEqual(['account_id', 'user_id']);
     expect(filterColumns(undefined)).toEqual([]);
   });
 

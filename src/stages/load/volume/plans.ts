@@ -36,7 +36,10 @@ export function filterColumns(filter: string | undefined): string[] {
   const found: string[] = [];
   // A column (maybe qualified, quoted, parenthesised and cast, as `((user_id)::text = $1)`) before a comparison operator.
   const pattern = /(?:^|[(\s])(?:[a-z_][a-z0-9_]*\.)?"?([a-z_][a-z0-9_]*)"?\)?(?:::[a-z ]+?)?\s*(?:=|<>|!=|<=|>=|<|>|~~\*?|!~~\*?|\bIS\b|\bIN\b|= ANY)/gi;
-  for (const match of filter.matchAll(pattern)) {
+  // A parameter or a literal compared with a column (`($1 = account_id)`, as a join written backwards leaves it).
+  const reversed = /(?:\$\d+|'[^']*'(?:::[a-z ]+?)?|\b\d+)\s*(?:=|<>|!=|<=|>=|<|>)\s*\(?(?:[a-z_][a-z0-9_]*\.)?"?([a-z_][a-z0-9_]*)"?/gi;
+  const matches = [...filter.matchAll(pattern), ...filter.matchAll(reversed)].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  for (const match of matches) {
     const column = match[1] as string;
     if (!/^(and|or|not|null|true|false)$/i.test(column) && !found.includes(column)) found.push(column);
   }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
-const quoted = (table: string) =>
+/** A table name as written in the config, quoted part by part (`Transactions` stays capitalised, `public.x` keeps its schema). */
+export const quoted = (table: string) =>
   table
     .split('.')
     .map((part) => `"${part.replace(/"/g, '""')}"`)
@@ -18,7 +19,7 @@ export async function countRows(client: pg.Client, tables: string[]): Promise<nu
 
 /** The statistics' live rows of `tables` (cheap: for the progress bar while a size is seeded). */
 export async function liveRows(client: pg.Client, tables: string[]): Promise<number> {
-  const { rows } = await client.query<{ n: string }>('select coalesce(sum(n_live_tup), 0) as n from pg_stat_user_tables where relid = any(array(select to_regclass(t) from unnest($1::text[]) t))', [tables]);
+  const { rows } = await client.query<{ n: string }>('select coalesce(sum(n_live_tup), 0) as n from pg_stat_user_tables where relid = any(array(select to_regclass(t) from unnest($1::text[]) t))', [tables.map(quoted)]);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -29,6 +30,6 @@ export async function analyze(client: pg.Client, tables: string[]): Promise<void
 
 /** Tables that do not exist in the target's database: named in the error before anything is seeded. */
 export async function missingTables(client: pg.Client, tables: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ t: string }>('select t from unnest($1::text[]) t where to_regclass(t) is null', [tables]);
-  return rows.map((r) => r.t);
+  const { rows } = await client.query<{ i: number }>('select i::int from unnest($1::text[]) with ordinality as x(t, i) where to_regclass(t) is null', [tables.map(quoted)]);
+  return rows.map((r) => tables[r.i - 1] as string);
 }

@@ -7,7 +7,7 @@ import type { Durations } from '../durations.ts';
 import type { K6Summary } from '../summary.ts';
 import { grownStatements, scalingChecks, type SizeMeasurement } from './growth.ts';
 import { planChecks, seqScansIn } from './plans.ts';
-import { SeedError, seedThroughApi, seedWithCommand } from './seed.ts';
+import { apiSeeder, SeedError, seedWithCommand } from './seed.ts';
 import { analyze, countRows, missingTables } from './table-rows.ts';
 
 const log = logger('k6');
@@ -86,6 +86,7 @@ export async function measureVolumes<R extends VolumeRun>(context: StageContext,
       fail(`stages.load.volume.tables names ${missing.join(', ')}, which the target's database does not have (after its migrations): name the tables the seeding fills, e.g. "messages"`);
       return { checks, tables: [], metrics: {}, sizes, last };
     }
+    const throughApi = 'operations' in volume.seed ? apiSeeder(context, volume.seed, volume.tables, seed) : undefined;
     for (const size of volume.sizes) {
       const rows = Math.round(volume.base * size);
       const label = `${size}×`;
@@ -94,7 +95,7 @@ export async function measureVolumes<R extends VolumeRun>(context: StageContext,
       if (before < rows) {
         log('volume %s: seeding %d → %d rows', label, before, rows);
         if ('command' in volume.seed) await seedWithCommand(context, volume.seed, volume.tables, client, label, before, rows, seed);
-        else await seedThroughApi(context, volume.seed, volume.tables, client, label, before, rows, seed, () => countRows(client, volume.tables));
+        else await throughApi?.grow(label, before, rows, () => countRows(client, volume.tables));
       }
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       await analyze(client, volume.tables);
