@@ -36,7 +36,9 @@ describe.skipIf(!k6)('load --volume with a real k6', () => {
     expect(scaling?.status, scaling?.message).toBe('failed');
     expect(scaling?.message).toMatch(/^p95 ×[\d.]+ from 1,0\d\d to 100,0\d\d rows \(.*\), median \+[\d.]+ ms \(rank-sum p = .+\); the statements? reading more per call as the data grew .*`select \* from \(select id, role, content, risk_score, degraded, created_at from messages where conversation_id = \$1 order by created_at desc limit \$2\) m order…`: [\d.]+ ms mean and [\d,]+ buffers read per call at 100,0\d\d rows/);
     const plan = r.byId.get('load:plan:messages(conversation_id)');
-    expect(plan).toMatchObject({ status: 'failed', message: expect.stringMatching(/scans messages sequentially \(\d{2,3},\d{3} rows\), filtering \(conversation_id = \$1\): an index on messages \(conversation_id\) would serve it$/) });
+    expect(plan).toMatchObject({ status: 'failed', message: expect.stringMatching(/scans messages sequentially \(\d{2,3},\d{3} rows\), filtering \(conversation_id = \$1\): an index on messages \(conversation_id\) would serve it \(2 statements\)$/) });
+    // The list joins messages on conversation_id: the same missing index, one finding for both statements.
+    expect(r.volumeChecks.filter((c) => c.id.startsWith('load:plan:')).map((c) => c.id)).toEqual(['load:plan:messages(conversation_id)']);
     // The reports carry the growth table: an endpoint per row, a size per column.
     expect(r.stage?.tables?.[0]).toMatchObject({ title: 'Cost as the data grows', columns: ['', expect.stringMatching(/^1,0\d\d rows \(1×\)$/), expect.stringMatching(/^10,0\d\d rows \(10×\)$/), expect.stringMatching(/^100,0\d\d rows \(100×\)$/)] });
     expect(r.summary).toMatch(/\| get-conversation p95 \(ms\) \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
