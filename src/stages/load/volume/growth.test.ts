@@ -59,6 +59,11 @@ describe('growth as the data grows', () => {
     expect(busy).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^inconclusive: .*but no statement read more per call as the data grew, so the machine may have been busy/) });
   });
 
+  it('without pg_stat_statements a slowdown is inconclusive, saying why no statement can be named', () => {
+    const check = scalingChecks(sizes(true, 10).map((s) => ({ ...s, statements: [] })), { ...rules, statementsMissing: 'pg_stat_statements is not loaded in this Postgres' }).find((c) => c.id === 'load:scaling:get-conversation');
+    expect(check).toMatchObject({ status: 'skipped', message: expect.stringMatching(/^inconclusive: .*, and the statements could not be read to tell why \(pg_stat_statements is not loaded in this Postgres\)$/) });
+  });
+
   it('a slowdown below minimumGrowthMs, or one the rank-sum test does not confirm, passes', () => {
     expect(scalingChecks(sizes(true, 3), rules).find((c) => c.id === 'load:scaling:get-conversation')?.status).toBe('passed');
     const noisy = sizes(true, 10).map((s, i) => ({ ...s, durations: { 'get-conversation': i === 2 ? [...around(10, 38), 500, 500] : around(10) } }));

@@ -19,6 +19,8 @@ export interface SizeMeasurement {
 export interface GrowthRules {
   statementGrowthExponent: number;
   minimumGrowthMs: number;
+  /** Why pg_stat_statements could not be read, when it could not: no statement can then be named. */
+  statementsMissing?: string;
 }
 
 /** A statement whose reads per call grew with the data. */
@@ -113,6 +115,7 @@ export function scalingChecks(sizes: SizeMeasurement[], rules: GrowthRules): Che
     const evidence = { exponent, p95: Object.fromEntries(sizes.map((s) => [s.rows, p95(s)])), median: Object.fromEntries(sizes.map((s) => [s.rows, med(s)])), ...(test ? { p: test.p } : {}), statements: grown.slice(0, 3) };
     const slower = shift >= rules.minimumGrowthMs && (test ? test.p < 0.01 : med(last) >= 1.5 * med(first));
     if (!slower) return { id, stage: 'load', title, status: 'passed', message: growth, evidence } satisfies CheckResult;
+    if (rules.statementsMissing) return { id, stage: 'load', title, status: 'skipped', message: `inconclusive: ${growth}, and the statements could not be read to tell why (${rules.statementsMissing})`, evidence } satisfies CheckResult;
     if (grown.length === 0) {
       return { id, stage: 'load', title, status: 'skipped', message: `inconclusive: ${growth}, but no statement read more per call as the data grew, so the machine may have been busy (or the cost is outside the database): run the volume profile again`, evidence } satisfies CheckResult;
     }

@@ -39,8 +39,6 @@ export interface VolumeOutcome {
   tables: DataTable[];
   metrics: Record<string, number>;
   sizes: SizeResult[];
-  /** The run at the largest size: the stage's own verdict (thresholds, server checks) is on it. */
-  last: unknown;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -71,14 +69,15 @@ function endpointDurations(durations: Durations | undefined, names: string[]): R
  * a table for the reports. A size that cannot be seeded or measured ends the series there, with a
  * failed load:volume check naming why; the sizes measured before it are still reported.
  */
-export async function measureVolumes<R extends VolumeRun>(context: StageContext, volume: Volume, seed: number, run: (label: string) => Promise<R | { failed: CheckResult }>): Promise<VolumeOutcome & { last: R | undefined }> {
+export async function measureVolumes<R extends VolumeRun>(context: StageContext, volume: Volume, seed: number, run: (label: string) => Promise<R | { failed: CheckResult }>): Promise<VolumeOutcome & { /** The run at the largest size: the stage's own verdict (thresholds, server checks) is on it. */ last: R | undefined }> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: context.gauntlet.databaseUrl, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
   const checks: CheckResult[] = [];
   const sizes: SizeResult[] = [];
   let last: R | undefined;
-  const fail = (message: string) => checks.push({ id: 'load:volume', stage: 'load', title: `the data grew to every size (${volume.sizes.map((s) => `${s}×`).join(', ')} of ${fmt(volume.base)} rows) and the profile ran at each`, status: 'failed', message });
+  const title = `the data grew to every size (${volume.sizes.map((s) => `${s}×`).join(', ')} of ${fmt(volume.base)} rows) and the profile ran at each`;
+  const fail = (message: string) => checks.push({ id: 'load:volume', stage: 'load', title, status: 'failed', message });
   try {
     await client.connect();
     const missing = await missingTables(client, volume.tables);
@@ -124,10 +123,10 @@ export async function measureVolumes<R extends VolumeRun>(context: StageContext,
   const seeded = sizes.reduce((sum, s) => sum + s.added, 0);
   const seedSeconds = sizes.reduce((sum, s) => sum + s.seedSeconds, 0);
   if (!checks.length) {
-    checks.push({ id: 'load:volume', stage: 'load', title: `the data grew to every size (${volume.sizes.map((s) => `${s}×`).join(', ')} of ${fmt(volume.base)} rows) and the profile ran at each`, status: 'passed', message: `${sizes.map((s) => fmt(s.rows)).join(' → ')} rows of ${volume.tables.join(', ')}; ${fmt(seeded)} rows added in ${seedSeconds.toFixed(1)} s (${fmt(seeded / Math.max(seedSeconds, 0.001))} rows/s through the ${'command' in volume.seed ? 'seed command' : 'API'})` });
+    checks.push({ id: 'load:volume', stage: 'load', title, status: 'passed', message: `${sizes.map((s) => fmt(s.rows)).join(' → ')} rows of ${volume.tables.join(', ')}; ${fmt(seeded)} rows added in ${seedSeconds.toFixed(1)} s (${fmt(seeded / Math.max(seedSeconds, 0.001))} rows/s through the ${'command' in volume.seed ? 'seed command' : 'API'})` });
   }
   const statementsMissing = last?.statementsMissing;
-  if (sizes.length >= 2) checks.push(...scalingChecks(sizes, volume));
+  if (sizes.length >= 2) checks.push(...scalingChecks(sizes, { ...volume, ...(statementsMissing ? { statementsMissing } : {}) }));
   const largest = sizes.at(-1);
   if (largest && statementsMissing) {
     checks.push({ id: 'load:plans', stage: 'load', title: 'the plans of the load\'s statements', status: 'skipped', message: `no statements to explain: ${statementsMissing}` });
