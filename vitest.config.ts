@@ -20,9 +20,11 @@ const SLOW = [
   'test/init/init.test.ts',
   'test/cli/env-up-down.test.ts',
   'test/contract/partial-update.test.ts',
-  // The security stage on the reach fixture, and a target killed mid-run with the crash budget used up.
+  // The security stage on the reach fixture, a target killed mid-run with the crash budget used up, and
+  // an e2e suite interrupted at its timeout (40 s of waiting for it).
   'test/security/reach-security.test.ts',
   'test/run/target-crash.test.ts',
+  'test/e2e/interrupted-suite.test.ts',
 ];
 
 const integration = {
