@@ -10,7 +10,6 @@ const SLOW = [
   'test/security/security-flaws.test.ts',
   'test/e2e/e2e-flaws.test.ts',
   'test/load/load-stage.test.ts',
-  'test/load/volume.test.ts',
   'test/environments/compose.test.ts',
   'test/examples/notes-api.test.ts',
   'test/examples/cookbook-api.test.ts',
@@ -79,7 +78,7 @@ export default defineConfig({
           // Fixture projects' own tests are run by the tests that use them (Stryker on test/fixtures/mutation);
           // the installed-package and kill tests have their own config (vitest.slow.config.ts), and the
           // slow integration tests their own project: both are npm run test:slow.
-          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**', ...SLOW],
+          exclude: [...configDefaults.exclude, 'test/fixtures/**', 'test/package/**', 'test/reliability/**', 'test/load/volume.test.ts', ...SLOW],
           ...integration,
         },
       },
