@@ -24,6 +24,10 @@ const SLOW = [
   'test/security/reach-security.test.ts',
   'test/run/target-crash.test.ts',
   'test/e2e/interrupted-suite.test.ts',
+  // The contract stage's reach on the reach fixture (three minutes with Docker up), and the baseline's
+  // runs: npm test took 12 minutes in CI with them.
+  'test/contract/reach.test.ts',
+  'test/run/baseline.test.ts',
 ];
 
 const integration = {
