@@ -2,6 +2,7 @@ import { linearRegression, quantile } from 'simple-statistics';
 import type { CheckResult } from '../../../results/types.ts';
 import type { StatementStats } from '../../../server-stats/postgres-stats.ts';
 import { slowerThan } from '../rank-sum.ts';
+import { fmt, ms, short } from './format.ts';
 
 /** What one size measured: the rows, each tagged endpoint's p95 and the statements the run executed. */
 export interface SizeMeasurement {
@@ -34,8 +35,6 @@ export interface GrownStatement {
   exponent: number;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n >= 10 ? String(Math.round(n)) : n.toFixed(1));
 
 /**
  * The exponent e of cost ∝ rows^e, fitted by least squares on the logarithms (0: constant, 1:
@@ -75,11 +74,6 @@ export function grownStatements(sizes: SizeMeasurement[], minExponent = 0.5): Gr
   }
   return out.sort((a, b) => b.blocksLast / Math.max(b.blocksFirst, 1) - a.blocksLast / Math.max(a.blocksFirst, 1));
 }
-
-const short = (query: string) => {
-  const one = query.replace(/\s+/g, ' ').trim();
-  return one.length > 160 ? `${one.slice(0, 157)}…` : one;
-};
 
 export function describeStatement(s: GrownStatement, rowsFirst: number, rowsLast: number): string {
   return `\`${short(s.query)}\`: ${ms(s.meanMsLast)} ms mean and ${fmt(s.blocksLast)} buffers read per call at ${fmt(rowsLast)} rows (${ms(s.meanMsFirst)} ms and ${fmt(s.blocksFirst)} at ${fmt(rowsFirst)}; exponent ${s.exponent.toFixed(2)})`;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { CheckResult } from '../../../results/types.ts';
 import type { StatementStats } from '../../../server-stats/postgres-stats.ts';
+import { fmt, short } from './format.ts';
 
 /** A sequential scan found in a statement's plan. */
 export interface SeqScan {
@@ -76,11 +77,6 @@ export function filterColumns(filter: string | undefined): string[] {
   return found;
 }
 
-const short = (query: string) => {
-  const one = query.replace(/\s+/g, ' ').trim();
-  return one.length > 160 ? `${one.slice(0, 157)}…` : one;
-};
-
 /**
  * The generic plan of each statement (the plan for any parameters: `plan_cache_mode =
  * force_generic_plan`, PREPARE, EXPLAIN EXECUTE with NULLs). EXPLAIN without ANALYZE runs nothing,
@@ -122,7 +118,6 @@ export async function seqScansIn(databaseUrl: string, statements: StatementStats
   return { scans, unexplained };
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /**
  * `load:plan:<table>(<columns>)`: a sequential scan on a table above `seqScanRows` rows in the plan

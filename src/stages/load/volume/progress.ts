@@ -1,3 +1,5 @@
+import { fmt } from './format.ts';
+
 /**
  * The seeding progress bar: rows so far against the size's rows, and rows per second. On a terminal
  * it redraws one line; elsewhere (CI logs) it writes a line every 10 s and one at the end, so a log
@@ -8,7 +10,6 @@ export interface Progress {
   done(rows: number): void;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function progressBar(label: string, from: number, to: number, stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
   const started = now();

@@ -5,6 +5,7 @@ import type { StatementStats } from '../../../server-stats/postgres-stats.ts';
 import type { StageContext } from '../../types.ts';
 import type { Durations } from '../durations.ts';
 import type { K6Summary } from '../summary.ts';
+import { fmt, ms } from './format.ts';
 import { grownStatements, scalingChecks, type SizeMeasurement } from './growth.ts';
 import { planChecks, seqScansIn } from './plans.ts';
 import { apiSeeder, SeedError, seedWithCommand } from './seed.ts';
@@ -41,8 +42,6 @@ export interface VolumeOutcome {
   sizes: SizeResult[];
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number | undefined) => (n === undefined ? '–' : n >= 10 ? String(Math.round(n)) : n.toFixed(1));
 
 /** A latency figure (ms) of every endpoint k6 tagged with a name: `p(95)` or `med`. */
 export function endpointFigure(summary: K6Summary, stat: 'p(95)' | 'med'): Record<string, number> {
@@ -147,7 +146,7 @@ export function volumeTables(sizes: SizeResult[], statementGrowthExponent = 0.5)
   if (sizes.length === 0) return [];
   const columns = ['', ...sizes.map((s) => `${fmt(s.rows)} rows (${s.size}×)`)];
   const endpoints = [...new Set(sizes.flatMap((s) => Object.keys(s.endpoints)))].sort();
-  const rows = endpoints.map((e) => [`${e} p95 (ms)`, ...sizes.map((s) => ms(s.endpoints[e]))]);
+  const rows = endpoints.map((e) => [`${e} p95 (ms)`, ...sizes.map((s) => (s.endpoints[e] === undefined ? '–' : ms(s.endpoints[e])))]);
   const grown = grownStatements(sizes, statementGrowthExponent).slice(0, 3);
   for (const g of grown) {
     const text = g.query.replace(/\s+/g, ' ').trim();
