@@ -69,8 +69,8 @@ export default defineConfig({
   stages: {
     contract: {
       tests: {
-        command: ['npx', 'vitest', 'run', '--project', 'contracts', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit=reports/contracts-junit.xml'],
-        junit: 'reports/contracts-junit.xml',
+        command: ['npx', 'vitest', 'run', '--project', 'contracts', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit={{out}}/junit.xml'],
+        junit: '{{out}}/junit.xml',
       },
     },
     security: {
@@ -85,15 +85,15 @@ export default defineConfig({
       // The service must refuse production mode with its development secret.
       insecureStart: { env: { NODE_ENV: 'production', JWT_SECRET: 'dev-only-secret-change-me-please-0123456789' } },
       tests: {
-        command: ['npx', 'vitest', 'run', '--project', 'security', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit=reports/security-junit.xml'],
-        junit: 'reports/security-junit.xml',
+        command: ['npx', 'vitest', 'run', '--project', 'security', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit={{out}}/junit.xml'],
+        junit: '{{out}}/junit.xml',
       },
     },
     e2e: {
       // suites/e2e: the journeys and fault scenarios, on the step library (src/e2e).
       tests: {
-        command: ['npx', 'vitest', 'run', '--project', 'e2e', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit=reports/e2e-junit.xml'],
-        junit: 'reports/e2e-junit.xml',
+        command: ['npx', 'vitest', 'run', '--project', 'e2e', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit={{out}}/junit.xml'],
+        junit: '{{out}}/junit.xml',
         timeoutMs: 300_000,
       },
       endpoints: {
@@ -146,8 +146,8 @@ export default defineConfig({
       html: 'reports/mutation/index.html',
     },
     unit: {
-      command: ['npx', 'vitest', 'run', '--project', 'unit', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit=reports/unit-junit.xml'],
-      junit: 'reports/unit-junit.xml',
+      command: ['npx', 'vitest', 'run', '--project', 'unit', '--reporter=dot', PROGRESS, '--reporter=junit', '--outputFile.junit={{out}}/junit.xml'],
+      junit: '{{out}}/junit.xml',
     },
   },
   gates: {

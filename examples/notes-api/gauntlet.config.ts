@@ -41,9 +41,9 @@ export default defineConfig({
   stages: {
     // Its own tests, with Node's built-in runner: JUnit for the checks, lcov for the coverage gate.
     unit: {
-      command: ['node', '--test', '--experimental-test-coverage', '--test-reporter=junit', '--test-reporter-destination=reports/unit-junit.xml', '--test-reporter=lcov', '--test-reporter-destination=reports/lcov.info'],
-      junit: 'reports/unit-junit.xml',
-      coverage: { file: 'reports/lcov.info', format: 'lcov' },
+      command: ['node', '--test', '--experimental-test-coverage', '--test-reporter=junit', '--test-reporter-destination={{out}}/junit.xml', '--test-reporter=lcov', '--test-reporter-destination={{out}}/lcov.info'],
+      junit: '{{out}}/junit.xml',
+      coverage: { file: '{{out}}/lcov.info', format: 'lcov' },
     },
     security: {
       jwt: { secret: SECRET },

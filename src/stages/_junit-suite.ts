@@ -7,10 +7,20 @@ import { readJsonLines } from '../results/json-lines.ts';
 import { readJUnit } from '../results/junit-reader.ts';
 import type { CheckResult } from '../results/types.ts';
 import { PROGRESS_ENV, type ProgressLine } from '../vitest/progress-reporter.ts';
+import { expandOut, OUT_ENV, suiteOutDir, withOut } from './_suite-out.ts';
 
 export interface SuiteSpec extends CommandSpec {
-  /** JUnit XML the command writes, relative to its cwd. */
+  /** JUnit XML the command writes, relative to its cwd (`{{out}}`: the run's own directory for it, see _suite-out.ts). */
   junit: string;
+}
+
+export interface SuiteOptions {
+  /** What the stage hands the command on top of its own env (GAUNTLET_CONTEXT, a database URL …). */
+  env: NodeJS.ProcessEnv;
+  /** The run's reports directory: `{{out}}` in the spec becomes `<reportsDir>/suites/<stage>`. */
+  reportsDir: string;
+  /** Other files the command writes (a coverage report), removed first so a stale one never counts. */
+  alsoWrites?: string[];
 }
 
 export interface SuiteResult {
@@ -24,7 +34,12 @@ export interface SuiteResult {
  * `stage`. A command that fails without a report, or reports no test, is a failed check: a suite
  * that cannot fail is not a check.
  */
-export async function runJUnitSuite(stage: string, spec: SuiteSpec, env: NodeJS.ProcessEnv, alsoWrites: string[] = []): Promise<SuiteResult> {
+export async function runJUnitSuite(stage: string, given: SuiteSpec, options: SuiteOptions): Promise<SuiteResult> {
+  const out = suiteOutDir(options.reportsDir, stage);
+  const spec = withOut(given, out);
+  const alsoWrites = (options.alsoWrites ?? []).map((f) => expandOut(f, out));
+  const env = { ...options.env, [OUT_ENV]: out };
+  await mkdir(out, { recursive: true });
   const junitFile = path.resolve(spec.cwd, spec.junit);
   // What a vitest command with Gauntlet's progress reporter writes as it goes (vitest/progress-reporter.ts).
   const progressFile = `${junitFile}.progress.jsonl`;

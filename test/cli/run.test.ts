@@ -60,6 +60,17 @@ describe('gauntlet run', () => {
     expect(await r.read('summary.md')).toContain('**tiny › adds numbers**');
   });
 
+  it('two runs at once from one folder keep their own suite reports: {{out}} is <reports>/suites/<stage> of each run', async () => {
+    // A fixed `junit: 'out/junit.xml'` was shared: one run deleted or overwrote the other's JUnit (seen in CI as
+    // "the contract test command did not finish: it wrote no JUnit report" beside a concurrent run).
+    const [passing, failing] = await Promise.all([run(['--stages', 'unit']), run(['--stages', 'unit'], { TINY_UNIT: 'fail' })]);
+    expect([passing.code, failing.code]).toEqual([0, 1]);
+    expect((await passing.json()).stages[0]?.checks.map((c) => c.status)).toEqual(['passed']);
+    expect((await failing.json()).stages[0]?.checks.map((c) => c.status)).toEqual(['passed', 'failed']);
+    expect(await passing.read('suites/unit/junit.xml')).not.toContain('<failure');
+    expect(await failing.read('suites/unit/junit.xml')).toContain('<failure message="expected 3 to be 4"');
+  });
+
   it('fails (exit 1) when a required stage is not available or skipped: never reported as passed', async () => {
     const r = await run(['--stages', 'unit,contract,e2e,load', '--require', 'contract,e2e,load']);
     expect(r.code).toBe(1);

@@ -16,7 +16,7 @@ describe('a test command stopped before it wrote JUnit', () => {
     await rm(path.join(FIXTURE, 'out'), { recursive: true, force: true });
     // The last test hangs, so the suite always runs to this timeout: 40 s leaves a loaded runner time to
     // start vitest and finish the first two tests (at 15 s a full `npm test` on two cores once reported none).
-    const suite = await runJUnitSuite('e2e', { command: ['npx', 'vitest', 'run'], cwd: FIXTURE, env: {}, timeoutMs: 40_000, junit: 'out/junit.xml' }, {});
+    const suite = await runJUnitSuite('e2e', { command: ['npx', 'vitest', 'run'], cwd: FIXTURE, env: {}, timeoutMs: 40_000, junit: 'out/junit.xml' }, { env: {}, reportsDir: path.join(FIXTURE, 'out') });
     expect(suite.complete).toBe(false);
     const byTitle = Object.fromEntries(suite.checks.map((c) => [c.title, c]));
     expect(byTitle['journey.test.ts › a journey > signs up']).toMatchObject({ status: 'passed', id: 'e2e:journey.test.ts:a journey > signs up' });

@@ -18,7 +18,7 @@ describe.skipIf(!docker)('compose environment: docker-compose.test.yml with comp
     const reports = await mkdtemp(path.join(os.tmpdir(), 'gauntlet-compose-'));
     const r = await runCli(['run', '--env', 'compose', '--stages', 'unit,contract', '--reports', reports], { cwd: ROOT, timeoutMs: 300_000 });
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/environment compose ready/);
     expect(r.stdout).toMatch(/target companion-api healthy at http:\/\/127\.0\.0\.1:\d+/);
     const result = JSON.parse(await readFile(path.join(reports, 'results.json'), 'utf8')) as RunResult;

@@ -252,7 +252,7 @@ export const stages = z
     unit: z
       .strictObject({
         ...commandSpec.shape,
-        /** JUnit XML the command writes, relative to cwd. */
+        /** JUnit XML the command writes, relative to cwd. `{{out}}` here, in the command or in env is `<reports>/suites/unit`, the run's own (stages/_suite-out.ts). */
         junit: z.string().min(1),
         /** A coverage report the command writes (relative to cwd): lcov (c8, nyc, node --test, cargo-llvm-cov …) or Cobertura XML (coverage.py, pytest-cov, gocover-cobertura …). */
         coverage: z

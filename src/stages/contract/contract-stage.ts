@@ -359,7 +359,7 @@ async function runContract(context: StageContext, alive: { session?: LiveSession
 
     if (settings.tests) {
       // Hand-written contracts (contracts/): they reuse this environment through GAUNTLET_CONTEXT.
-      for (const check of (await runJUnitSuite('contract', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })).checks) add(check);
+      for (const check of (await runJUnitSuite('contract', settings.tests, { env: { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url }, reportsDir: context.config.reportsDir })).checks) add(check);
     }
     // Every request of the stage (the auth flow and the persistence check included).
     // How often an operation of the stage ended the test user's session (DEBUG=gauntlet:stage says which).

@@ -25,11 +25,14 @@ export const e2eStage: Stage = {
     let suite;
     try {
       suite = await runJUnitSuite('e2e', settings.tests, {
-        GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet),
-        GAUNTLET_CONFIG: config.configFile,
-        GAUNTLET_TARGET_URL: context.target.url,
-        [MEASUREMENTS_ENV]: measurementsFile,
-        [FINDINGS_ENV]: findingsFile,
+        env: {
+          GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet),
+          GAUNTLET_CONFIG: config.configFile,
+          GAUNTLET_TARGET_URL: context.target.url,
+          [MEASUREMENTS_ENV]: measurementsFile,
+          [FINDINGS_ENV]: findingsFile,
+        },
+        reportsDir: config.reportsDir,
       });
     } finally {
       await context.control.restore();

@@ -97,7 +97,7 @@ async function runSecurity(context: StageContext): Promise<StageOutcome> {
     await rateLimitChecks(run, ['ip']);
     if (settings.tests) {
       // Hand-written security tests (security/): they reuse this environment through GAUNTLET_CONTEXT.
-      for (const check of (await runJUnitSuite('security', settings.tests, { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url })).checks) run.add(check);
+      for (const check of (await runJUnitSuite('security', settings.tests, { env: { GAUNTLET_CONTEXT: JSON.stringify(context.gauntlet), GAUNTLET_TARGET_URL: target.url }, reportsDir: context.config.reportsDir })).checks) run.add(check);
     }
     run.answersChecks();
     return finish(run);
