@@ -22,9 +22,13 @@ export interface StatementTotals {
   statements: StatementStats[];
 }
 
+/** The target database's connections at one moment (pg_stat_activity). */
 export interface ConnectionFigures {
   total: number;
+  /** Running a statement (waiting on a lock included). */
   active: number;
+  /** Held by the client inside a transaction while the database waits for its next statement. */
+  idleInTransaction: number;
   waitingOnLock: number;
 }
 
@@ -98,10 +102,10 @@ export class PostgresStats {
    */
   async connections(): Promise<ConnectionFigures> {
     const { rows } = await this.client.query<ConnectionFigures>(
-      "select count(*)::int as total, (count(*) filter (where state = 'active'))::int as active, (count(*) filter (where wait_event_type = 'Lock'))::int as \"waitingOnLock\" from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+      "select count(*)::int as total, (count(*) filter (where state = 'active'))::int as active, (count(*) filter (where state like 'idle in transaction%'))::int as \"idleInTransaction\", (count(*) filter (where wait_event_type = 'Lock'))::int as \"waitingOnLock\" from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
       [this.database],
     );
-    return rows[0] ?? { total: 0, active: 0, waitingOnLock: 0 };
+    return rows[0] ?? { total: 0, active: 0, idleInTransaction: 0, waitingOnLock: 0 };
   }
 
   async close(): Promise<void> {

@@ -17,8 +17,9 @@ export interface ServerSample {
   /** Statements executed in the target's database since the start (cumulative). */
   statements?: number;
   connections?: number;
-  /** Of those, running a statement, and waiting for a lock. */
+  /** Of those, running a statement, idle inside a transaction, and waiting for a lock. */
   activeConnections?: number;
+  idleInTransaction?: number;
   lockWaits?: number;
   redis?: RedisFigures;
   /** The load tool's side at that moment (k6's REST API). */
@@ -109,7 +110,7 @@ export async function startServerSampler(options: ServerSamplerOptions): Promise
       postgres && sources.postgres.available
         ? Promise.all([postgres.totals(), postgres.connections()]).then(([read, connections]) => {
             totals = read;
-            Object.assign(sample, { statements: read.calls, connections: connections.total, activeConnections: connections.active, lockWaits: connections.waitingOnLock });
+            Object.assign(sample, { statements: read.calls, connections: connections.total, activeConnections: connections.active, idleInTransaction: connections.idleInTransaction, lockWaits: connections.waitingOnLock });
           }, (e) => failed('postgres', e))
         : undefined,
       options.k6Api ? readK6Live(options.k6Api).then((client) => client && Object.assign(sample, { client })) : undefined,

@@ -202,7 +202,7 @@ function forVolume(measured: Measured | { failed: CheckResult }): (Measured & Vo
     ...measured,
     statements: observed.statements?.statements,
     ...(postgres.available ? {} : { statementsMissing: postgres.reason }),
-    connections: observed.samples.some((s) => s.connections !== undefined) ? { total: peak((s) => s.connections), active: peak((s) => s.activeConnections), waitingOnLock: peak((s) => s.lockWaits) } : undefined,
+    connections: observed.samples.some((s) => s.connections !== undefined) ? { total: peak((s) => s.connections), active: peak((s) => s.activeConnections), idleInTransaction: peak((s) => s.idleInTransaction), waitingOnLock: peak((s) => s.lockWaits) } : undefined,
   };
 }
 

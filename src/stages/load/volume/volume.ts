@@ -25,7 +25,7 @@ export interface VolumeRun {
   /** Why the statements could not be read. */
   statementsMissing?: string;
   /** Peaks over the run's samples (pg_stat_activity). */
-  connections: { total: number; active: number; waitingOnLock: number } | undefined;
+  connections: { total: number; active: number; idleInTransaction: number; waitingOnLock: number } | undefined;
 }
 
 export interface SizeResult extends SizeMeasurement {
@@ -157,7 +157,7 @@ export function volumeTables(sizes: SizeResult[], statementGrowthExponent = 0.5)
     })]);
   }
   if (sizes.some((s) => s.connections)) {
-    rows.push(['database connections at most (running / waiting on a lock)', ...sizes.map((s) => (s.connections ? `${s.connections.total} (${s.connections.active} / ${s.connections.waitingOnLock})` : '–'))]);
+    rows.push(['database connections at most (running / idle in a transaction / waiting on a lock)', ...sizes.map((s) => (s.connections ? `${s.connections.total} (${s.connections.active} / ${s.connections.idleInTransaction} / ${s.connections.waitingOnLock})` : '–'))]);
   }
   rows.push(['seeding (rows/s)', ...sizes.map((s) => (s.added > 0 && s.seedSeconds > 0 ? fmt(s.added / s.seedSeconds) : '–'))]);
   return [{ title: 'Cost as the data grows', columns, rows, note: 'p95 per endpoint (k6) at each size; statements whose buffers read per call grew with the rows (pg_stat_statements), mean time and buffers per call; connections to the target\'s database at most over the run (pg_stat_activity).' }];
