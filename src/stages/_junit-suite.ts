@@ -7,7 +7,7 @@ import { readJsonLines } from '../results/json-lines.ts';
 import { readJUnit } from '../results/junit-reader.ts';
 import type { CheckResult } from '../results/types.ts';
 import { PROGRESS_ENV, type ProgressLine } from '../vitest/progress-reporter.ts';
-import { expandOut, OUT_ENV, suiteOutDir, withOut } from './_suite-out.ts';
+import { expandOut, OUT_ENV, OUT_TOKEN, suiteOutDir, withOut } from './_suite-out.ts';
 
 export interface SuiteSpec extends CommandSpec {
   /** JUnit XML the command writes, relative to its cwd (`{{out}}`: the run's own directory for it, see _suite-out.ts). */
@@ -58,15 +58,17 @@ export async function runJUnitSuite(stage: string, given: SuiteSpec, options: Su
   // An empty file is what vitest leaves when it is stopped before the end: no report either.
   const xml = await readFile(junitFile, 'utf8').then((text) => (text.trim() ? text : undefined), () => undefined);
   if (xml === undefined) {
+    // A fixed path is shared by every run from this folder: one started meanwhile removes it first.
+    const shared = given.junit.includes(OUT_TOKEN) ? [] : [`If another Gauntlet run from ${spec.cwd} was running meanwhile, it removed this run's report: write the report to {{out}} (junit: '{{out}}/junit.xml', and the same path in the command), a directory of each run's own.`];
     const progress = await readJsonLines<ProgressLine>(progressFile);
-    if (progress.length) return { checks: interrupted(stage, progress, commandError), complete: false };
+    if (progress.length) return { checks: interrupted(stage, progress, commandError, shared), complete: false };
     return {
       checks: [{
         id: `${stage}:junit-report`,
         stage,
         title: `the ${stage} test command wrote ${spec.junit}`,
         status: 'failed',
-        message: [commandError?.message ?? 'the command exited 0', `but ${junitFile} does not exist.`, ...(commandError?.detail ?? [])].join('\n'),
+        message: [commandError?.message ?? 'the command exited 0', `but ${junitFile} does not exist.`, ...(commandError?.detail ?? []), ...shared].join('\n'),
       }],
       complete: false,
     };
@@ -86,7 +88,7 @@ export async function runJUnitSuite(stage: string, given: SuiteSpec, options: Su
  * have named it (id `<stage>:<file>:<full name>`), and one failed check says that the run did not
  * finish and which tests were still running.
  */
-function interrupted(stage: string, progress: ProgressLine[], commandError: GauntletError | undefined): CheckResult[] {
+function interrupted(stage: string, progress: ProgressLine[], commandError: GauntletError | undefined, hints: string[]): CheckResult[] {
   const ended = progress.filter((p) => p.event === 'end');
   const key = (p: ProgressLine) => `${p.file}\u0000${p.name}`;
   const done = new Set(ended.map(key));
@@ -107,6 +109,7 @@ function interrupted(stage: string, progress: ProgressLine[], commandError: Gaun
     message: [
       `the ${stage} test command did not finish: ${commandError?.message.split('\n')[0] ?? 'it wrote no JUnit report'}`,
       `${ended.length} test(s) finished and are reported above; ${running.length ? `still running when it stopped: ${running.map((p) => `${p.file} › ${p.name}`).join('; ')}` : 'none was running when it stopped'}.`,
+      ...hints,
     ].join('\n'),
   });
   return checks;
