@@ -25,6 +25,8 @@ export interface SuiteOptions {
 
 export interface SuiteResult {
   checks: CheckResult[];
+  /** What `{{out}}` stood for in this run (`<reportsDir>/suites/<stage>`), for the files the stage reads after. */
+  out: string;
   /** False when the command did not finish its run (stopped at its timeout, or crashed before writing JUnit): its figures are partial. */
   complete: boolean;
 }
@@ -61,7 +63,7 @@ export async function runJUnitSuite(stage: string, given: SuiteSpec, options: Su
     // A fixed path is shared by every run from this folder: one started meanwhile removes it first.
     const shared = given.junit.includes(OUT_TOKEN) ? [] : [`If another Gauntlet run from ${spec.cwd} was running meanwhile, it removed this run's report: write the report to {{out}} (junit: '{{out}}/junit.xml', and the same path in the command), a directory of each run's own.`];
     const progress = await readJsonLines<ProgressLine>(progressFile);
-    if (progress.length) return { checks: interrupted(stage, progress, commandError, shared), complete: false };
+    if (progress.length) return { checks: interrupted(stage, progress, commandError, shared), complete: false, out };
     return {
       checks: [{
         id: `${stage}:junit-report`,
@@ -71,6 +73,7 @@ export async function runJUnitSuite(stage: string, given: SuiteSpec, options: Su
         message: [commandError?.message ?? 'the command exited 0', `but ${junitFile} does not exist.`, ...(commandError?.detail ?? []), ...shared].join('\n'),
       }],
       complete: false,
+      out,
     };
   }
   const checks = readJUnit(xml, stage);
@@ -80,7 +83,7 @@ export async function runJUnitSuite(stage: string, given: SuiteSpec, options: Su
   if (checks.length === 0) {
     checks.push({ id: `${stage}:ran-tests`, stage, title: `the ${stage} test command ran at least one test`, status: 'failed', message: `${junitFile} lists no testcase.` });
   }
-  return { checks, complete: true };
+  return { checks, complete: true, out };
 }
 
 /**

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fillTemplate } from '../http/session.ts';
 import type { SuiteSpec } from './_junit-suite.ts';
 
 /**
@@ -18,7 +19,7 @@ export function suiteOutDir(reportsDir: string, stage: string): string {
 }
 
 export function expandOut(text: string, out: string): string {
-  return text.split(OUT_TOKEN).join(out);
+  return fillTemplate(text, { out }) as string;
 }
 
 /**
@@ -26,9 +27,8 @@ export function expandOut(text: string, out: string): string {
  * In a shell string a path with a space or a quote in it is single-quoted, as an unquoted word needs.
  */
 export function withOut<T extends SuiteSpec>(spec: T, out: string): T {
-  const command = typeof spec.command === 'string' ? expandOut(spec.command, shellWord(out)) : spec.command.map((arg) => expandOut(arg, out));
-  const env = Object.fromEntries(Object.entries(spec.env).map(([name, value]) => [name, expandOut(value, out)]));
-  return { ...spec, command, env, junit: expandOut(spec.junit, out) };
+  const command = typeof spec.command === 'string' ? expandOut(spec.command, shellWord(out)) : (fillTemplate(spec.command, { out }) as string[]);
+  return { ...spec, command, env: fillTemplate(spec.env, { out }) as Record<string, string>, junit: expandOut(spec.junit, out) };
 }
 
 function shellWord(text: string): string {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { coverageMetrics, readCoverageReport } from '../../coverage/read-report.ts';
 import { databaseUrlEnv } from '../../database/database-manager.ts';
 import { runJUnitSuite } from '../_junit-suite.ts';
-import { expandOut, suiteOutDir } from '../_suite-out.ts';
+import { expandOut } from '../_suite-out.ts';
 import type { Stage, StageContext, StageOutcome } from '../types.ts';
 
 /**
@@ -39,7 +39,7 @@ export const unitStage: Stage = {
     } else if (unit.coverage) {
       // Read after the command: the figures become metrics, gated by gates.coverage.
       const { file, format, exclude } = unit.coverage;
-      const check = await readCoverageReport({ id: 'unit:coverage', stage: 'unit', file: path.resolve(unit.cwd, expandOut(file, suiteOutDir(context.config.reportsDir, 'unit'))), format, exclude, fix: 'check stages.unit.coverage.file and that the command writes it (e.g. --cov-report=xml, --test-reporter=lcov)' });
+      const check = await readCoverageReport({ id: 'unit:coverage', stage: 'unit', file: path.resolve(unit.cwd, expandOut(file, suite.out)), format, exclude, fix: 'check stages.unit.coverage.file and that the command writes it (e.g. --cov-report=xml, --test-reporter=lcov)' });
       checks.push(check.result);
       if (check.summary) Object.assign(metrics, coverageMetrics(check.summary));
     }

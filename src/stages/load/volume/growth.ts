@@ -2,7 +2,7 @@ import { linearRegression, quantile } from 'simple-statistics';
 import type { CheckResult } from '../../../results/types.ts';
 import type { StatementStats } from '../../../server-stats/postgres-stats.ts';
 import { slowerThan } from '../rank-sum.ts';
-import { fmt, ms, short } from './format.ts';
+import { fmt, ms, short, signed } from './format.ts';
 
 /** What one size measured: the rows, each tagged endpoint's p95 and the statements the run executed. */
 export interface SizeMeasurement {
@@ -34,7 +34,6 @@ export interface GrownStatement {
   meanMsLast: number;
   exponent: number;
 }
-
 
 /**
  * The exponent e of cost ∝ rows^e, fitted by least squares on the logarithms (0: constant, 1:
@@ -109,7 +108,6 @@ export function scalingChecks(sizes: SizeMeasurement[], rules: GrowthRules): Che
     // The fastest quarter: a busy machine adds waiting to requests, never takes their own cost away, so
     // the floor of the distribution shows a cost the data added even when the busy middle hides it.
     const floorShift = before && after && before.length >= 8 && after.length >= 8 ? quantile(after, 0.25) - quantile(before, 0.25) : undefined;
-    const signed = (n: number) => `${n >= 0 ? '+' : ''}${ms(n)}`;
     const growth = `p95 ×${(p95(last) / Math.max(p95(first), 0.001)).toFixed(1)} from ${fmt(first.rows)} to ${fmt(last.rows)} rows (${sizes.map((s) => `${ms(p95(s))} ms at ${fmt(s.rows)}`).join(', ')}; exponent ${exponent.toFixed(2)}), median ${signed(shift)} ms${floorShift === undefined ? '' : `, fastest quarter ${signed(floorShift)} ms`}${test ? ` (rank-sum p = ${test.p < 0.0001 ? test.p.toExponential(1) : test.p.toFixed(4)})` : ' (no per-request durations: judged on the medians)'}`;
     const evidence = { exponent, p95: Object.fromEntries(sizes.map((s) => [s.rows, p95(s)])), median: Object.fromEntries(sizes.map((s) => [s.rows, med(s)])), ...(floorShift === undefined ? {} : { floorShift }), ...(test ? { p: test.p } : {}), statements: grown.slice(0, 3) };
     // Slower: the median or the fastest quarter up by minimumGrowthMs, and the requests slower by a

@@ -118,7 +118,6 @@ export async function seqScansIn(databaseUrl: string, statements: StatementStats
   return { scans, unexplained };
 }
 
-
 /**
  * `load:plan:<table>(<columns>)`: a sequential scan on a table above `seqScanRows` rows in the plan
  * of a statement the load ran, where no index leads the columns it filters or joins on: the finding

@@ -10,7 +10,6 @@ export interface Progress {
   done(rows: number): void;
 }
 
-
 export function progressBar(label: string, from: number, to: number, stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
   const started = now();
   let lastLine = started;

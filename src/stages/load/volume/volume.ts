@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { logger } from '../../../log/logger.ts';
 import type { CheckResult, DataTable } from '../../../results/types.ts';
-import type { StatementStats } from '../../../server-stats/postgres-stats.ts';
+import type { ConnectionFigures, StatementStats } from '../../../server-stats/postgres-stats.ts';
 import type { StageContext } from '../../types.ts';
 import type { Durations } from '../durations.ts';
 import type { K6Summary } from '../summary.ts';
@@ -25,7 +25,7 @@ export interface VolumeRun {
   /** Why the statements could not be read. */
   statementsMissing?: string;
   /** Peaks over the run's samples (pg_stat_activity). */
-  connections: { total: number; active: number; idleInTransaction: number; waitingOnLock: number } | undefined;
+  connections: ConnectionFigures | undefined;
 }
 
 export interface SizeResult extends SizeMeasurement {
